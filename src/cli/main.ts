@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { ExitCode, describeError, exitCodeOf } from './exit.ts';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** A subcommand registers itself on the program; its action resolves to an exit code. */
+export type Subcommand = (program: Command, done: (code: number) => void) => void;
+
+const subcommands: Subcommand[] = [];
+
+/** Runs the CLI and resolves to the process exit code; never throws. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = new Command('stampede')
+    .description('Storm a multi-tenant device backend and prove no user is shown another user\'s data.')
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  for (const register of subcommands) register(program, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version arrive here too, with exit code 0.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    process.stderr.write(`stampede: ${describeError(error)}\n`);
+    return exitCodeOf(error);
+  }
+}

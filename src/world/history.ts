@@ -1,0 +1,69 @@
+/**
+ * The history: everything drivers and the nemesis did and saw, in the order they recorded it. The oracle is a
+ * pure function of (world, history), so these records hold all it needs; a run is judged again later from its
+ * journal, which is these records one per line. Times (`t`, `sentAt`...) are ms since the Unix epoch on the
+ * harness's clock; fractional values are allowed.
+ */
+import type { AccessChange } from './types.ts';
+
+/** Where a user was shown something. */
+export type Surface = 'list' | 'stream' | 'thumbnail' | 'cameras';
+
+/** Provenance read out of thumbnail bytes (see provenance.ts); null when the bytes carry none. */
+export interface ThumbnailProvenance {
+  runId: string;
+  cameraId: string;
+  eventId: string;
+  /** Keyed check value the camera embedded; compared with the one it recorded when sending. */
+  check: string;
+}
+
+/** An event as a user was shown it: the target's metadata, not the truth. */
+export interface ShownEvent {
+  eventId: string;
+  cameraId: string;
+  kind: string;
+  ts: number;
+}
+
+export type HistoryRecord =
+  /** A run phase began (warm-up, outage, storm, settle, drain...). */
+  | { type: 'phase'; t: number; name: string }
+  /** A fault was applied (`start`) or healed (`heal`). `id` pairs the two. */
+  | { type: 'fault'; t: number; action: 'start' | 'heal'; id: string; fault: string; path: 'client' | 'cache'; detail?: Record<string, unknown> }
+  /** An access change was applied through the admin API between `start` and `end` (both harness times). */
+  | { type: 'access'; start: number; end: number; change: AccessChange; ok: boolean }
+  /** A camera's device socket: connected, welcomed, or closed (with code). */
+  | { type: 'camera'; t: number; cameraId: string; state: 'connecting' | 'welcome' | 'closed' | 'refused'; code?: number }
+  /** A camera sent an event (again, on a retry). `digest` is of the exact thumbnail bytes, `check` their provenance check value. */
+  | { type: 'sent'; t: number; cameraId: string; eventId: string; kind: string; ts: number; bytes: number; digest: string; check: string }
+  /** The target acknowledged an event. */
+  | { type: 'acked'; t: number; cameraId: string; eventId: string }
+  /** A user's session: logged in, stream opened or closed. */
+  | { type: 'user'; t: number; userId: string; state: 'login' | 'login-failed' | 'stream-open' | 'stream-closed'; code?: number }
+  /** Events shown by `GET /v1/events` (one page) or pushed on the stream (one message). */
+  | { type: 'shown'; surface: 'list' | 'stream'; start: number; t: number; userId: string; events: ShownEvent[] }
+  /** The camera list a user was shown. */
+  | { type: 'cameras'; start: number; t: number; userId: string; cameras: { cameraId: string; role: 'owner' | 'shared' }[] }
+  /**
+   * A thumbnail fetch. `probe` marks a curious user asking for an event that is not theirs, which must be refused.
+   * `status` is the HTTP status; on 200, `digest` and `provenance` describe the bytes received.
+   */
+  | {
+      type: 'thumbnail';
+      start: number;
+      t: number;
+      userId: string;
+      eventId: string;
+      /** The camera the user was told the event came from, when known. */
+      cameraId?: string;
+      probe: boolean;
+      status: number;
+      bytes?: number;
+      digest?: string;
+      provenance?: ThumbnailProvenance | null;
+    }
+  /** Something went wrong that is not a judgement: the target answered garbage, a call failed. Counted, never silently dropped. */
+  | { type: 'error'; t: number; source: string; message: string; userId?: string; cameraId?: string };
+
+export type HistoryType = HistoryRecord['type'];
