@@ -67,3 +67,8 @@ export type HistoryRecord =
   | { type: 'error'; t: number; source: string; message: string; userId?: string; cameraId?: string };
 
 export type HistoryType = HistoryRecord['type'];
+
+/** Where drivers and the nemesis put what they did and saw. Recording must be cheap: it sits on hot paths. */
+export interface Recorder {
+  record(record: HistoryRecord): void;
+}
