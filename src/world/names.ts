@@ -1,0 +1,28 @@
+/**
+ * Person names for the world's users. The only file of src/world that imports a library outside the project's
+ * own code other than zod, so it can be swapped if k6 cannot load faker. Faker draws from our own seeded stream
+ * (its `randomizer` option), never from its global instance or its default random seed.
+ */
+import { Faker, en } from '@faker-js/faker';
+import type { Random } from './random.ts';
+
+/** Where user names come from. */
+export interface NameSource {
+  firstName(): string;
+  lastName(): string;
+}
+
+export function fakerNames(random: Random): NameSource {
+  const faker = new Faker({
+    locale: [en],
+    randomizer: {
+      next: () => random.next(),
+      // The stream is seeded once by its creator; faker must not reseed it behind our back.
+      seed: () => {},
+    },
+  });
+  return {
+    firstName: () => faker.person.firstName(),
+    lastName: () => faker.person.lastName(),
+  };
+}
