@@ -1,13 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { conform } from './conform.ts';
 import { ExitCode, describeError, exitCodeOf } from './exit.ts';
+import { target } from './target.ts';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** A subcommand registers itself on the program; its action resolves to an exit code. */
 export type Subcommand = (program: Command, done: (code: number) => void) => void;
 
-const subcommands: Subcommand[] = [];
+const subcommands: Subcommand[] = [conform, target];
 
 /** Runs the CLI and resolves to the process exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,50 @@
+/**
+ * `stampede conform`: checks a running target against every call of PROTOCOL.md with a handful of users and
+ * cameras. It replaces the target's world, hence the loopback guard.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { DEFAULT_GRACE_MS, DEFAULT_TIMEOUT_MS, runConformance, type ConformOptions } from '../conform/runner.ts';
+import { renderResults, tally } from '../conform/render.ts';
+import { parseTargetUrl } from '../conform/target-url.ts';
+import { ExitCode } from './exit.ts';
+import type { Subcommand } from './main.ts';
+
+interface RawOptions {
+  target: string;
+  adminToken: string;
+  allowRemote?: boolean;
+  timeoutMs: number;
+  graceMs: number;
+}
+
+function milliseconds(min: number, max: number) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max} (milliseconds)`);
+    }
+    return value;
+  };
+}
+
+/** Raw flags to the one validated config the run uses. */
+export function conformConfig(raw: RawOptions): ConformOptions {
+  const url = parseTargetUrl(raw.target, raw.allowRemote === true);
+  return { target: url.toString(), adminToken: raw.adminToken, timeoutMs: raw.timeoutMs, graceMs: raw.graceMs };
+}
+
+export const conform: Subcommand = (program: Command, done) => {
+  program
+    .command('conform')
+    .description('check a running target against the reference protocol (resets its world)')
+    .requiredOption('--target <url>', 'base URL of the target, e.g. http://127.0.0.1:8080')
+    .requiredOption('--admin-token <token>', 'the admin token the target was started with')
+    .option('--allow-remote', 'allow a target that is not on this machine')
+    .option('--timeout-ms <n>', 'timeout of every single call', milliseconds(100, 120_000), DEFAULT_TIMEOUT_MS)
+    .option('--grace-ms <n>', 'how long access changes may take to apply', milliseconds(0, 60_000), DEFAULT_GRACE_MS)
+    .action(async (raw: RawOptions) => {
+      const report = await runConformance(conformConfig(raw));
+      process.stdout.write(renderResults(report.results));
+      done(tally(report.results).failed > 0 ? ExitCode.failed : ExitCode.ok);
+    });
+};

@@ -1,0 +1,91 @@
+/**
+ * A tiny HTTP client for the protocol: every call has a timeout, every answer is read whole, and a network
+ * failure becomes a CallFailed with a readable reason instead of undici's bare "fetch failed".
+ */
+
+/** What the target answered to one HTTP call. */
+export interface Answer {
+  /** `GET /v1/cameras`, for messages. */
+  call: string;
+  status: number;
+  contentType: string;
+  bytes: Buffer;
+}
+
+export interface CallOptions {
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Serialised as the JSON body. */
+  json?: unknown;
+  /** Sent as is, for checking how malformed bodies are refused. */
+  rawBody?: string;
+}
+
+/** The target did not answer: refused, reset, timed out. */
+export class CallFailed extends Error {
+  constructor(
+    call: string,
+    readonly reason: string,
+  ) {
+    super(`${call}: ${reason}`);
+    this.name = 'CallFailed';
+  }
+}
+
+export class TargetHttp {
+  constructor(
+    readonly base: URL,
+    readonly timeoutMs: number,
+  ) {}
+
+  async call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+    const call = `${method} ${path}`;
+    const headers: Record<string, string> = {};
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    } else if (options.rawBody !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = options.rawBody;
+    }
+    try {
+      // One signal bounds the whole exchange, body included, so a target that trickles bytes cannot stall us.
+      const response = await fetch(new URL(path, this.base), {
+        method,
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      const bytes = Buffer.from(await response.arrayBuffer());
+      return { call, status: response.status, contentType: response.headers.get('content-type') ?? '', bytes };
+    } catch (error) {
+      throw new CallFailed(call, networkReason(error, this.timeoutMs));
+    }
+  }
+}
+
+/** The reason behind a failed fetch, e.g. `ECONNREFUSED` or `no answer within 5000 ms`. */
+export function networkReason(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `no answer within ${timeoutMs} ms`;
+  }
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  if (cause?.code) return cause.code;
+  if (cause?.message) return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A short, printable excerpt of an answer's body for failure messages. */
+export function excerpt(bytes: Buffer, max = 120): string {
+  if (bytes.length === 0) return '(empty body)';
+  const text = bytes.subarray(0, max).toString('utf8').replace(/[^\x20-\x7e]/g, '.');
+  return bytes.length > max ? `${text}...` : text;
+}
+
+/** `GET /v1/cameras answered 500 {"error":...}`, the usual "seen" half of a mismatch. */
+export function describeAnswer(answer: Answer): string {
+  return `${answer.call} answered ${answer.status} ${excerpt(answer.bytes)}`;
+}

@@ -1,0 +1,54 @@
+/**
+ * What conform checks and what it reports. An area (auth, cameras, access, ...) seeds the target, then runs
+ * its steps in order; each step is one named expectation of ../shared/PROTOCOL.md.
+ */
+import type { CAPABILITIES } from '../protocol/schema.ts';
+import type { Target } from './target.ts';
+
+export type Capability = (typeof CAPABILITIES)[number];
+export type Status = 'pass' | 'fail' | 'skip';
+
+/** One line of the verdict: an expectation and how the target did against it. */
+export interface Result {
+  area: string;
+  name: string;
+  status: Status;
+  /** For a failure, what was seen versus what was expected; for a skip, why. */
+  detail?: string;
+}
+
+/** One expectation. It passes when `run` resolves; any throw is a failure carrying the thrown message. */
+export interface Step<S> {
+  name: string;
+  /** Capabilities from `/v1/health` this expectation needs; without them it is skipped, never passed. */
+  needs?: Capability[];
+  /** Later steps build on this one: when it fails, they are reported as failed (not checked), naming it. */
+  prerequisite?: boolean;
+  run(state: S): Promise<void>;
+}
+
+/** A group of expectations sharing one seeded world; `setup` builds the state its steps work on. */
+export interface Area<S> {
+  name: string;
+  setup(target: Target): Promise<S>;
+  steps: Step<S>[];
+}
+
+/** Thrown by a step when the target's answer is not what the protocol says. */
+export class Mismatch extends Error {
+  constructor(seen: string, expected: string) {
+    super(`saw ${seen}; expected ${expected}`);
+    this.name = 'Mismatch';
+  }
+}
+
+/** Throws a Mismatch unless `condition` holds. */
+export function expectThat(condition: boolean, seen: () => string, expected: string): asserts condition {
+  if (!condition) throw new Mismatch(seen(), expected);
+}
+
+/** A value an earlier step should have produced; its absence fails this step rather than passing it vacuously. */
+export function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`not checked: ${what} is missing because an earlier step failed`);
+  return value;
+}

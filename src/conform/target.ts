@@ -1,0 +1,52 @@
+/**
+ * The target under check as the areas see it: its HTTP client, a way to open WebSockets that are all closed
+ * when the area ends, the capabilities it declared, and the admin token (which never leaves this object).
+ */
+import { TargetHttp } from './client.ts';
+import type { Capability } from './expectation.ts';
+import { ProtocolSocket } from './socket.ts';
+
+export interface TargetOptions {
+  base: URL;
+  adminToken: string;
+  timeoutMs: number;
+  /** How long after an access change either answer is accepted (PROTOCOL.md: 2 s by default). */
+  graceMs: number;
+}
+
+/** The running backend under check, shared by every area of one conformance run. */
+export class Target {
+  readonly http: TargetHttp;
+  readonly timeoutMs: number;
+  readonly graceMs: number;
+  readonly adminToken: string;
+  /** Filled from `/v1/health`; until then, or when health is garbage, every capability is assumed. */
+  capabilities: Set<Capability> = new Set(['stream', 'thumbnails', 'shares', 'transfer']);
+  private readonly sockets = new Set<ProtocolSocket>();
+
+  constructor(options: TargetOptions) {
+    this.http = new TargetHttp(options.base, options.timeoutMs);
+    this.timeoutMs = options.timeoutMs;
+    this.graceMs = options.graceMs;
+    this.adminToken = options.adminToken;
+  }
+
+  /** Opens a WebSocket on `path` (http(s) base turned into ws(s)); closed by `closeSockets`. */
+  socket(path: string, headers: Record<string, string> = {}): ProtocolSocket {
+    const url = new URL(path, this.http.base);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const socket = new ProtocolSocket(url.toString(), this.timeoutMs, headers);
+    this.sockets.add(socket);
+    return socket;
+  }
+
+  closeSockets(): void {
+    for (const socket of this.sockets) socket.close();
+    this.sockets.clear();
+  }
+
+  /** Waits out the grace window after an access change, so either answer is no longer acceptable. */
+  async settle(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, this.graceMs + 100));
+  }
+}
