@@ -22,16 +22,29 @@ const ms = (what: string) => count(what, 365 * 24 * 3600 * 1000);
 const fraction = (what: string) =>
   z.number({ error: `${what} must be a number` }).min(0, `${what} must be between 0 and 1`).max(1, `${what} must be between 0 and 1`);
 
+/** zod's own "expected object, received undefined" names neither the field nor what it should hold. */
+const objectError = (what: string) => ({
+  error: (issue: { code?: string; input?: unknown }) =>
+    issue.code !== 'invalid_type'
+      ? undefined
+      : issue.input === undefined
+        ? `${what} is required`
+        : `${what} must be an object`,
+});
+
 const Timeline = z.strictObject({
   /** Length of the whole run, ms. */
   durationMs: ms('timeline.durationMs').min(1, 'timeline.durationMs must be at least 1'),
   /** The storm phase, in ms from the start of the run: where caches are most confused. */
-  storm: z.strictObject({ startMs: ms('timeline.storm.startMs'), endMs: ms('timeline.storm.endMs') }),
+  storm: z.strictObject(
+    { startMs: ms('timeline.storm.startMs'), endMs: ms('timeline.storm.endMs') },
+    objectError('timeline.storm ({ startMs, endMs })'),
+  ),
   /** No changes before this (users have not seen their cameras yet). Default: 10% of the run, at most the storm start. */
   warmupMs: ms('timeline.warmupMs').optional(),
   /** No changes in this final part of the run, so there is time to judge. Default: max(3 x grace, 10% of the run). */
   settleMs: ms('timeline.settleMs').optional(),
-});
+}, objectError('timeline (durationMs and storm: { startMs, endMs })'));
 
 /** The input schema of a world spec. */
 export const WorldSpecSchema = z.strictObject({
@@ -54,7 +67,7 @@ export const WorldSpecSchema = z.strictObject({
   stormShare: fraction('stormShare').optional(),
   /** Grace window around each change, ms (PROTOCOL.md default 2 s). */
   graceMs: ms('graceMs').optional(),
-});
+}, objectError('the world spec'));
 
 /** A world spec as a scenario writes it: optional fields take their defaults. */
 export type WorldSpec = z.input<typeof WorldSpecSchema>;
