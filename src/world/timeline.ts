@@ -1,0 +1,240 @@
+/**
+ * The access timeline: who could reach which camera when, as the access changes were REALLY applied (the
+ * history's `access` records, harness times), not as planned. The oracle asks it one question per item shown:
+ * did user U have access to camera C over [from, to]? The answer is three-valued so that uncertainty is
+ * never judged a leak.
+ *
+ * Decisions (all chosen so that doubt turns into 'either', never into a false leak or a false 'yes'):
+ * - Around each change the grace window [start - graceMs, end + graceMs) answers 'either' for every user whose
+ *   access or ownership the change alters. Asking about [from, to] against a window widened by the grace is the
+ *   same as asking about [from - grace, to + grace] against the bare change.
+ * - A change whose admin call failed (`ok: false`, an error or a timeout) may or may not have happened, now or
+ *   later: from `start - graceMs` on both answers are accepted, until a later certain change to the same
+ *   relation settles it (we assume a failed call does not land after a later call on that camera completed).
+ * - Changes on one camera whose admin calls overlap in time may have been applied in either order, so they are
+ *   treated like failed ones (both outcomes possible).
+ * - A transfer moves the owner only; shares survive it (PROTOCOL.md says nothing else happens).
+ */
+import type { HistoryRecord } from './history.ts';
+import type { AccessChange, World } from './types.ts';
+
+/** 'yes': surely so at every point; 'no': surely not at any point; 'either': an access change makes it uncertain. */
+export type Tri = 'yes' | 'no' | 'either';
+
+export type AccessRecord = Extract<HistoryRecord, { type: 'access' }>;
+
+/** A piecewise-constant answer over time: states[k] holds on [bounds[k-1], bounds[k]); adjacent states differ. */
+interface Piecewise {
+  bounds: number[];
+  states: Tri[];
+}
+
+interface Window {
+  from: number;
+  to: number;
+  after: Tri;
+}
+
+/** One user's two questions about one camera: access (owner or sharee) and ownership. */
+interface UserLine {
+  access: Piecewise;
+  owner: Piecewise;
+}
+
+/** Possible values as bits, so uncertainty composes by union. */
+const YES = 1;
+const NO = 2;
+
+function tri(bits: number): Tri {
+  return bits === YES ? 'yes' : bits === NO ? 'no' : 'either';
+}
+
+function ask(line: Piecewise, from: number, to: number): Tri {
+  const { bounds, states } = line;
+  if (bounds.length === 0) return states[0]!;
+  const lo = Math.min(from, to);
+  const hi = Math.max(from, to);
+  let k = 0;
+  while (k < bounds.length && bounds[k]! <= lo) k++;
+  // Adjacent states always differ, so an interval that crosses a bound is uncertain.
+  if (k < bounds.length && bounds[k]! <= hi) return 'either';
+  return states[k]!;
+}
+
+function piecewise(initial: Tri, windows: Window[]): Piecewise {
+  const bounds: number[] = [];
+  const states: Tri[] = [initial];
+  const enter = (at: number, state: Tri): void => {
+    if (states[states.length - 1] === state) return;
+    bounds.push(at);
+    states.push(state);
+  };
+  // Windows come in change order, so their starts ascend; overlapping or touching ones merge into one
+  // uncertain stretch that ends in the state the last of them leaves behind.
+  let i = 0;
+  while (i < windows.length) {
+    const from = windows[i]!.from;
+    let to = windows[i]!.to;
+    let after = windows[i]!.after;
+    while (i + 1 < windows.length && windows[i + 1]!.from <= to) {
+      i++;
+      to = Math.max(to, windows[i]!.to);
+      after = windows[i]!.after;
+    }
+    enter(from, 'either');
+    enter(to, after);
+    i++;
+  }
+  return { bounds, states };
+}
+
+interface AppliedChange {
+  start: number;
+  end: number;
+  certain: boolean;
+  change: AccessChange;
+}
+
+function changedUser(change: AccessChange): string {
+  return change.kind === 'transfer' ? change.toUserId : change.userId;
+}
+
+/** Everything known about one camera's access; rebuilt in place when a change arrives, so references stay valid. */
+export class CameraTimeline {
+  private readonly lines = new Map<string, UserLine>();
+  private readonly changes: AppliedChange[] = [];
+
+  constructor(
+    readonly cameraId: string,
+    private readonly initialOwner: string,
+    private readonly initialSharees: ReadonlySet<string>,
+    private readonly graceMs: number,
+  ) {
+    this.rebuild();
+  }
+
+  /** Did `userId` have access (owner or sharee) at every point / no point of [from, to]? */
+  access(userId: string, from: number, to: number): Tri {
+    const line = this.lines.get(userId);
+    return line === undefined ? 'no' : ask(line.access, from, to);
+  }
+
+  /** Was `userId` the owner over [from, to]? Used for the role shown in `/v1/cameras`. */
+  owner(userId: string, from: number, to: number): Tri {
+    const line = this.lines.get(userId);
+    return line === undefined ? 'no' : ask(line.owner, from, to);
+  }
+
+  /** Users who may have owned the camera at some point of [from, to]: the evidence's "true owner". */
+  ownersDuring(from: number, to: number): string[] {
+    const owners: string[] = [];
+    for (const [userId, line] of this.lines) if (ask(line.owner, from, to) !== 'no') owners.push(userId);
+    return owners;
+  }
+
+  /** Every user who ever had, or may have had, access: the only candidates for "entitled". */
+  users(): IterableIterator<string> {
+    return this.lines.keys();
+  }
+
+  apply(record: AccessRecord): void {
+    this.changes.push({ start: record.start, end: record.end, certain: record.ok, change: record.change });
+    this.changes.sort((a, b) => a.start - b.start);
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    const involved = new Set<string>([this.initialOwner, ...this.initialSharees]);
+    for (const c of this.changes) involved.add(changedUser(c.change));
+
+    let owners = new Set<string>([this.initialOwner]);
+    const shares = new Map<string, number>();
+    for (const user of involved) shares.set(user, this.initialSharees.has(user) ? YES : NO);
+    // Owner and share uncertainty are combined as if independent: an over-approximation, so still sound.
+    const ownedByOther = (u: string): boolean => owners.size > 1 || !owners.has(u);
+    const ownerBits = (u: string): number => (owners.has(u) ? YES : 0) | (ownedByOther(u) ? NO : 0);
+    const accessBits = (u: string): number =>
+      (owners.has(u) || (shares.get(u)! & YES) !== 0 ? YES : 0) | (ownedByOther(u) && (shares.get(u)! & NO) !== 0 ? NO : 0);
+
+    const initial = new Map<string, { access: Tri; owner: Tri }>();
+    const windows = new Map<string, { access: Window[]; owner: Window[] }>();
+    for (const user of involved) {
+      initial.set(user, { access: tri(accessBits(user)), owner: tri(ownerBits(user)) });
+      windows.set(user, { access: [], owner: [] });
+    }
+
+    this.changes.forEach((c, i) => {
+      const overlaps = this.changes.some((o, j) => j !== i && o.start < c.end && c.start < o.end);
+      const certain = c.certain && !overlaps;
+      const before = new Map([...involved].map((u) => [u, [accessBits(u), ownerBits(u)] as const]));
+      const user = changedUser(c.change);
+      if (c.change.kind === 'transfer') owners = certain ? new Set([user]) : new Set([...owners, user]);
+      else {
+        const to = c.change.kind === 'share' ? YES : NO;
+        shares.set(user, certain ? to : shares.get(user)! | to);
+      }
+      const from = c.start - this.graceMs;
+      // An uncertain change leaves 'either' behind (both outcomes possible) until a later window settles it.
+      const to = certain ? c.end + this.graceMs : from;
+      for (const u of involved) {
+        const [access, owner] = before.get(u)!;
+        const w = windows.get(u)!;
+        if (accessBits(u) !== access) w.access.push({ from, to, after: tri(accessBits(u)) });
+        if (ownerBits(u) !== owner) w.owner.push({ from, to, after: tri(ownerBits(u)) });
+      }
+    });
+
+    this.lines.clear();
+    for (const u of involved) {
+      const start = initial.get(u)!;
+      const w = windows.get(u)!;
+      this.lines.set(u, { access: piecewise(start.access, w.access), owner: piecewise(start.owner, w.owner) });
+    }
+  }
+}
+
+/** Thrown when the history names a camera the world does not have: judging it against this world is meaningless. */
+export class TimelineError extends Error {
+  override readonly name = 'TimelineError';
+}
+
+/**
+ * Access over time for every camera of a world. Built from the world's initial owners and shares, then fed the
+ * history's `access` records (in any order). Queries cost a map lookup and a scan of a handful of bounds.
+ */
+export class AccessTimeline {
+  private readonly cameras = new Map<string, CameraTimeline>();
+
+  constructor(world: Pick<World, 'cameras' | 'shares' | 'graceMs'>, records: Iterable<HistoryRecord> = []) {
+    const sharees = new Map<string, Set<string>>();
+    for (const share of world.shares) {
+      let set = sharees.get(share.cameraId);
+      if (set === undefined) sharees.set(share.cameraId, (set = new Set()));
+      set.add(share.userId);
+    }
+    for (const camera of world.cameras) {
+      const line = new CameraTimeline(camera.cameraId, camera.ownerId, sharees.get(camera.cameraId) ?? new Set(), world.graceMs);
+      this.cameras.set(camera.cameraId, line);
+    }
+    for (const record of records) if (record.type === 'access') this.apply(record);
+  }
+
+  /** The camera's timeline, or undefined for a camera not in the world. */
+  camera(cameraId: string): CameraTimeline | undefined {
+    return this.cameras.get(cameraId);
+  }
+
+  apply(record: AccessRecord): void {
+    const camera = this.cameras.get(record.change.cameraId);
+    if (camera === undefined) throw new TimelineError(`access change for camera ${record.change.cameraId}, which is not in the world`);
+    camera.apply(record);
+  }
+
+  access(userId: string, cameraId: string, from: number, to: number): Tri {
+    return this.cameras.get(cameraId)?.access(userId, from, to) ?? 'no';
+  }
+
+  owner(userId: string, cameraId: string, from: number, to: number): Tri {
+    return this.cameras.get(cameraId)?.owner(userId, from, to) ?? 'no';
+  }
+}
