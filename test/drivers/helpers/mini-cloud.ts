@@ -31,6 +31,8 @@ export interface MiniCloud {
   /** When true, events are stored but not acknowledged, so cameras hold them for a resend. */
   holdAcks: boolean;
   deviceSockets(): number;
+  /** Forgets every user token, as a restarted session store would: users get 401 and must log in again. */
+  forgetTokens(): void;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startMiniCloud(world: World): Promise<MiniCloud> {
   const owner = new Map(world.cameras.map((camera) => [camera.cameraId, camera]));
   const byEmail = new Map(world.users.map((user) => [user.email, user]));
   const tokens = new Map<string, string>();
+  let issued = 0;
   const live = new Map<string, WebSocket>();
   const streams = new Map<WebSocket, string>();
   const connections = new Set<Socket>();
@@ -54,6 +57,7 @@ export async function startMiniCloud(world: World): Promise<MiniCloud> {
       for (const connection of connections) connection.destroy();
     },
     deviceSockets: () => devices.clients.size,
+    forgetTokens: () => tokens.clear(),
     close: async () => {
       state.dropAll();
       devices.close();
@@ -136,7 +140,7 @@ export async function startMiniCloud(world: World): Promise<MiniCloud> {
         const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { email?: string; password?: string };
         const user = byEmail.get(body.email ?? '');
         if (!user || user.password !== body.password) return json(401, { error: { code: 'unauthorized', message: 'no' } });
-        const token = `t-${user.userId}-${tokens.size}`;
+        const token = `t-${user.userId}-${++issued}`;
         tokens.set(token, user.userId);
         return json(200, { token, userId: user.userId });
       }

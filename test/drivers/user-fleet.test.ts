@@ -1,0 +1,139 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/exit.ts';
+import { type CameraFleet, startCameraFleet } from '../../simulators/protocol/camera-fleet.ts';
+import { RecentEvents } from '../../simulators/protocol/recent-events.ts';
+import { type UserFleet, type UserFleetOptions, startUserFleet } from '../../simulators/protocol/user-fleet.ts';
+import { type MiniCloud, startMiniCloud } from './helpers/mini-cloud.ts';
+import { MemoryRecorder, smallWorld, until } from './helpers/world.ts';
+
+const world = smallWorld(6, 2);
+let cloud: MiniCloud;
+let users: UserFleet | undefined;
+let cameras: CameraFleet | undefined;
+
+beforeAll(async () => {
+  cloud = await startMiniCloud(world);
+});
+afterEach(async () => {
+  await Promise.all([users?.stop(), cameras?.stop()]);
+  users = cameras = undefined;
+  cloud.garbage = false;
+});
+afterAll(async () => {
+  await cloud.close();
+});
+
+function startUsers(recorder: MemoryRecorder, overrides: Partial<UserFleetOptions> = {}): UserFleet {
+  users = startUserFleet({
+    target: cloud.url, world, recorder, deadline: Date.now() + 30_000, maxRequests: 5000,
+    pollMs: 100, camerasMs: 200, tapMs: 100, probeMs: 100, streamBackoff: { baseMs: 20, capMs: 200 }, ...overrides,
+  });
+  return users;
+}
+
+function startCameras(recorder: MemoryRecorder, recent?: RecentEvents): CameraFleet {
+  cameras = startCameraFleet({
+    target: cloud.url, world, recorder, rate: 10, policy: { kind: 'immediate', floorMs: 10 }, key: 'k',
+    deadline: Date.now() + 30_000, maxEvents: 300, recent,
+  });
+  return cameras;
+}
+
+describe('user fleet', () => {
+  it('logs in, is shown its own events by list and stream, taps thumbnails and probes others', async () => {
+    const recorder = new MemoryRecorder();
+    const recent = new RecentEvents(256);
+    const fleet = startUsers(recorder, { recent });
+    expect(await until(() => fleet.stats().streamsOpen === world.users.length)).toBe(true);
+    const devices = startCameras(recorder, recent);
+    expect(await until(() => fleet.stats().thumbnails >= 20 && fleet.stats().probes >= 10 && fleet.stats().streamMessages >= 50)).toBe(true);
+    await Promise.all([fleet.stop(), devices.stop()]);
+
+    const ownerOf = new Map(world.cameras.map((camera) => [camera.cameraId, camera.ownerId]));
+    const shown = recorder.of('shown');
+    expect(shown.some((record) => record.surface === 'list' && record.events.length > 0)).toBe(true);
+    expect(shown.some((record) => record.surface === 'stream')).toBe(true);
+    for (const record of shown) for (const event of record.events) expect(ownerOf.get(event.cameraId)).toBe(record.userId);
+    expect(recorder.of('cameras').length).toBeGreaterThan(0);
+
+    const sentDigest = new Map(recorder.of('sent').map((record) => [record.eventId, record]));
+    const taps = recorder.of('thumbnail').filter((record) => !record.probe);
+    for (const tap of taps) {
+      expect(tap.status).toBe(200);
+      const sent = sentDigest.get(tap.eventId)!;
+      expect(tap.digest).toBe(sent.digest);
+      expect(tap.provenance).toEqual({ runId: world.runId, cameraId: sent.cameraId, eventId: tap.eventId, check: sent.check });
+    }
+    const probes = recorder.of('thumbnail').filter((record) => record.probe);
+    for (const probe of probes) {
+      expect(ownerOf.get(probe.cameraId!)).not.toBe(probe.userId);
+      expect(probe.status).toBe(404);
+    }
+    expect(recorder.of('error')).toEqual([]);
+  });
+
+  it('reopens the stream after the server drops it and catches up through the list', async () => {
+    const recorder = new MemoryRecorder();
+    const fleet = startUsers(recorder, { pollMs: 60_000, tapMs: 60_000, camerasMs: 60_000, probeMs: 0 });
+    expect(await until(() => fleet.stats().streamsOpen === world.users.length)).toBe(true);
+    const pagesBefore = fleet.stats().pages;
+    cloud.dropAll();
+    expect(await until(() => recorder.of('user').filter((r) => r.state === 'stream-open').length >= 2 * world.users.length)).toBe(true);
+    // Each reopened stream is followed by a catch-up page even though the poll interval is a minute.
+    expect(await until(() => fleet.stats().pages >= pagesBefore + world.users.length)).toBe(true);
+    await fleet.stop();
+    const closed = recorder.of('user').filter((r) => r.state === 'stream-closed');
+    expect(closed.filter((r) => r.code === 1006).length).toBeGreaterThanOrEqual(world.users.length);
+  });
+
+  it('logs in again when its token is refused', async () => {
+    const recorder = new MemoryRecorder();
+    const fleet = startUsers(recorder, { stream: false });
+    expect(await until(() => fleet.stats().logins === world.users.length && fleet.stats().pages >= world.users.length)).toBe(true);
+    cloud.forgetTokens();
+    expect(await until(() => fleet.stats().logins >= 2 * world.users.length)).toBe(true);
+    await fleet.stop();
+  });
+
+  it('records a wrong password as a failed login and keeps retrying within its budget', async () => {
+    const recorder = new MemoryRecorder();
+    const stranger = { ...world.users[0]!, password: 'nope' };
+    const fleet = startUsers(recorder, { users: [stranger], maxRequests: 5 });
+    expect(await until(() => fleet.stats().requests === 5)).toBe(true);
+    await fleet.stop();
+    const failed = recorder.of('user').filter((r) => r.state === 'login-failed');
+    expect(failed).toHaveLength(5);
+    expect(failed.every((r) => r.code === 401)).toBe(true);
+  });
+
+  it('turns garbage answers into error records, never a crash', async () => {
+    const recorder = new MemoryRecorder();
+    cloud.garbage = true;
+    const fleet = startUsers(recorder, { stream: false });
+    expect(await until(() => recorder.of('error').length >= world.users.length)).toBe(true);
+    await fleet.stop();
+    expect(recorder.of('error')[0]!.message).toMatch(/POST \/v1\/login answered non-JSON: <html>oops/);
+    expect(fleet.stats().logins).toBe(0);
+  });
+
+  it('stops at its deadline, with streams and connections closed', async () => {
+    const recorder = new MemoryRecorder();
+    const fleet = startUsers(recorder, { deadline: Date.now() + 700 });
+    await fleet.done;
+    await fleet.stop();
+    const closedAt = recorder.records.length;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(recorder.records.length).toBe(closedAt);
+    expect(recorder.of('user').filter((r) => r.state === 'stream-closed')).toHaveLength(
+      recorder.of('user').filter((r) => r.state === 'stream-open').length,
+    );
+  });
+
+  it('refuses non-loopback targets and bad options with a usage error', () => {
+    const recorder = new MemoryRecorder();
+    const base = { world, recorder, deadline: Date.now() + 1000, maxRequests: 1 };
+    expect(() => startUserFleet({ ...base, target: 'http://10.0.0.8:80' })).toThrow(UsageError);
+    expect(() => startUserFleet({ ...base, target: cloud.url, pageLimit: 501 })).toThrow(/pageLimit/);
+    expect(() => startUserFleet({ ...base, target: cloud.url, pollMs: Number.NaN })).toThrow(UsageError);
+  });
+});
