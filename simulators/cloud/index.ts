@@ -1,0 +1,146 @@
+/**
+ * The reference camera cloud: a complete implementation of ../shared/PROTOCOL.md, the default target of a
+ * Stampede run. An in-memory system of record holds the truth; Redis caches sessions, camera access records and
+ * event pages in front of it, the way real camera clouds do, so chaos on the cache path has something to hit.
+ * `bug` swaps in one of the leak zoo's models of a real incident (bugs/index.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_THUMBNAIL_BYTES } from '../../src/protocol/schema.ts';
+import { UsageError } from '../../src/cli/exit.ts';
+import { resolveBug } from './bugs/index.ts';
+import type { CacheStats } from './cache/views.ts';
+import type { CloudContext } from './context.ts';
+import { handleRequest } from './http/router.ts';
+import { buildParts } from './parts.ts';
+import { SystemOfRecord, digest } from './store.ts';
+import { acceptDevice } from './ws/device.ts';
+import { startKeepalive } from './ws/keepalive.ts';
+import { acceptStream } from './ws/stream.ts';
+
+export interface CloudOptions {
+  /** 0 or absent: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Guards the admin calls. Never printed or logged. */
+  adminToken: string;
+  /** A leak-zoo bug name; default `none`, the correct cloud. */
+  bug?: string;
+  /** Redis for the cache (e.g. redis://127.0.0.1:6379, or a Toxiproxy proxy in front of it); absent: no cache. */
+  redisUrl?: string;
+  /** Diagnostics, one line each; default silent. */
+  log?: (line: string) => void;
+  /** How long a cache command may take before the cloud answers from the system of record. Default 250. */
+  cacheTimeoutMs?: number;
+  /** Interval of the WebSocket ping sweep. Default 30 s. */
+  keepaliveMs?: number;
+}
+
+/** A running cloud. */
+export interface RunningCloud {
+  /** e.g. http://127.0.0.1:40123 */
+  url: string;
+  port: number;
+  /** Every Redis key of this instance starts with it. */
+  keyPrefix: string;
+  cacheStats(): CacheStats;
+  /** Closes every socket, quits Redis and stops listening. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** A device event frame is a base64 thumbnail (4/3 of its bytes) plus a little JSON. */
+const MAX_DEVICE_FRAME = Math.ceil(MAX_THUMBNAIL_BYTES / 3) * 4 + 4_096;
+const MAX_STREAM_FRAME = 4_096;
+/** How long closing sockets get to say goodbye at stop before they are cut. */
+const CLOSE_GRACE_MS = 500;
+
+export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
+  if (options.adminToken.length === 0) throw new UsageError('the admin token is empty', 'pass a non-empty admin token');
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`port ${port} is not a port number`, 'use 0..65535');
+  const host = options.host ?? '127.0.0.1';
+  const bug = resolveBug(options.bug ?? 'none');
+  const log = options.log ?? (() => undefined);
+  const store = new SystemOfRecord();
+  const keyPrefix = `stampede:cloud:${randomBytes(6).toString('hex')}:`;
+  const { parts, views } = buildParts({ store, redisUrl: options.redisUrl, keyPrefix, log }, bug, options.cacheTimeoutMs ?? 250);
+
+  const wsOptions = { noServer: true, perMessageDeflate: false } as const;
+  const deviceServer = new WebSocketServer({ ...wsOptions, maxPayload: MAX_DEVICE_FRAME });
+  const streamServer = new WebSocketServer({ ...wsOptions, maxPayload: MAX_STREAM_FRAME });
+  const keepalive = startKeepalive([deviceServer, streamServer], options.keepaliveMs ?? 30_000);
+
+  const ctx: CloudContext = {
+    store,
+    views,
+    parts,
+    devices: new Map(),
+    adminTokenDigest: digest(options.adminToken),
+    log,
+    dropSessions() {
+      for (const socket of [...deviceServer.clients, ...streamServer.clients]) socket.close(1012, 'the world was replaced');
+      ctx.devices.clear();
+    },
+  };
+
+  await parts.cache.start();
+  const server = createServer((req, res) => handleRequest(ctx, req, res));
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => undefined);
+    const path = (req.url ?? '').split('?')[0];
+    const [wss, accept] =
+      path === '/v1/device' ? [deviceServer, (ws: WebSocket) => acceptDevice(ctx, ws)] :
+      path === '/v1/stream' ? [streamServer, (ws: WebSocket) => acceptStream(ctx, ws, req)] :
+      [undefined, undefined];
+    if (!wss) {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      keepalive.track(ws);
+      accept(ws);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, backlog: 4_096 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (error: NodeJS.ErrnoException) => {
+    keepalive.stop();
+    await parts.cache.close();
+    throw new UsageError(`cannot listen on ${host}:${port} (${error.code ?? error.message})`, 'pick another --port or --host');
+  });
+  const bound = (server.address() as AddressInfo).port;
+  log(`cloud listening on ${host}:${bound}${bug.name === 'none' ? '' : ` with bug ${bug.name}`}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    keepalive.stop();
+    const sockets = [...deviceServer.clients, ...streamServer.clients];
+    for (const socket of sockets) socket.close(1001, 'the cloud is stopping');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await new Promise((resolve) => setTimeout(resolve, sockets.length > 0 ? CLOSE_GRACE_MS : 0));
+    for (const socket of sockets) socket.terminate();
+    deviceServer.close();
+    streamServer.close();
+    await closed;
+    await parts.cache.close();
+  };
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    port: bound,
+    keyPrefix,
+    cacheStats: () => ({ ...views.stats }),
+    stop: () => (stopping ??= stop()),
+  };
+}
