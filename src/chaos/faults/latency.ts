@@ -13,7 +13,7 @@ export const latencySpec = z
     toxicity: toxicityField,
   })
   // A jitter larger than the latency would ask for negative delays, which Toxiproxy silently clamps.
-  .refine((spec) => spec.jitterMs <= spec.latencyMs, { message: 'must not exceed latencyMs', path: ['jitterMs'] });
+  .refine((spec) => spec.jitterMs <= spec.latencyMs, { message: 'must not exceed latencyMs', path: ['jitterMs'], when: (payload) => payload.issues.length === 0 });
 
 export type LatencySpec = z.infer<typeof latencySpec>;
 

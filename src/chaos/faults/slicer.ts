@@ -17,7 +17,7 @@ export const slicerSpec = z
     toxicity: toxicityField,
   })
   // Toxiproxy draws sizes in average +/- variation; a variation reaching the average would allow empty slices.
-  .refine((spec) => spec.sizeVariation < spec.averageSize, { message: 'must be smaller than averageSize', path: ['sizeVariation'] });
+  .refine((spec) => spec.sizeVariation < spec.averageSize, { message: 'must be smaller than averageSize', path: ['sizeVariation'], when: (payload) => payload.issues.length === 0 });
 
 export type SlicerSpec = z.infer<typeof slicerSpec>;
 

@@ -1,0 +1,165 @@
+/**
+ * The nemesis: runs a scenario's fault schedule against the run's proxies and records every start and heal in
+ * the history, next to what the drivers saw. Its promise is that nothing stays broken: every fault it applied is
+ * healed at the end of its step, at the deadline, on abort (Ctrl-C) and through `healAll()`, and a Toxiproxy
+ * call that fails becomes an `error` record, never an unhandled rejection.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UsageError } from '../cli/exit.ts';
+import type { Recorder } from '../world/history.ts';
+import { buildFault } from './fault-spec.ts';
+import type { Fault, ProxyControl, ProxyPath } from './faults/fault.ts';
+import { parseSchedule, type PlannedFault } from './schedule.ts';
+
+export type { FaultSpec, ResolvedFaultSpec, FaultName } from './fault-spec.ts';
+export type { FaultStep, FaultPhase } from './schedule.ts';
+export { stepsFromPhases, parseSchedule } from './schedule.ts';
+export type { ProxyControl, ProxyPath } from './faults/fault.ts';
+
+export interface NemesisOptions {
+  /** The schedule as the scenario wrote it (FaultStep[]); validated when the nemesis is made. */
+  steps: unknown;
+  /** A control for each proxy the schedule names. */
+  proxies: Partial<Record<ProxyPath, ProxyControl>>;
+  recorder: Recorder;
+  /** When the nemesis ends, ms from the start of the run; whatever is still applied then is healed. */
+  deadline: number;
+  /** Aborting stops the schedule and heals every fault; the orchestrator wires Ctrl-C to it. */
+  signal?: AbortSignal;
+  /** Prefixes fault ids (and so toxic names) when several nemeses share a history or a proxy. */
+  idPrefix?: string;
+}
+
+/** What a nemesis run did; `unhealed` lists faults whose heal failed even on the last try. */
+export interface NemesisSummary {
+  applied: number;
+  healed: number;
+  failures: number;
+  unhealed: string[];
+}
+
+/** A fault that may be in force: its apply has been called, and it has not been healed yet. */
+interface LiveFault {
+  fault: Fault;
+  proxy: ProxyControl;
+  /** Settles (never rejects) when the apply call is over, whatever its outcome. */
+  applying: Promise<void>;
+  healing?: Promise<void>;
+}
+
+const ID_PREFIX = /^[A-Za-z0-9._-]{0,32}$/;
+
+export class Nemesis {
+  private readonly plan: PlannedFault[];
+  private readonly stopped = new AbortController();
+  private readonly live = new Map<string, LiveFault>();
+  private readonly summary: NemesisSummary = { applied: 0, healed: 0, failures: 0, unhealed: [] };
+  private running = false;
+
+  /** Throws a UsageError when the schedule is malformed or names a proxy this run does not have. */
+  constructor(private readonly options: NemesisOptions) {
+    if (!(Number.isFinite(options.deadline) && options.deadline >= 0)) throw new UsageError(`nemesis deadline ${options.deadline} is not a time in ms`);
+    const prefix = options.idPrefix ?? '';
+    if (!ID_PREFIX.test(prefix)) throw new UsageError(`nemesis id prefix ${JSON.stringify(prefix)} may only use letters, digits, ".", "_" and "-"`);
+    this.plan = parseSchedule(options.steps);
+    const missing = this.plan.filter((step) => options.proxies[step.spec.path] === undefined);
+    if (missing.length > 0) {
+      const names = missing.map((step) => `${step.label} needs the ${step.spec.path} proxy`).join('; ');
+      throw new UsageError(`bad fault schedule: ${names}, which this run does not have`, 'remove those faults or give the run that proxy');
+    }
+  }
+
+  /**
+   * Runs the schedule, `at` times counted from `startedAt` (ms since the epoch, the run's start). Resolves once
+   * the schedule is over or stopped and every applied fault is healed (or failed its last heal); never rejects.
+   */
+  async run(startedAt: number = Date.now()): Promise<NemesisSummary> {
+    if (this.running) throw new Error('a nemesis runs its schedule once');
+    this.running = true;
+    const stop = () => void this.healAll();
+    this.options.signal?.addEventListener('abort', stop, { once: true });
+    if (this.options.signal?.aborted) stop();
+    const deadline = setTimeout(() => this.stopped.abort(), Math.max(0, startedAt + this.options.deadline - Date.now()));
+    try {
+      await Promise.all(this.plan.map((step) => this.runStep(step, startedAt)));
+    } finally {
+      clearTimeout(deadline);
+      this.options.signal?.removeEventListener('abort', stop);
+    }
+    await this.healAll();
+    this.summary.unhealed = [...this.live.keys()];
+    return { ...this.summary, unhealed: [...this.summary.unhealed] };
+  }
+
+  /**
+   * Stops the schedule (no fault starts after this) and heals every fault that may be in force, waiting for
+   * applies still in flight. Safe from a signal handler: idempotent, concurrent calls share the work, never rejects.
+   */
+  async healAll(): Promise<void> {
+    this.stopped.abort();
+    await Promise.all([...this.live.keys()].map((id) => this.heal(id)));
+  }
+
+  private async runStep(step: PlannedFault, startedAt: number): Promise<void> {
+    if (!(await this.sleepUntil(startedAt + step.at)) || this.stopped.signal.aborted) return;
+    const fault = buildFault(step.spec, `${this.options.idPrefix ?? ''}f${step.index + 1}-${step.spec.fault}`);
+    const proxy = this.options.proxies[fault.path] as ProxyControl;
+    // Recorded before the call: the fault may take effect before Toxiproxy answers, so its window opens here.
+    this.record('start', fault);
+    this.summary.applied++;
+    const applying = fault.apply(proxy).catch((error: unknown) => this.fail(`apply ${describe(fault, proxy)}`, error));
+    this.live.set(fault.id, { fault, proxy, applying });
+    await applying;
+    if (step.until !== undefined) await this.sleepUntil(startedAt + step.until);
+    else await this.sleepUntil(Infinity);
+    await this.heal(fault.id);
+  }
+
+  /** Heals one fault once its apply is over; a failed heal leaves it live for the next try. */
+  private heal(id: string): Promise<void> {
+    const live = this.live.get(id);
+    if (live === undefined) return Promise.resolve();
+    live.healing ??= (async () => {
+      await live.applying;
+      try {
+        await live.fault.heal(live.proxy);
+        // Recorded after the call: until Toxiproxy confirms, the fault may still be in force.
+        this.record('heal', live.fault);
+        this.summary.healed++;
+        this.live.delete(id);
+      } catch (error) {
+        this.fail(`heal ${describe(live.fault, live.proxy)}`, error);
+      } finally {
+        live.healing = undefined;
+      }
+    })();
+    return live.healing;
+  }
+
+  /** Waits until the epoch time `until`; false when the nemesis was stopped first. */
+  private async sleepUntil(until: number): Promise<boolean> {
+    if (this.stopped.signal.aborted) return false;
+    const signal = this.stopped.signal;
+    try {
+      if (until === Infinity) await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      else await sleep(Math.max(0, until - Date.now()), undefined, { signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private record(action: 'start' | 'heal', fault: Fault): void {
+    this.options.recorder.record({ type: 'fault', t: Date.now(), action, id: fault.id, fault: fault.name, path: fault.path, detail: fault.detail });
+  }
+
+  private fail(what: string, error: unknown): void {
+    this.summary.failures++;
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.recorder.record({ type: 'error', t: Date.now(), source: 'nemesis', message: `${what}: ${message}` });
+  }
+}
+
+function describe(fault: Fault, proxy: ProxyControl): string {
+  return `${fault.name} ${fault.id} on the ${fault.path} proxy (${proxy.proxy})`;
+}

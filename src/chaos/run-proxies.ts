@@ -1,0 +1,93 @@
+/**
+ * The proxies of one run: `client` between the simulated fleet and the target, and optionally `cache` between
+ * the reference cloud and its Redis. Names are unique per run so parallel runs can share one Toxiproxy server,
+ * and every proxy made is removed again, in reverse order, even when setting up a later one fails.
+ */
+import { randomBytes } from 'node:crypto';
+import { UsageError } from '../cli/exit.ts';
+import type { ProxyControl, ProxyPath } from './faults/fault.ts';
+import type { ToxiproxyClient } from './toxiproxy.ts';
+
+/** Where a run's proxy forwards to, as host:port (loopback only, like all load). */
+export interface ProxyTarget {
+  upstream: string;
+}
+
+export interface RunProxiesOptions {
+  client: ProxyTarget;
+  cache?: ProxyTarget;
+  /** Goes into the proxy names, to find them in Toxiproxy while a run is live; random when left out. */
+  tag?: string;
+}
+
+/** A proxy the run made: connect to `host:port` instead of the upstream. */
+export interface RunProxy {
+  name: string;
+  upstream: string;
+  /** host:port as Toxiproxy reports it. */
+  listen: string;
+  host: string;
+  port: number;
+  /** What the nemesis's faults act on. */
+  control: ProxyControl;
+}
+
+/** The run's proxies; `remove()` deletes them all (reverse order), is idempotent, and reports the first failure after trying all. */
+export interface RunProxies {
+  client: RunProxy;
+  cache?: RunProxy;
+  /** Controls by path, the shape Nemesis takes. */
+  controls: Partial<Record<ProxyPath, ProxyControl>>;
+  remove(): Promise<void>;
+}
+
+const TAG = /^[A-Za-z0-9_-]{1,40}$/;
+const LOOPBACK_UPSTREAM = /^(127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})$/;
+
+export async function createRunProxies(toxiproxy: ToxiproxyClient, options: RunProxiesOptions): Promise<RunProxies> {
+  const tag = options.tag ?? randomBytes(4).toString('hex');
+  if (!TAG.test(tag)) throw new UsageError(`proxy tag ${JSON.stringify(tag)} may only use letters, digits, "_" and "-" (at most 40)`);
+  const wanted: [ProxyPath, ProxyTarget][] = [['client', options.client]];
+  if (options.cache !== undefined) wanted.push(['cache', options.cache]);
+  for (const [path, target] of wanted) checkUpstream(path, target.upstream);
+
+  const made: RunProxy[] = [];
+  let removed: Promise<void> | undefined;
+  const remove = () => (removed ??= removeAll(toxiproxy, [...made].reverse()));
+  try {
+    for (const [path, target] of wanted) made.push(await createOne(toxiproxy, `stampede-${tag}-${path}`, target.upstream));
+  } catch (error) {
+    await remove().catch(() => undefined); // the setup error is the one worth reporting
+    throw error;
+  }
+  const [client, cache] = made as [RunProxy, RunProxy | undefined];
+  return { client, cache, controls: { client: client.control, cache: cache?.control }, remove };
+}
+
+async function createOne(toxiproxy: ToxiproxyClient, name: string, upstream: string): Promise<RunProxy> {
+  const info = await toxiproxy.createProxy({ name, upstream });
+  const at = info.listen.lastIndexOf(':');
+  const host = info.listen.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+  return { name, upstream, listen: info.listen, host, port: Number(info.listen.slice(at + 1)), control: toxiproxy.control(name) };
+}
+
+async function removeAll(toxiproxy: ToxiproxyClient, proxies: readonly RunProxy[]): Promise<void> {
+  let firstError: unknown;
+  for (const proxy of proxies) {
+    try {
+      await toxiproxy.deleteProxy(proxy.name);
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (firstError !== undefined) throw firstError;
+}
+
+/** Load only ever goes to loopback, so a proxy may only forward there. */
+function checkUpstream(path: ProxyPath, upstream: string): void {
+  const match = LOOPBACK_UPSTREAM.exec(upstream);
+  const port = match === null ? NaN : Number(match[2]);
+  if (!(port >= 1 && port <= 65_535)) {
+    throw new UsageError(`the ${path} proxy upstream ${JSON.stringify(upstream)} is not a loopback host:port`, 'use e.g. 127.0.0.1:8080');
+  }
+}
