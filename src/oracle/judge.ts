@@ -1,0 +1,31 @@
+/**
+ * The oracle as a pure function of (world, history): a fold of `Oracle.observe` over the records, used to judge
+ * a finished run or to judge one again from its journal.
+ */
+import type { HistoryRecord } from '../world/history.ts';
+import type { World } from '../world/types.ts';
+import { composeVerdict, emptyTally } from './compose.ts';
+import { Oracle, recordTime } from './oracle.ts';
+import { defaultOracleOptions, type OracleOptions, type Verdict } from './verdict.ts';
+
+/**
+ * Judges a whole history. Access records go first: with the full timeline known up front, nothing waits on a
+ * late admin record and the answer does not depend on how records from different drivers interleaved.
+ * `endTime` defaults to the latest time in the history. Never throws: a failure is an 'unknown' verdict.
+ */
+export function judge(world: World, history: readonly HistoryRecord[], options: Partial<OracleOptions> & { endTime?: number } = {}): Verdict {
+  try {
+    const oracle = new Oracle(world, options);
+    let end = -Infinity;
+    for (const record of history) if (record.type === 'access') oracle.observe(record);
+    for (const record of history) {
+      if (record.type !== 'access') oracle.observe(record);
+      const t = recordTime(record);
+      if (t > end) end = t;
+    }
+    return oracle.verdict(options.endTime ?? end);
+  } catch (error) {
+    const failure = error instanceof Error ? error.message : String(error);
+    return composeVerdict(emptyTally(), { failure, options: { ...defaultOracleOptions, ...options } });
+  }
+}

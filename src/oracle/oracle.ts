@@ -1,0 +1,350 @@
+/**
+ * The leak oracle: judges every item every user was shown against PROTOCOL.md's access rule. User U may see
+ * event E of camera C only if U had access to C both when the target accepted E and when U was shown E.
+ *
+ * Incremental and pure: fed the history one record at a time (`observe`), O(1) per item, no I/O, no clock (times
+ * come from the records), no randomness; `verdict(endTime)` answers at the end. An item is a leak only when the
+ * rule is surely broken ('no' at either moment); 'either' (a grace window, a failed admin call) is accepted.
+ *
+ * Acceptance of E happened between its first `sent` and the earlier of its `acked` and the first call that
+ * showed it (a push can beat the ack to the harness). A would-be leak waits `settleMs` of history time before it
+ * counts, because the `access` or `acked` record that excuses it may be written after it.
+ */
+import * as hdr from 'hdr-histogram-js';
+import type { HistoryRecord, Surface } from '../world/history.ts';
+import { AccessTimeline, type CameraTimeline } from '../world/timeline.ts';
+import type { World } from '../world/types.ts';
+import { RunContext } from './context.ts';
+import { EventState } from './events.ts';
+import { identifyBytes } from './thumbnail.ts';
+import { composeVerdict, emptyTally, type Tally } from './compose.ts';
+import { defaultOracleOptions, type LeakEvidence, type OracleOptions, type Verdict } from './verdict.ts';
+
+type Shown = Extract<HistoryRecord, { type: 'shown' }>;
+type CameraList = Extract<HistoryRecord, { type: 'cameras' }>;
+type ThumbnailFetch = Extract<HistoryRecord, { type: 'thumbnail' }>;
+
+/** An item held back until late records can no longer excuse it. Only would-be leaks get one, so they stay rare. */
+interface Candidate {
+  user: number;
+  userId: string;
+  camera: CameraTimeline;
+  /** Null on the `cameras` surface, where there is no event and only the moment of the call counts. */
+  event: EventState | null;
+  eventId: string | undefined;
+  surface: Surface;
+  start: number;
+  t: number;
+  /** The user's first sight of the event on the list or the stream: counts as a delivery if excused. */
+  first: boolean;
+  requestedEventId?: string;
+  labelledCameraId?: string;
+  probe?: boolean;
+}
+
+/** The time a record describes, for ordering and for the end of the run. */
+export function recordTime(record: HistoryRecord): number {
+  return record.type === 'access' ? record.end : record.t;
+}
+
+export class Oracle {
+  private readonly options: OracleOptions;
+  private readonly timeline: AccessTimeline;
+  private readonly context = new RunContext();
+  private readonly events = new Map<string, EventState>();
+  private readonly userIndex = new Map<string, number>();
+  private readonly latency = hdr.build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
+  private readonly tally: Tally = emptyTally();
+  private readonly recipients = new Set<string>();
+  private readonly owners = new Set<string>();
+  private readonly opened = new Set<string>();
+  private readonly evidence: LeakEvidence[] = [];
+  private pending: Candidate[] = [];
+  private pendingHead = 0;
+  private watermark = -Infinity;
+  private failure: string | null = null;
+
+  constructor(
+    private readonly world: World,
+    options: Partial<OracleOptions> = {},
+  ) {
+    this.options = { ...defaultOracleOptions, ...options };
+    this.timeline = new AccessTimeline(world);
+    world.users.forEach((user, i) => this.userIndex.set(user.userId, i));
+  }
+
+  /** Takes the next history record. Never throws: a record it cannot handle makes the verdict unknown. */
+  observe(record: HistoryRecord): void {
+    try {
+      this.dispatch(record);
+      const t = recordTime(record);
+      if (t > this.watermark) this.watermark = t;
+      this.settle(this.watermark - this.options.settleMs);
+    } catch (error) {
+      this.failure ??= `${error instanceof Error ? error.message : String(error)} (at a ${String(record?.type)} record)`;
+    }
+  }
+
+  /** Live counters: exact for everything settled, leaks still waiting on late records not yet counted. */
+  progress(): { checked: number; leaks: number; unknown: number; waiting: number } {
+    const { checked, leaks, unknown } = this.tally;
+    return { checked: checked.total, leaks: leaks.total, unknown, waiting: this.pending.length - this.pendingHead };
+  }
+
+  /** The answer for the run, `endTime` being the end of its history. Settles everything still waiting. */
+  verdict(endTime: number): Verdict {
+    try {
+      this.settle(Infinity);
+      const lost = this.countLosses(endTime);
+      for (const leak of this.evidence) {
+        leak.phase = this.context.phaseAt(leak.at);
+        leak.faults = this.context.faultsAt(leak.at);
+      }
+      return composeVerdict(this.tally, {
+        lost,
+        recipients: this.recipients.size,
+        owners: this.owners.size,
+        opened: this.opened.size,
+        latency: this.latency,
+        evidence: this.evidence,
+        failure: this.failure,
+        options: this.options,
+      });
+    } catch (error) {
+      this.failure ??= error instanceof Error ? error.message : String(error);
+      return composeVerdict(emptyTally(), { failure: this.failure, options: this.options });
+    }
+  }
+
+  private dispatch(record: HistoryRecord): void {
+    switch (record.type) {
+      case 'shown':
+        return this.observeShown(record);
+      case 'sent':
+        return this.observeSent(record);
+      case 'acked':
+        return this.observeAcked(record.eventId, record.t);
+      case 'thumbnail':
+        return this.observeThumbnail(record);
+      case 'cameras':
+        return this.observeCameras(record);
+      case 'access':
+        return this.timeline.apply(record);
+      case 'phase':
+        return this.context.observePhase(record);
+      case 'fault':
+        return this.context.observeFault(record);
+      case 'camera':
+      case 'user':
+      case 'error':
+        return;
+      default:
+        throw new Error(`unknown history record type ${String((record as { type?: unknown }).type)}`);
+    }
+  }
+
+  private observeSent(record: Extract<HistoryRecord, { type: 'sent' }>): void {
+    const known = this.events.get(record.eventId);
+    if (known !== undefined) return known.addVersion(record.digest, record.check);
+    const camera = this.timeline.camera(record.cameraId);
+    if (camera === undefined) {
+      this.tally.unknown++;
+      return;
+    }
+    this.events.set(record.eventId, new EventState(record.cameraId, camera, record.t, record.digest, record.check));
+    this.tally.events.emitted++;
+  }
+
+  private observeAcked(eventId: string, t: number): void {
+    const event = this.events.get(eventId);
+    if (event === undefined) {
+      this.tally.unknown++;
+      return;
+    }
+    if (event.ackedAt === Infinity) {
+      this.tally.events.acked++;
+      const waiting = event.pendingLatency;
+      event.ackedAt = t;
+      event.pendingLatency = null;
+      if (waiting !== null) for (const shownAt of waiting) this.recordLatency(shownAt - t);
+    } else if (t < event.ackedAt) event.ackedAt = t;
+  }
+
+  private observeShown(record: Shown): void {
+    const user = this.userIndex.get(record.userId);
+    const list = record.surface === 'list';
+    for (const shown of record.events) {
+      this.tally.checked.total++;
+      this.tally.checked[record.surface]++;
+      const event = this.events.get(shown.eventId);
+      if (event === undefined || user === undefined) {
+        this.tally.unknown++;
+        continue;
+      }
+      if (shown.cameraId !== event.cameraId) this.tally.mismatches++;
+      if (record.t < event.firstShownAt) event.firstShownAt = record.t;
+      const first = !event.reached(user);
+      const seen = list ? event.list : event.stream;
+      if (seen.includes(user)) this.tally.duplicates++;
+      else seen.push(user);
+      this.judgeEvent(user, record.userId, event, shown.eventId, record.surface, record.start, record.t, first);
+    }
+  }
+
+  private observeThumbnail(record: ThumbnailFetch): void {
+    if (record.probe) this.tally.probes.sent++;
+    if (record.status === 404 || record.status === 403) {
+      if (record.probe) this.tally.probes.refused++;
+      return;
+    }
+    if (record.status !== 200) return; // an error answer shows nothing; drivers count those as errors
+    if (record.probe) this.tally.probes.notRefused++;
+    this.tally.checked.total++;
+    this.tally.checked.thumbnail++;
+    const user = this.userIndex.get(record.userId);
+    const truth = identifyBytes(record, this.events, this.world.runId);
+    if (!truth.ok || user === undefined) {
+      this.tally.unknown++;
+      return;
+    }
+    const event = truth.event;
+    if (truth.eventId !== record.eventId || (record.cameraId !== undefined && record.cameraId !== event.cameraId)) {
+      this.tally.mismatches++;
+    }
+    if (record.t < event.firstShownAt) event.firstShownAt = record.t;
+    const extra = { requestedEventId: record.eventId, labelledCameraId: record.cameraId, probe: record.probe };
+    this.judgeEvent(user, record.userId, event, truth.eventId, 'thumbnail', record.start, record.t, false, extra);
+  }
+
+  private observeCameras(record: CameraList): void {
+    const user = this.userIndex.get(record.userId);
+    for (const listed of record.cameras) {
+      this.tally.checked.total++;
+      this.tally.checked.cameras++;
+      const camera = this.timeline.camera(listed.cameraId);
+      if (camera === undefined || user === undefined) {
+        this.tally.unknown++;
+        continue;
+      }
+      const access = camera.access(record.userId, record.start, record.t);
+      if (access === 'no') {
+        this.hold({ user, userId: record.userId, camera, event: null, eventId: undefined, surface: 'cameras', start: record.start, t: record.t, first: false });
+      } else if (access === 'yes') {
+        const owner = camera.owner(record.userId, record.start, record.t);
+        if ((listed.role === 'owner' && owner === 'no') || (listed.role === 'shared' && owner === 'yes')) this.tally.roleErrors++;
+      }
+    }
+  }
+
+  /** The hot path: two timeline lookups; a candidate object only for a would-be leak. */
+  private judgeEvent(
+    user: number,
+    userId: string,
+    event: EventState,
+    eventId: string,
+    surface: Surface,
+    start: number,
+    t: number,
+    first: boolean,
+    extra?: Pick<Candidate, 'requestedEventId' | 'labelledCameraId' | 'probe'>,
+  ): void {
+    const atAcceptance = event.camera.access(userId, event.firstSent, event.acceptedBy);
+    const atShown = event.camera.access(userId, start, t);
+    // An uncertain acceptance may still turn into a sure 'no' once the ack narrows it down: hold that one too.
+    const ackMayConvict = atAcceptance === 'either' && event.ackedAt === Infinity;
+    if (atAcceptance === 'no' || atShown === 'no' || ackMayConvict) {
+      this.hold({ user, userId, camera: event.camera, event, eventId, surface, start, t, first, ...extra });
+    } else if (first) this.deliver(event, t);
+  }
+
+  private hold(candidate: Candidate): void {
+    this.pending.push(candidate);
+  }
+
+  /** Judges again, with everything now known, each held item shown at or before `upTo`. */
+  private settle(upTo: number): void {
+    const pending = this.pending;
+    while (this.pendingHead < pending.length && pending[this.pendingHead]!.t <= upTo) {
+      const c = pending[this.pendingHead++]!;
+      const atShown = c.camera.access(c.userId, c.start, c.t);
+      const atAcceptance = c.event === null ? atShown : c.camera.access(c.userId, c.event.firstSent, c.event.acceptedBy);
+      if (atAcceptance === 'no' || atShown === 'no') this.convict(c, atAcceptance === 'no', atShown === 'no');
+      else if (c.first && c.event !== null) this.deliver(c.event, c.t);
+    }
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > pending.length) {
+      this.pending = pending.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+  }
+
+  private convict(c: Candidate, atAcceptance: boolean, atShown: boolean): void {
+    const leaks = this.tally.leaks;
+    leaks.total++;
+    leaks.bySurface[c.surface]++;
+    this.recipients.add(c.userId);
+    if (c.surface === 'thumbnail') this.opened.add(c.userId);
+    const ownersThen = c.event === null ? c.camera.ownersDuring(c.start, c.t) : c.camera.ownersDuring(c.event.firstSent, c.event.acceptedBy);
+    // Whose data it was: whoever owned the camera when the event was accepted or when it was shown.
+    for (const owner of [...ownersThen, ...c.camera.ownersDuring(c.start, c.t)]) if (owner !== c.userId) this.owners.add(owner);
+    if (this.evidence.length >= this.options.maxEvidence) return;
+    this.evidence.push({
+      recipient: c.userId,
+      owners: ownersThen,
+      cameraId: c.camera.cameraId,
+      ...(c.eventId !== undefined && { eventId: c.eventId }),
+      surface: c.surface,
+      call: {
+        start: c.start,
+        t: c.t,
+        ...(c.requestedEventId !== undefined && { requestedEventId: c.requestedEventId }),
+        ...(c.labelledCameraId !== undefined && { labelledCameraId: c.labelledCameraId }),
+        ...(c.probe !== undefined && { probe: c.probe }),
+      },
+      at: c.t,
+      broken: atAcceptance && atShown ? 'both' : atAcceptance ? 'acceptance' : 'shown',
+      phase: null,
+      faults: [],
+    });
+  }
+
+  /** An entitled user's first sight of an event on the list or the stream. */
+  private deliver(event: EventState, shownAt: number): void {
+    if (!event.delivered) {
+      event.delivered = true;
+      this.tally.events.delivered++;
+    }
+    if (event.ackedAt !== Infinity) this.recordLatency(shownAt - event.ackedAt);
+    else (event.pendingLatency ??= []).push(shownAt);
+  }
+
+  private recordLatency(ms: number): void {
+    // A push can reach the user before the ack reaches the camera: that is zero latency, not negative.
+    this.latency.recordValue(Math.max(0, Math.round(ms)));
+  }
+
+  /**
+   * Acked events no surely entitled user (entitled at acceptance and at the end) ever saw on the list or the
+   * stream. Events acked within the last grace window are too late to judge and are not counted.
+   */
+  private countLosses(endTime: number): number {
+    let lost = 0;
+    const judgeable = endTime - this.world.graceMs;
+    for (const event of this.events.values()) {
+      if (event.ackedAt > judgeable) continue;
+      let entitled = false;
+      let reached = false;
+      for (const userId of event.camera.users()) {
+        if (event.camera.access(userId, event.firstSent, event.acceptedBy) !== 'yes') continue;
+        if (event.camera.access(userId, endTime, endTime) !== 'yes') continue;
+        entitled = true;
+        const user = this.userIndex.get(userId);
+        if (user !== undefined && event.reached(user)) {
+          reached = true;
+          break;
+        }
+      }
+      if (entitled && !reached) lost++;
+    }
+    return lost;
+  }
+}
