@@ -1,6 +1,6 @@
 /**
- * `generateWorld`: the whole world from a spec, pure and seeded. The same seed and spec give the same world,
- * byte for byte as JSON; nothing is read from the clock, the locale, Math.random or the environment.
+ * `buildWorld`: the whole world from a validated spec, pure and seeded. The same seed and spec give the same
+ * world, byte for byte as JSON; nothing is read from the clock, the locale, Math.random or the environment.
  */
 import { generateCameras } from './cameras.ts';
 import { runIdOf } from './ids.ts';
@@ -9,16 +9,11 @@ import { camerasPerUser } from './ownership.ts';
 import { randomStream } from './random.ts';
 import { scheduleChanges } from './schedule.ts';
 import { generateShares } from './shares.ts';
-import { resolveWorldSpec, type ResolvedWorldSpec, type WorldSpec } from './spec.ts';
+import type { ResolvedWorldSpec } from './rules.ts';
 import { generateUsers } from './users.ts';
 import type { World } from './types.ts';
 
-/** Validates `spec` (throwing `WorldSpecError` with every problem on one line) and builds its world. */
-export function generateWorld(spec: WorldSpec): World {
-  return buildWorld(resolveWorldSpec(spec));
-}
-
-/** Builds the world of an already validated spec; what a runtime without zod would call. */
+/** Builds the world of an already validated spec (`resolveWorldSpec`); what a runtime without zod calls. */
 export function buildWorld(spec: ResolvedWorldSpec): World {
   const { seed } = spec;
   const runId = runIdOf(seed);

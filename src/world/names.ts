@@ -1,7 +1,7 @@
 /**
- * Person names for the world's users. The only file of src/world that imports a library outside the project's
- * own code other than zod, so it can be swapped if k6 cannot load faker. Faker draws from our own seeded stream
- * (its `randomizer` option), never from its global instance or its default random seed.
+ * Person names for the world's users. The only file `buildWorld` reaches that imports a library (zod stays in
+ * spec.ts), so it can be swapped if k6 cannot load faker. Faker draws from our own seeded stream (its
+ * `randomizer` option), never from its global instance or its default random seed.
  */
 import { Faker, en } from '@faker-js/faker';
 import type { Random } from './random.ts';

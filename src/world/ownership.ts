@@ -4,7 +4,7 @@
  * so its mean is exactly cameras / users, then round to whole users and fix the total. One smooth family covers
  * every ratio the spec allows: near 1 nearly everyone owns one, at 2.5 it is uniform, at 4 everyone owns four.
  */
-import { MAX_CAMERAS_PER_USER } from './spec.ts';
+import { MAX_CAMERAS_PER_USER } from './rules.ts';
 import type { Random } from './random.ts';
 
 /**

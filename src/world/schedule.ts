@@ -7,7 +7,7 @@
  * so their grace windows never overlap.
  */
 import { pickExcept } from './shares.ts';
-import { CHANGE_SPACING_GRACES, WorldSpecError, type ResolvedWorldSpec } from './spec.ts';
+import { CHANGE_SPACING_GRACES, WorldSpecError, type ResolvedWorldSpec } from './rules.ts';
 import type { Random } from './random.ts';
 import type { AccessChange, Camera, Share } from './types.ts';
 

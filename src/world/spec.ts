@@ -3,14 +3,16 @@
  * Validated with zod into a `ResolvedWorldSpec` with every default filled in, so the generator never guesses.
  */
 import { z } from 'zod';
+import {
+  CHANGE_SPACING_GRACES,
+  MAX_CAMERAS,
+  MAX_CAMERAS_PER_USER,
+  MAX_USERS,
+  WorldSpecError,
+  type ResolvedWorldSpec,
+} from './rules.ts';
 
-/** Cameras a user owns at most (PROTOCOL-independent: it is what real households look like). */
-export const MAX_CAMERAS_PER_USER = 4;
-/** Upper bounds that keep a world within memory and the protocol's 64 MiB seeding body. */
-export const MAX_USERS = 1_000_000;
-export const MAX_CAMERAS = 1_000_000;
-/** Two changes on one camera are at least this many grace windows apart, so their grace windows never overlap. */
-export const CHANGE_SPACING_GRACES = 3;
+export { WorldSpecError, type ResolvedWorldSpec } from './rules.ts';
 
 const count = (what: string, max: number) =>
   z
@@ -71,28 +73,6 @@ export const WorldSpecSchema = z.strictObject({
 
 /** A world spec as a scenario writes it: optional fields take their defaults. */
 export type WorldSpec = z.input<typeof WorldSpecSchema>;
-
-/** A validated world spec with every default resolved. */
-export interface ResolvedWorldSpec {
-  seed: number;
-  users: number;
-  cameras: number;
-  shareFraction: number;
-  timeline: { durationMs: number; storm: { startMs: number; endMs: number }; warmupMs: number; settleMs: number };
-  /** Undefined: derived from the fleet once the initial shares are known. */
-  transfers: number | undefined;
-  revocations: number | undefined;
-  stormShare: number;
-  graceMs: number;
-}
-
-/** A world spec that cannot be satisfied; `message` is one readable line listing every problem. */
-export class WorldSpecError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid world spec: ${problems.join('; ')}`);
-    this.name = 'WorldSpecError';
-  }
-}
 
 /** Validates `input` and fills in defaults; throws `WorldSpecError` on bad input. */
 export function resolveWorldSpec(input: unknown): ResolvedWorldSpec {
