@@ -3,8 +3,7 @@
  * a typo in a URL can never storm someone else's backend.
  */
 import { UsageError } from '../../src/cli/exit.ts';
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', '::1', 'localhost']);
+import { isLoopbackHost } from '../../src/protocol/loopback.ts';
 
 /** A validated target: the HTTP base for user calls and the WebSocket base for devices and streams. */
 export interface Target {
@@ -23,7 +22,7 @@ export function resolveTarget(target: string, allowRemote = false): Target {
   if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) {
     throw new UsageError(`target "${target}" must be http(s):// or ws(s)://`);
   }
-  if (!allowRemote && !LOOPBACK_HOSTS.has(url.hostname)) {
+  if (!allowRemote && !isLoopbackHost(url.hostname)) {
     throw new UsageError(
       `target host ${url.hostname} is not loopback`,
       'load only goes to 127.0.0.1, ::1 or localhost unless remote targets are explicitly allowed',
