@@ -1,0 +1,118 @@
+/**
+ * The one typed, validated configuration of `stampede run`. The CLI layer only turns flags into `RunOptions`;
+ * everything else reads `RunConfig`, so a wrong flag is one clear line before anything starts.
+ */
+import { z } from 'zod';
+import { UsageError } from '../cli/exit.ts';
+import { isLoopbackUrl } from '../protocol/loopback.ts';
+import type { Scenario } from './scenario.ts';
+
+/** Flags as the CLI parsed them (strings where the user typed strings). */
+export interface RunOptions {
+  scenario?: string;
+  target?: string;
+  adminToken?: string;
+  allowRemote?: boolean;
+  toxiproxy?: string;
+  out?: string;
+  seed?: string;
+  cameras?: string;
+  users?: string;
+  duration?: string;
+  bug?: string;
+}
+
+export interface RunConfig {
+  scenario: Scenario;
+  /** Absent: start the embedded reference cloud (and its Redis) behind Toxiproxy. */
+  target?: { url: string; adminToken: string };
+  allowRemote: boolean;
+  /** An existing Toxiproxy server's API; absent: start the provisioned one. */
+  toxiproxyUrl?: string;
+  outDir: string;
+  seed: number;
+  cameras: number;
+  users: number;
+  durationMs: number;
+  /** The embedded cloud's leak-zoo fault; `none` for a correct cloud. */
+  bug: string;
+}
+
+const whole = (flag: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${flag} must be a number` })
+    .int(`${flag} must be a whole number`)
+    .min(min, `${flag} must be at least ${min}`)
+    .max(max, `${flag} must be at most ${max}`);
+
+const Flags = z.object({
+  seed: whole('--seed', 0, 2 ** 31 - 1).optional(),
+  cameras: whole('--cameras', 1, 100_000).optional(),
+  users: whole('--users', 1, 100_000).optional(),
+  duration: z.coerce
+    .number({ error: '--duration must be a number of seconds' })
+    .min(10, '--duration must be at least 10 seconds')
+    .max(7 * 24 * 3600, '--duration must be at most a week')
+    .optional(),
+});
+
+/** Turns flags into a config; `scenarios` maps names to scenarios, `now` names the default output folder. */
+export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<string, Scenario>, now: Date): RunConfig {
+  const name = options.scenario ?? 'storm';
+  const scenario = scenarios.get(name);
+  if (!scenario) throw new UsageError(`unknown scenario ${name}`, `pick one of ${[...scenarios.keys()].join(', ')}`);
+  const parsed = Flags.safeParse(options);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const flags = parsed.data;
+  const target = resolveTarget(options);
+  if (target && options.bug !== undefined && options.bug !== 'none') {
+    throw new UsageError('--bug only applies to the embedded reference cloud', 'drop --bug, or drop --target to storm the embedded cloud');
+  }
+  if (options.toxiproxy !== undefined && !isUrl(options.toxiproxy)) {
+    throw new UsageError(`--toxiproxy ${options.toxiproxy} is not a URL`, 'give the API address, e.g. http://127.0.0.1:8474');
+  }
+  const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  return {
+    scenario,
+    ...(target ? { target } : {}),
+    allowRemote: options.allowRemote ?? false,
+    ...(options.toxiproxy ? { toxiproxyUrl: options.toxiproxy } : {}),
+    outDir: options.out ?? `reports/${stamp}-${scenario.name}`,
+    seed: flags.seed ?? randomSeed(),
+    cameras: flags.cameras ?? scenario.defaults.cameras,
+    users: flags.users ?? scenario.defaults.users,
+    durationMs: Math.round((flags.duration ?? scenario.defaults.durationS) * 1000),
+    bug: options.bug ?? 'none',
+  };
+}
+
+function resolveTarget(options: RunOptions): RunConfig['target'] {
+  if (options.target === undefined) {
+    if (options.adminToken !== undefined) throw new UsageError('--admin-token goes with --target', 'add --target URL, or drop --admin-token');
+    return undefined;
+  }
+  if (!isUrl(options.target)) throw new UsageError(`--target ${options.target} is not a URL`, 'give one like http://127.0.0.1:8080');
+  if (!options.allowRemote && !isLoopbackUrl(options.target)) {
+    throw new UsageError(
+      `--target ${new URL(options.target).host} is not on this machine`,
+      'Stampede only storms 127.0.0.1 or ::1 unless you add --allow-remote (and own that backend)',
+    );
+  }
+  const adminToken = options.adminToken ?? process.env.STAMPEDE_ADMIN_TOKEN;
+  if (!adminToken) throw new UsageError('--target needs --admin-token', 'pass --admin-token T or set STAMPEDE_ADMIN_TOKEN');
+  return { url: options.target.replace(/\/+$/, ''), adminToken };
+}
+
+function isUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** A fresh seed for runs that name none; it is printed and written to the summary so the run can be repeated. */
+function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}
