@@ -56,8 +56,17 @@ export class ToxiproxyClient {
     readonly timeoutMs: number = DEFAULT_CALL_TIMEOUT_MS,
   ) {}
 
+  /** The server's own version string; builds from `go install` say "git". */
   version(): Promise<string> {
-    return this.call('version', async (api) => (await api.getVersion()).trim());
+    return this.call('version', async (api) => {
+      // v2.12 answers {"version": "..."}; older servers answer the bare string.
+      const text = (await api.getVersion()).trim();
+      try {
+        return String((JSON.parse(text) as { version?: unknown }).version ?? text);
+      } catch {
+        return text;
+      }
+    });
   }
 
   async createProxy(options: CreateProxyOptions): Promise<ProxyInfo> {

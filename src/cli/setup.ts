@@ -1,0 +1,47 @@
+/**
+ * `stampede setup`: puts toxiproxy-server and k6 in the cache (building the pinned versions with Go
+ * when they are not already on this machine) and checks Redis. Safe to run again: what is there is reused.
+ */
+import type { Command } from 'commander';
+import { findOnPath } from '../services/locate.ts';
+import { provisionTool, provisionedVersion } from '../services/provision.ts';
+import { DEFAULT_REDIS_URL, probeRedis } from '../services/redis-probe.ts';
+import { k6Tool, toxiproxyTool, type ToolSpec } from '../services/tools.ts';
+import { ExitCode, UnavailableError } from './exit.ts';
+import type { Subcommand } from './main.ts';
+
+interface RawOptions {
+  skipK6?: boolean;
+}
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+async function setUp(tool: ToolSpec): Promise<void> {
+  const found = await provisionTool(tool, { log: say });
+  const version = (await provisionedVersion(tool, found.path)) ?? 'version unknown';
+  const how = found.source === 'built' ? 'built' : `already there (from ${found.source})`;
+  say(`${tool.name}: ${how}: ${found.path}, ${version}`);
+}
+
+async function checkRedis(): Promise<void> {
+  const url = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+  const probe = await probeRedis(url);
+  if (probe.reachable) return say(`redis: ${url} answers (Redis ${probe.version ?? 'version unknown'})`);
+  const server = findOnPath('redis-server');
+  if (server === undefined) throw new UnavailableError(`Redis at ${url} does not answer and redis-server is not installed`, 'start Redis, set REDIS_URL, or install redis-server');
+  say(`redis: ${url} does not answer; runs and tests will start a private ${server}`);
+}
+
+export const setup: Subcommand = (program: Command, done) => {
+  program
+    .command('setup')
+    .description('provision toxiproxy-server and k6 into the cache (built with Go when missing) and check Redis')
+    .option('--skip-k6', 'do not provision k6 (building it takes several minutes)')
+    .action(async (raw: RawOptions) => {
+      await setUp(toxiproxyTool);
+      if (raw.skipK6 === true) say('k6: skipped (--skip-k6)');
+      else await setUp(k6Tool);
+      await checkRedis();
+      done(ExitCode.ok);
+    });
+};
