@@ -9,7 +9,7 @@ export const cacheBrownout: Scenario = {
   name: 'cache-brownout',
   summary: 'steady load while the cache path gets latency, timeouts and resets',
   defaults: { cameras: 300, users: 200, durationS: 60 },
-  traffic: { ...everyday, pollIntervalMs: 2_000 },
+  traffic: { ...everyday, pollMs: 2_000 },
   phases: (durationMs) =>
     sequence(durationMs, [
       { name: 'warm-up', share: 0.2 },

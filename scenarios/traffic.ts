@@ -4,8 +4,8 @@ import type { Traffic } from '../src/run/scenario.ts';
 export const everyday: Traffic = {
   eventRate: 0.2,
   reconnect: 'immediate',
-  pollIntervalMs: 3_000,
-  cameraListIntervalMs: 15_000,
-  openChance: 0.3,
-  probeIntervalMs: 20_000,
+  pollMs: 3_000,
+  camerasMs: 15_000,
+  tapMs: 6_000,
+  probeMs: 20_000,
 };

@@ -6,20 +6,20 @@
 import type { FaultSpec } from '../chaos/nemesis.ts';
 import { UsageError } from '../cli/exit.ts';
 
-/** How the simulated fleet behaves, whatever the phase. Rates are per client. */
+/** How the simulated fleet behaves, whatever the phase. Gaps are per client, in ms, jittered by the drivers. */
 export interface Traffic {
   /** Events per second per camera while cameras emit. */
   eventRate: number;
   /** How disconnected cameras come back: at once (the storm real fleets make) or with backoff and jitter. */
   reconnect: 'immediate' | 'backoff';
-  /** Gap between a user's event-list polls, ms. */
-  pollIntervalMs: number;
-  /** Gap between a user's camera-list refreshes, ms. */
-  cameraListIntervalMs: number;
-  /** Chance that a user taps an event it was shown and opens its thumbnail. */
-  openChance: number;
-  /** Gap between a curious user's tries at someone else's thumbnail, ms. */
-  probeIntervalMs: number;
+  /** Gap between a user's event-list polls. */
+  pollMs: number;
+  /** Gap between a user's camera-list refreshes. */
+  camerasMs: number;
+  /** Gap between a user's taps on an event it was shown, opening its thumbnail. */
+  tapMs: number;
+  /** Gap between a curious user's tries at someone else's thumbnail. */
+  probeMs: number;
 }
 
 /** One phase of a run, as planned: [startMs, endMs) from the start of the run. */
