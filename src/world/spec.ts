@@ -44,7 +44,10 @@ const Timeline = z.strictObject({
   ),
   /** No changes before this (users have not seen their cameras yet). Default: 10% of the run, at most the storm start. */
   warmupMs: ms('timeline.warmupMs').optional(),
-  /** No changes in this final part of the run, so there is time to judge. Default: max(3 x grace, 10% of the run). */
+  /**
+   * No changes in this final part of the run, so there is time to judge. Default: 10% of the run or what follows
+   * the storm if that is shorter, never under 3 x grace. Scenarios with settle/drain phases should pass their span.
+   */
   settleMs: ms('timeline.settleMs').optional(),
 }, objectError('timeline (durationMs and storm: { startMs, endMs })'));
 
@@ -92,7 +95,7 @@ export function resolveWorldSpec(input: unknown): ResolvedWorldSpec {
       durationMs,
       storm: { startMs: storm.startMs, endMs: storm.endMs },
       warmupMs: spec.timeline.warmupMs ?? Math.min(storm.startMs, Math.round(durationMs * 0.1)),
-      settleMs: spec.timeline.settleMs ?? Math.max(CHANGE_SPACING_GRACES * graceMs, Math.round(durationMs * 0.1)),
+      settleMs: spec.timeline.settleMs ?? defaultSettleMs(durationMs, storm.endMs, graceMs),
     },
     transfers: spec.transfers,
     revocations: spec.revocations,
@@ -102,6 +105,11 @@ export function resolveWorldSpec(input: unknown): ResolvedWorldSpec {
   const problems = crossFieldProblems(resolved);
   if (problems.length > 0) throw new WorldSpecError(problems);
   return resolved;
+}
+
+/** A storm that runs late in the run (a soak's last cycle) shrinks the default settle part rather than failing. */
+function defaultSettleMs(durationMs: number, stormEndMs: number, graceMs: number): number {
+  return Math.max(CHANGE_SPACING_GRACES * graceMs, Math.min(Math.round(durationMs * 0.1), durationMs - stormEndMs));
 }
 
 /** Our own messages already name their field; zod's built-in ones (a missing object, an unknown key) do not. */

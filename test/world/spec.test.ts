@@ -73,3 +73,12 @@ describe('world spec validation', () => {
     expect(() => generateWorld(minuteRun({ users: 0 }))).toThrow('users must be at least 1');
   });
 });
+
+describe('the default settle part', () => {
+  it('shrinks to what follows a late storm, never under 3 x grace', () => {
+    const soak = resolveWorldSpec(minuteRun({ timeline: { durationMs: 3_600_000, storm: { startMs: 180_000, endMs: 3_420_000 } } }));
+    expect(soak.timeline.settleMs).toBe(180_000);
+    const tight = resolveWorldSpec(minuteRun({ timeline: { durationMs: 60_000, storm: { startMs: 20_000, endMs: 53_000 } } }));
+    expect(tight.timeline.settleMs).toBe(6_000);
+  });
+});
