@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ID_PATTERN } from '../../src/protocol/schema.ts';
 import { generateWorld } from '../../src/world/generate.ts';
@@ -89,6 +91,21 @@ describe('generateWorld', () => {
       names.add(camera.name);
       namesPerOwner.set(camera.ownerId, names);
     }
+  });
+
+  it('gives the same world in another process, time zone and locale', () => {
+    const spec = minuteRun({ users: 200, cameras: 400 });
+    const here = createHash('sha256').update(JSON.stringify(generateWorld(spec))).digest('hex');
+    const script =
+      `import { createHash } from 'node:crypto'; import { generateWorld } from './src/world/generate.ts';` +
+      `process.stdout.write(createHash('sha256').update(JSON.stringify(generateWorld(${JSON.stringify(spec)}))).digest('hex'));`;
+    // Turkish lower-cases "I" differently, the classic locale trap for e-mail addresses.
+    const there = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, TZ: 'Asia/Kolkata', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(there).toBe(here);
   });
 
   it('does not touch Math.random', () => {
