@@ -10,7 +10,8 @@ import { WebSocket } from 'ws';
 import type { WorldSeed } from '../../src/protocol/schema.ts';
 import { startCloud, type CloudOptions, type RunningCloud } from '../../simulators/cloud/index.ts';
 
-export const REDIS_URL = 'redis://127.0.0.1:6379';
+/** The Redis the global setup ensured (REDIS_URL), else the usual local one. */
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BIN = fileURLToPath(new URL('../../bin/stampede', import.meta.url));
 
 export interface TestCloud {
