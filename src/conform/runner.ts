@@ -42,9 +42,13 @@ export async function runConformance(options: ConformOptions): Promise<ConformRe
   await probe(target, options.target);
   const runDeadline = Date.now() + (options.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS);
   const results: Result[] = [];
-  for (const area of AREAS) {
-    const areaResults = await runArea(area, target, runDeadline);
-    results.push(...areaResults.map((result) => redact(result, options.adminToken)));
+  try {
+    for (const area of AREAS) {
+      const areaResults = await runArea(area, target, runDeadline);
+      results.push(...areaResults.map((result) => redact(result, options.adminToken)));
+    }
+  } finally {
+    target.finish();
   }
   return { results };
 }

@@ -5,16 +5,25 @@ import { makeFixture, newEventId, randomThumbnail, type Fixture } from './fixtur
 import type { Target } from './target.ts';
 import { login } from './user.ts';
 
-/** A seeded world and a token per user. */
-export interface Session {
+/** A freshly seeded world. */
+export interface Seeded {
   target: Target;
   fixture: Fixture;
+}
+
+/** A seeded world and a token per user. */
+export interface Session extends Seeded {
   tokens: { alice: string; bob: string; carol: string };
 }
 
-export async function seededSession(target: Target): Promise<Session> {
+export async function seededWorld(target: Target): Promise<Seeded> {
   const fixture = makeFixture();
   await seedWorld(target, fixture.seed);
+  return { target, fixture };
+}
+
+export async function seededSession(target: Target): Promise<Session> {
+  const { fixture } = await seededWorld(target);
   const tokens = {
     alice: await login(target, fixture.alice),
     bob: await login(target, fixture.bob),

@@ -23,6 +23,8 @@ export class Target {
   /** Filled from `/v1/health`; until then, or when health is garbage, every capability is assumed. */
   capabilities: Set<Capability> = new Set(['stream', 'thumbnails', 'shares', 'transfer']);
   private readonly sockets = new Set<ProtocolSocket>();
+  /** Set when the run is over: a step abandoned at its time limit may still try to open a socket. */
+  private finished = false;
 
   constructor(options: TargetOptions) {
     this.http = new TargetHttp(options.base, options.timeoutMs);
@@ -36,13 +38,20 @@ export class Target {
     const url = new URL(path, this.http.base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new ProtocolSocket(url.toString(), this.timeoutMs, headers);
-    this.sockets.add(socket);
+    if (this.finished) socket.close();
+    else this.sockets.add(socket);
     return socket;
   }
 
   closeSockets(): void {
     for (const socket of this.sockets) socket.close();
     this.sockets.clear();
+  }
+
+  /** Closes every socket now and any opened later. */
+  finish(): void {
+    this.finished = true;
+    this.closeSockets();
   }
 
   /** Waits out the grace window after an access change, so either answer is no longer acceptable. */

@@ -3,15 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { expectError } from '../answers.ts';
 import type { Area, Capability, Step } from '../expectation.ts';
 import { expectThat } from '../expectation.ts';
-import { seededSession, type Session } from '../session.ts';
+import { seededWorld, type Seeded } from '../session.ts';
 import { cameras, login } from '../user.ts';
 
 interface AdminCall {
   method: string;
   /** The route as PROTOCOL.md writes it, for the expectation's name. */
   route: string;
-  path: (session: Session) => string;
-  body?: (session: Session) => unknown;
+  path: (session: Seeded) => string;
+  body?: (session: Seeded) => unknown;
   needs?: Capability[];
 }
 
@@ -39,8 +39,8 @@ const CALLS: AdminCall[] = [
   },
 ];
 
-function refusalSteps(call: AdminCall): Step<Session>[] {
-  const attempt = (token: string | undefined) => async (session: Session) => {
+function refusalSteps(call: AdminCall): Step<Seeded>[] {
+  const attempt = (token: string | undefined) => async (session: Seeded) => {
     const answer = await session.target.http.call(call.method, call.path(session), {
       ...(token === undefined ? {} : { token }),
       ...(call.body ? { json: call.body(session) } : {}),
@@ -54,9 +54,9 @@ function refusalSteps(call: AdminCall): Step<Session>[] {
   ];
 }
 
-export const adminAuth: Area<Session> = {
+export const adminAuth: Area<Seeded> = {
   name: 'admin auth',
-  setup: seededSession,
+  setup: seededWorld,
   steps: [
     ...CALLS.flatMap(refusalSteps),
     {

@@ -1,23 +1,12 @@
 /** `POST /v1/login`: a token and the user's id for good credentials, 401 with an error body otherwise. */
 import { expectClientError, expectError } from '../answers.ts';
 import type { Area } from '../expectation.ts';
-import { makeFixture, type Fixture } from '../fixture.ts';
-import { seedWorld } from '../admin.ts';
-import type { Target } from '../target.ts';
+import { seededWorld, type Seeded } from '../session.ts';
 import { login } from '../user.ts';
 
-interface LoginState {
-  target: Target;
-  fixture: Fixture;
-}
-
-export const loginArea: Area<LoginState> = {
+export const loginArea: Area<Seeded> = {
   name: 'login',
-  async setup(target) {
-    const fixture = makeFixture();
-    await seedWorld(target, fixture.seed);
-    return { target, fixture };
-  },
+  setup: seededWorld,
   steps: [
     {
       name: 'good credentials: 200 {"token","userId"} with the user\'s id',
