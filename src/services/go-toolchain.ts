@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findOnPath, isExecutableFile } from './locate.ts';
 import type { ToolSpec } from './tools.ts';
@@ -26,7 +27,8 @@ export async function outputOf(file: string, args: readonly string[], timeoutMs 
 }
 
 export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<GoToolchain | undefined> {
-  const path = findOnPath('go', env) ?? (isExecutableFile(DEFAULT_GO) ? DEFAULT_GO : undefined);
+  const fromRoot = env.GOROOT ? join(env.GOROOT, 'bin', 'go') : undefined;
+  const path = findOnPath('go', env) ?? [fromRoot, DEFAULT_GO].find((candidate) => candidate !== undefined && isExecutableFile(candidate));
   if (path === undefined) return undefined;
   const out = await outputOf(path, ['version']);
   const version = out?.match(/\bgo(\d+\.\d+(?:\.\d+)?)\b/)?.[0];

@@ -12,6 +12,8 @@ export interface ToxiproxyServer {
   readonly port: number;
   /** True when this process started the server. */
   readonly started: boolean;
+  /** The server's process id when we started it. */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ export async function startToxiproxy(options: ToxiproxyServerOptions = {}): Prom
 }
 
 function started(child: ManagedChild, url: string, port: number): ToxiproxyServer {
-  return { url, host: HOST, port, started: true, stop: async () => void (await child.stop()) };
+  return { url, host: HOST, port, started: true, pid: child.pid, stop: async () => void (await child.stop()) };
 }
 
 async function useRunning(raw: string): Promise<ToxiproxyServer> {
