@@ -147,6 +147,17 @@ describe('faults on a real proxy', () => {
     await healAndExpectClean(latency);
   });
 
+  it('toxicity 0 leaves connections untouched, the same fault at toxicity 1 stalls them', async () => {
+    const spared = fault({ fault: 'timeout', path: 'client', timeoutMs: 0, toxicity: 0 });
+    await spared.apply(proxies.client.control);
+    expect((await echoProbe(proxies.client.port, payload, 5_000)).outcome).toBe('echoed');
+    await healAndExpectClean(spared);
+    const hit = fault({ fault: 'timeout', path: 'client', timeoutMs: 0, toxicity: 1 });
+    await hit.apply(proxies.client.control);
+    expect((await echoProbe(proxies.client.port, payload, 1_000)).outcome).toBe('silent');
+    await healAndExpectClean(hit);
+  });
+
   it('heal after a failed apply is fine and leaves the proxy clean', async () => {
     const latency = fault({ fault: 'latency', path: 'client', latencyMs: 100 });
     await latency.apply(proxies.client.control);
