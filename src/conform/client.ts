@@ -38,6 +38,15 @@ export class TargetHttp {
     readonly timeoutMs: number,
   ) {}
 
+  /** `path` under the base URL, keeping any path prefix the base has (`http://host/api` + `/v1/health`). */
+  url(path: string): URL {
+    const url = new URL(this.base);
+    const [pathname = '', query] = path.split('?', 2);
+    url.pathname = `${url.pathname.replace(/\/$/, '')}${pathname}`;
+    url.search = query === undefined ? '' : `?${query}`;
+    return url;
+  }
+
   async call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
     const call = `${method} ${path}`;
     const headers: Record<string, string> = {};
@@ -52,7 +61,7 @@ export class TargetHttp {
     }
     try {
       // One signal bounds the whole exchange, body included, so a target that trickles bytes cannot stall us.
-      const response = await fetch(new URL(path, this.base), {
+      const response = await fetch(this.url(path), {
         method,
         headers,
         body,

@@ -34,7 +34,7 @@ export function renderResults(results: Result[]): string {
 }
 
 /** A target's answer can hold newlines or a whole page; a failure stays within two screen lines. */
-function oneLine(text: string, max = 300): string {
+function oneLine(text: string, max = 220): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}...` : flat;
 }

@@ -41,16 +41,21 @@ export async function runConformance(options: ConformOptions): Promise<ConformRe
   });
   await probe(target, options.target);
   const runDeadline = Date.now() + (options.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS);
+  return { results: await runAreas(target, AREAS, runDeadline) };
+}
+
+/** Runs `areas` in order against a target already known to answer; every socket is closed when it returns. */
+export async function runAreas(target: Target, areas: Area<unknown>[], runDeadline: number): Promise<Result[]> {
   const results: Result[] = [];
   try {
-    for (const area of AREAS) {
+    for (const area of areas) {
       const areaResults = await runArea(area, target, runDeadline);
-      results.push(...areaResults.map((result) => redact(result, options.adminToken)));
+      results.push(...areaResults.map((result) => redact(result, target.adminToken)));
     }
   } finally {
     target.finish();
   }
-  return { results };
+  return results;
 }
 
 /** One call up front so an unreachable target is one clear line, not sixty failures. */

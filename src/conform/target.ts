@@ -35,7 +35,7 @@ export class Target {
 
   /** Opens a WebSocket on `path` (http(s) base turned into ws(s)); closed by `closeSockets`. */
   socket(path: string, headers: Record<string, string> = {}): ProtocolSocket {
-    const url = new URL(path, this.http.base);
+    const url = this.http.url(path);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new ProtocolSocket(url.toString(), this.timeoutMs, headers);
     if (this.finished) socket.close();
