@@ -4,6 +4,7 @@
  * healed at the end of its step, at the deadline, on abort (Ctrl-C) and through `healAll()`, and a Toxiproxy
  * call that fails becomes an `error` record, never an unhandled rejection.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../cli/exit.ts';
 import type { Recorder } from '../world/history.ts';
@@ -62,6 +63,8 @@ export class Nemesis {
     const prefix = options.idPrefix ?? '';
     if (!ID_PREFIX.test(prefix)) throw new UsageError(`nemesis id prefix ${JSON.stringify(prefix)} may only use letters, digits, ".", "_" and "-"`);
     this.plan = parseSchedule(options.steps);
+    // Every step waits on this one signal at once; Node's default of 10 listeners would warn on any real schedule.
+    setMaxListeners(this.plan.length + 10, this.stopped.signal);
     const missing = this.plan.filter((step) => options.proxies[step.spec.path] === undefined);
     if (missing.length > 0) {
       const names = missing.map((step) => `${step.label} needs the ${step.spec.path} proxy`).join('; ');

@@ -64,7 +64,7 @@ export function parseSchedule(steps: unknown): PlannedFault[] {
     if (typeof given === 'string' && given.length > 0) label = given;
     const when = timing.safeParse({ at, duration, label: given });
     if (!when.success) problems.push(...describeIssues(label, when.error));
-    if (!faultNames.includes(fault.fault as never)) {
+    if (!(faultNames as readonly unknown[]).includes(fault.fault)) {
       problems.push(`${label}: field "fault" is ${JSON.stringify(fault.fault)}, expected one of ${faultNames.join(', ')}`);
       return;
     }
