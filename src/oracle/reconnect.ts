@@ -1,0 +1,87 @@
+/**
+ * How long the fleet took to come back after each outage: for every camera that was connected when a client
+ * outage began, the time from the outage's heal to its next welcome. A measurement, not a judgement: gates
+ * may turn it into one. Pure and incremental, like the oracle.
+ */
+import hdr from 'hdr-histogram-js';
+import type { HistoryRecord } from '../world/history.ts';
+
+export interface ReconnectStats {
+  /** Client outages healed during the run. */
+  outages: number;
+  /** Camera reconnections measured across all of them. */
+  reconnected: number;
+  /** Cameras connected before an outage that had not come back by the end of the run (or the next outage). */
+  missing: number;
+  /** Reconnect time in ms: p50, p95, max across every camera and outage. */
+  p50: number;
+  p95: number;
+  max: number;
+  /** Per outage, the time until the last camera came back (ms), or null when some never did. */
+  perOutage: { healedAt: number; cameras: number; reconnected: number; p95: number; allBackMs: number | null }[];
+}
+
+interface Outage {
+  healedAt: number;
+  /** Cameras connected when it began that have not come back since the heal. */
+  waiting: Set<string>;
+  cameras: number;
+  times: number[];
+}
+
+export class ReconnectTracker {
+  private readonly connected = new Set<string>();
+  private readonly outages: Outage[] = [];
+  private readonly openOutages = new Map<string, Set<string>>();
+  private current: Outage | undefined;
+  private readonly histogram = hdr.build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
+
+  observe(record: HistoryRecord): void {
+    if (record.type === 'camera') {
+      if (record.state === 'welcome') {
+        this.connected.add(record.cameraId);
+        const outage = this.current;
+        if (outage?.waiting.delete(record.cameraId)) {
+          const ms = Math.max(0, record.t - outage.healedAt);
+          outage.times.push(ms);
+          this.histogram.recordValue(Math.max(1, Math.round(ms)));
+        }
+      } else if (record.state === 'closed' || record.state === 'refused') {
+        this.connected.delete(record.cameraId);
+      }
+    } else if (record.type === 'fault' && record.fault === 'outage' && record.path === 'client') {
+      if (record.action === 'start') {
+        this.openOutages.set(record.id, new Set(this.connected));
+      } else {
+        const before = this.openOutages.get(record.id);
+        if (!before) return;
+        this.openOutages.delete(record.id);
+        this.current = { healedAt: record.t, waiting: before, cameras: before.size, times: [] };
+        this.outages.push(this.current);
+      }
+    }
+  }
+
+  stats(): ReconnectStats {
+    const perOutage = this.outages.map((outage) => {
+      const sorted = [...outage.times].sort((a, b) => a - b);
+      return {
+        healedAt: outage.healedAt,
+        cameras: outage.cameras,
+        reconnected: sorted.length,
+        p95: sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]! : 0,
+        allBackMs: outage.waiting.size === 0 && sorted.length > 0 ? sorted[sorted.length - 1]! : null,
+      };
+    });
+    const measured = this.histogram.totalCount > 0;
+    return {
+      outages: this.outages.length,
+      reconnected: perOutage.reduce((sum, o) => sum + o.reconnected, 0),
+      missing: this.outages.reduce((sum, o) => sum + o.waiting.size, 0),
+      p50: measured ? this.histogram.getValueAtPercentile(50) : 0,
+      p95: measured ? this.histogram.getValueAtPercentile(95) : 0,
+      max: measured ? this.histogram.maxValue : 0,
+      perOutage,
+    };
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The end-of-run summary on the console, in the incident's terms: how many people were shown someone else's
+ * cameras, how many opened what they saw, whose data went where, and what to look at next.
+ */
+import type { Summary } from './summary.ts';
+
+export function consoleSummary(summary: Summary, outDir: string): string {
+  const { leaks, checked, events } = summary;
+  const lines: string[] = [];
+  const headline =
+    summary.verdict === 'pass' ? 'PASS: no user was shown anything that is not theirs' : summary.verdict === 'fail' ? 'FAIL: cross-account leaks' : 'ERROR: no verdict';
+  lines.push(`${headline} (scenario ${summary.scenario}, seed ${summary.seed}, ${summary.world.cameras} cameras, ${summary.world.users} users)`);
+  if (leaks.total > 0) {
+    lines.push(
+      `${leaks.recipients} ${plural(leaks.recipients, 'user was', 'users were')} shown events from cameras that are not theirs; ${leaks.opened} of them opened one.`,
+    );
+    lines.push(`${leaks.owners} ${plural(leaks.owners, 'user', 'users')} had their data shown to someone else; ${leaks.total} leaked ${plural(leaks.total, 'item', 'items')}: ` +
+      `${leaks.bySurface.list} in event lists, ${leaks.bySurface.stream} pushed, ${leaks.bySurface.thumbnail} thumbnails, ${leaks.bySurface.cameras} in camera lists.`);
+    const first = summary.evidence[0];
+    if (first) {
+      const faults = first.faults.length ? first.faults.map((f) => `${f.fault} on ${f.path}`).join(', ') : 'no fault active';
+      lines.push(`first leak: ${first.recipient} was shown ${first.eventId ?? first.cameraId} of ${first.cameraId} (owner ${first.owners.join('/') || 'unknown'}) ` +
+        `via ${first.surface} in phase ${first.phase ?? '-'}, ${faults}`);
+    }
+  }
+  for (const reason of summary.reasons) lines.push(`  - ${reason}`);
+  lines.push(`checked ${checked.total} items (${checked.list} listed, ${checked.stream} pushed, ${checked.thumbnail} thumbnails, ${checked.cameras} camera-list entries)`);
+  lines.push(`events: ${events.emitted} emitted, ${events.acked} acknowledged, ${events.delivered} delivered, ${events.lost} lost; ` +
+    `delivery p50 ${summary.latency.p50} ms, p99 ${summary.latency.p99} ms`);
+  if (summary.reconnect.outages > 0) {
+    lines.push(`reconnect after ${summary.reconnect.outages} ${plural(summary.reconnect.outages, 'outage', 'outages')}: p50 ${summary.reconnect.p50} ms, ` +
+      `p95 ${summary.reconnect.p95} ms, max ${summary.reconnect.max} ms; ${summary.reconnect.missing} never came back`);
+  }
+  if (summary.mismatches + summary.unknown + summary.duplicates + summary.roleErrors > 0) {
+    lines.push(`also: ${summary.mismatches} content mismatches, ${summary.unknown} unknown items, ${summary.duplicates} duplicates, ${summary.roleErrors} wrong roles`);
+  }
+  lines.push(`probes of other people's thumbnails: ${summary.probes.sent} sent, ${summary.probes.refused} refused, ${summary.probes.notRefused} answered`);
+  lines.push(`report: ${outDir}/summary.json`);
+  lines.push(`repeat: ${summary.command}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
