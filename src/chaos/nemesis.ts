@@ -10,7 +10,7 @@ import { UsageError } from '../cli/exit.ts';
 import type { Recorder } from '../world/history.ts';
 import { buildFault } from './fault-spec.ts';
 import type { Fault, ProxyControl, ProxyPath } from './faults/fault.ts';
-import { parseSchedule, type PlannedFault } from './schedule.ts';
+import { MAX_SCHEDULE_MS, parseSchedule, type PlannedFault } from './schedule.ts';
 
 export type { FaultSpec, ResolvedFaultSpec, FaultName } from './fault-spec.ts';
 export type { FaultStep, FaultPhase } from './schedule.ts';
@@ -59,7 +59,7 @@ export class Nemesis {
 
   /** Throws a UsageError when the schedule is malformed or names a proxy this run does not have. */
   constructor(private readonly options: NemesisOptions) {
-    if (!(Number.isFinite(options.deadline) && options.deadline >= 0)) throw new UsageError(`nemesis deadline ${options.deadline} is not a time in ms`);
+    if (!(options.deadline >= 0 && options.deadline <= MAX_SCHEDULE_MS)) throw new UsageError(`nemesis deadline ${options.deadline} ms is not between 0 and 7 days`);
     const prefix = options.idPrefix ?? '';
     if (!ID_PREFIX.test(prefix)) throw new UsageError(`nemesis id prefix ${JSON.stringify(prefix)} may only use letters, digits, ".", "_" and "-"`);
     this.plan = parseSchedule(options.steps);
@@ -74,7 +74,8 @@ export class Nemesis {
 
   /**
    * Runs the schedule, `at` times counted from `startedAt` (ms since the epoch, the run's start). Resolves once
-   * the schedule is over or stopped and every applied fault is healed (or failed its last heal); never rejects.
+   * the schedule is over or stopped and every applied fault is healed (or failed its last heal). Toxiproxy
+   * failures never reject it (they are `error` records); only calling it twice does.
    */
   async run(startedAt: number = Date.now()): Promise<NemesisSummary> {
     if (this.running) throw new Error('a nemesis runs its schedule once');
@@ -90,8 +91,7 @@ export class Nemesis {
       this.options.signal?.removeEventListener('abort', stop);
     }
     await this.healAll();
-    this.summary.unhealed = [...this.live.keys()];
-    return { ...this.summary, unhealed: [...this.summary.unhealed] };
+    return { ...this.summary, unhealed: [...this.live.keys()] };
   }
 
   /**

@@ -36,9 +36,12 @@ export interface FaultPhase {
   faults: readonly FaultSpec[];
 }
 
+/** Longest time a schedule may name: a week, well inside what Node timers can wait (about 24.8 days). */
+export const MAX_SCHEDULE_MS = 7 * 24 * 3_600_000;
+
 const timing = z.strictObject({
-  at: z.number().int().min(0),
-  duration: z.number().int().min(1).optional(),
+  at: z.number().int().min(0).max(MAX_SCHEDULE_MS),
+  duration: z.number().int().min(1).max(MAX_SCHEDULE_MS).optional(),
   label: z.string().min(1).optional(),
 });
 

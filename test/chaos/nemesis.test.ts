@@ -214,6 +214,12 @@ describe('nemesis schedule validation', () => {
     expect(() => make(overlapping)).toThrow(/step 2: its outage overlaps the outage of step 1/);
   });
 
+  it('rejects a deadline that is not a sane time', () => {
+    for (const deadline of [Number.NaN, -1, 30 * 24 * 3_600_000]) {
+      expect(() => new Nemesis({ steps: [], proxies: proxies.controls, recorder, deadline })).toThrow(/nemesis deadline .* is not between 0 and 7 days/);
+    }
+  });
+
   it('names the phase of a bad fault planned by phase', () => {
     const steps = stepsFromPhases([
       { name: 'warm-up', startMs: 0, endMs: 1_000, faults: [] },
