@@ -1,0 +1,71 @@
+/**
+ * `stampede run [SCENARIO]`: storm a target (the embedded reference cloud by default) and judge every item every
+ * user received. Exit 0 pass, 1 leaks or a breached gate, 2 bad usage, 3 could not run or too little checked,
+ * 130 stopped by Ctrl-C (after healing faults, stopping processes and writing the partial report).
+ */
+import { Option, type Command } from 'commander';
+import { scenarios } from '../../scenarios/index.ts';
+import { BUG_NAMES } from '../../simulators/cloud/bugs/index.ts';
+import { resolveRunConfig, type RunConfig, type RunOptions } from '../run/config.ts';
+import { runStorm } from '../run/storm.ts';
+import { ExitCode, StampedeError, describeError, exitCodeOf } from './exit.ts';
+import type { Subcommand } from './main.ts';
+
+export const run: Subcommand = (program: Command, done) => {
+  program
+    .command('run')
+    .description('storm a target through Toxiproxy and judge every item every user received')
+    .argument('[scenario]', `one of ${[...scenarios.keys()].join(', ')}`, 'storm')
+    .option('--target <url>', 'the backend to storm (default: start the embedded reference cloud)')
+    .addOption(new Option('--admin-token <token>', 'admin token of --target').env('STAMPEDE_ADMIN_TOKEN'))
+    .option('--allow-remote', 'allow a --target that is not on this machine', false)
+    .option('--toxiproxy <url>', 'use this running Toxiproxy server instead of starting one')
+    .option('--out <dir>', 'where to write the run folder (default reports/<time>-<scenario>)')
+    .option('--seed <n>', 'world and schedule seed (default: a fresh one, printed)')
+    .option('--cameras <n>', 'simulated cameras (default: the scenario\'s)')
+    .option('--users <n>', 'simulated users (default: the scenario\'s)')
+    .option('--duration <seconds>', 'run length; every phase scales with it')
+    .option('--bug <name>', `embedded cloud only: a leak-zoo fault to switch on (${BUG_NAMES.join(', ')})`, 'none')
+    .action(async (scenario: string, raw: Omit<RunOptions, 'scenario'>) => {
+      const config = resolveRunConfig({ ...raw, scenario }, scenarios, new Date());
+      if (!config.target && !BUG_NAMES.includes(config.bug as never)) {
+        throw new StampedeError(`unknown --bug ${config.bug}`, ExitCode.usage, `pick one of ${BUG_NAMES.join(', ')}`);
+      }
+      done(await runWithSignals(config));
+    });
+};
+
+async function runWithSignals(config: RunConfig): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(ExitCode.interrupted); // a second Ctrl-C: the user means it
+    process.stderr.write('stampede: stopping: healing faults, stopping processes, writing the partial report (Ctrl-C again to quit now)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  log(`stampede: ${config.scenario.name} on ${config.target?.url ?? 'the embedded reference cloud'}${config.bug !== 'none' ? ` with --bug ${config.bug}` : ''}: ` +
+    `${config.cameras} cameras, ${config.users} users, ${config.durationMs / 1000} s, seed ${config.seed}; writing ${config.outDir}`);
+  try {
+    const outcome = await runStorm(config, { log, out: (text) => process.stdout.write(text), signal: abort.signal, command: reproduce(config) });
+    if (outcome.interrupted) return ExitCode.interrupted;
+    if (outcome.failure) {
+      process.stderr.write(`stampede: ${outcome.failure.title}: ${describeError(outcome.failure.error)}\n`);
+      return outcome.failure.error instanceof StampedeError ? exitCodeOf(outcome.failure.error) : ExitCode.unavailable;
+    }
+    const verdict = outcome.summary.verdict;
+    return verdict === 'pass' ? ExitCode.ok : verdict === 'fail' ? ExitCode.failed : ExitCode.unavailable;
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+}
+
+/** The command that repeats this run: every choice spelled out, no token. */
+function reproduce(config: RunConfig): string {
+  const parts = ['bin/stampede run', config.scenario.name, `--seed ${config.seed}`, `--cameras ${config.cameras}`, `--users ${config.users}`,
+    `--duration ${config.durationMs / 1000}`];
+  if (config.target) parts.push(`--target ${config.target.url}`, '--admin-token <token>');
+  else if (config.bug !== 'none') parts.push(`--bug ${config.bug}`);
+  if (config.allowRemote) parts.push('--allow-remote');
+  return parts.join(' ');
+}

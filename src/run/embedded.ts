@@ -1,0 +1,46 @@
+/**
+ * The embedded default target: the reference cloud as a child process (`stampede target`), its Redis cache
+ * reached through a Toxiproxy proxy so the nemesis can slow, cut and reset the cache path. A child process,
+ * not in-process, so the cloud's sockets and CPU are its own, as a real backend's would be.
+ */
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { startChild, type ManagedChild } from '../services/child.ts';
+import { freePort } from '../services/ports.ts';
+import { ensureRedis, type RedisService } from '../services/redis.ts';
+
+export interface EmbeddedCloud {
+  url: string;
+  port: number;
+  adminToken: string;
+  child: ManagedChild;
+}
+
+const STAMPEDE_BIN = fileURLToPath(new URL('../../bin/stampede', import.meta.url));
+
+/** The Redis the embedded cloud caches in, as host:port for its proxy. */
+export async function embeddedRedis(log: (line: string) => void): Promise<{ redis: RedisService; upstream: string }> {
+  const redis = await ensureRedis({ log });
+  const url = new URL(redis.url);
+  return { redis, upstream: `${url.hostname}:${url.port || 6379}` };
+}
+
+/** A free port for the cloud, chosen first so the client proxy can point at it before the cloud is up. */
+export function cloudPort(): Promise<number> {
+  return freePort({ host: '127.0.0.1' });
+}
+
+/** Starts `stampede target` on `port` with the cache at `redisUrl`; the admin token travels in the environment, never argv. */
+export async function startEmbeddedCloud(port: number, redisUrl: string, bug: string): Promise<EmbeddedCloud> {
+  const adminToken = randomBytes(24).toString('base64url');
+  const url = `http://127.0.0.1:${port}`;
+  const child = await startChild({
+    name: 'the reference cloud (stampede target)',
+    command: process.execPath,
+    args: [STAMPEDE_BIN, 'target', '--port', String(port), '--bug', bug, '--redis', redisUrl],
+    env: { ...process.env, STAMPEDE_ADMIN_TOKEN: adminToken },
+    ready: async () => (await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1_000) })).ok,
+    readyTimeoutMs: 30_000,
+  });
+  return { url, port, adminToken, child };
+}

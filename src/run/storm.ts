@@ -1,0 +1,334 @@
+/**
+ * `stampede run`: the whole lifecycle of a storm, step by step, in one place (as Jepsen's `run!` does).
+ *
+ *  1. plan: the scenario's phases for this duration, the world from the seed;
+ *  2. Toxiproxy: the provisioned server, or the one --toxiproxy names;
+ *  3. the target: the embedded reference cloud with its Redis behind a cache proxy, or the --target given;
+ *     the client proxy in front of it; its health; the world seeded through the admin API;
+ *  4. the journal, opened before any load so every record reaches the disk;
+ *  5. the body: camera and user fleets through the client proxy, the nemesis running the fault schedule, the
+ *     planned access changes applied on time, a phase record at each boundary, until the run's end;
+ *  6. teardown in reverse order, whatever happened: fleets stopped, faults healed, proxies removed, processes
+ *     stopped; then the verdict from the live oracle, summary.json and the console summary.
+ *
+ * Ctrl-C (the signal) and the deadline end the body early; the teardown and the report still happen.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { adminClient, AdminCallError, type AdminClient } from '../../simulators/protocol/admin.ts';
+import { startCameraFleet, type CameraFleet } from '../../simulators/protocol/camera-fleet.ts';
+import { RecentEvents } from '../../simulators/protocol/recent-events.ts';
+import { startUserFleet, type UserFleet } from '../../simulators/protocol/user-fleet.ts';
+import { createRunProxies, type RunProxies } from '../chaos/run-proxies.ts';
+import { Nemesis, stepsFromPhases } from '../chaos/nemesis.ts';
+import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
+import { UnavailableError, UsageError } from '../cli/exit.ts';
+import { Oracle } from '../oracle/oracle.ts';
+import { ReconnectTracker } from '../oracle/reconnect.ts';
+import type { Verdict } from '../oracle/verdict.ts';
+import { consoleSummary } from '../report/console.ts';
+import { FaultLog, summarize, type Summary } from '../report/summary.ts';
+import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
+import { generateWorld } from '../world/generate.ts';
+import { worldToSeed } from '../world/seed.ts';
+import { WorldSpecError } from '../world/spec.ts';
+import type { World } from '../world/types.ts';
+import { applyChanges } from './changes.ts';
+import type { RunConfig } from './config.ts';
+import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
+import { Journal } from './journal.ts';
+import { runLifecycle, type Step } from './lifecycle.ts';
+import { FanOut } from './recorders.ts';
+import { planScenario, type Phase } from './scenario.ts';
+import { sleepUntil } from './time.ts';
+
+export interface RunIo {
+  /** Progress and diagnostics, one line each. */
+  log(line: string): void;
+  /** The console summary at the end. */
+  out(text: string): void;
+  /** Ctrl-C. */
+  signal: AbortSignal;
+  /** The command line that repeats this run, without secrets. */
+  command: string;
+}
+
+export interface RunOutcome {
+  summary: Summary;
+  /** Why the run could not be judged, when a step failed before or during the load. */
+  failure?: { title: string; error: unknown };
+  interrupted: boolean;
+}
+
+/** Everything the steps build up, torn down in reverse. */
+interface RunState {
+  config: RunConfig;
+  io: RunIo;
+  phases: Phase[];
+  world: World;
+  recorder: FanOut;
+  oracle: Oracle;
+  reconnect: ReconnectTracker;
+  faults: FaultLog;
+  toxiproxy?: ToxiproxyServer;
+  proxies?: RunProxies;
+  admin?: AdminClient;
+  targetUrl?: string;
+  /** Present for the embedded cloud: the Redis host:port its cache proxy forwards to. */
+  cacheUpstream?: string;
+  cachePort?: number;
+  journal?: Journal;
+  startedAt: number;
+}
+
+/** Runs the configured storm end to end and judges it. Throws only UsageError before anything started. */
+export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome> {
+  const phases = planScenario(config.scenario, config.durationMs);
+  const world = planWorld(config);
+  const state: RunState = {
+    config,
+    io,
+    phases,
+    world,
+    recorder: new FanOut(),
+    oracle: new Oracle(world),
+    reconnect: new ReconnectTracker(),
+    faults: new FaultLog(),
+    startedAt: Date.now(),
+  };
+  state.recorder
+    .add('oracle', { record: (r) => state.oracle.observe(r) })
+    .add('reconnect', { record: (r) => state.reconnect.observe(r) })
+    .add('faults', { record: (r) => state.faults.observe(r) });
+  await mkdir(config.outDir, { recursive: true });
+
+  const result = await runLifecycle(state, steps(config), io.signal, runLoad);
+  const endedAt = Date.now();
+  const verdict = state.oracle.verdict(endedAt);
+  const interrupted = result.aborted ? 'stopped by Ctrl-C' : result.failed ? `${result.failed.title} failed` : undefined;
+  for (const { title, error } of result.teardownErrors) io.log(`warning: ${title}: teardown failed: ${(error as Error).message}`);
+  for (const { name, error } of state.recorder.failures) io.log(`warning: the ${name} stopped recording: ${(error as Error).message}`);
+  const summary = buildSummary(state, verdict, endedAt, interrupted);
+  await writeFile(join(config.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  if (!result.failed || state.journal) io.out(consoleSummary(summary, config.outDir));
+  return { summary, ...(result.failed ? { failure: result.failed } : {}), interrupted: result.aborted };
+}
+
+function planWorld(config: RunConfig): World {
+  const window = config.scenario.changeWindow(config.durationMs);
+  try {
+    return generateWorld({
+      seed: config.seed,
+      users: config.users,
+      cameras: config.cameras,
+      timeline: { durationMs: config.durationMs, storm: window, settleMs: config.durationMs - window.endMs },
+    });
+  } catch (error) {
+    if (error instanceof WorldSpecError) throw new UsageError(error.message, 'change --cameras, --users or --duration');
+    throw error;
+  }
+}
+
+function steps(config: RunConfig): Step<RunState>[] {
+  const all: Step<RunState>[] = [
+    {
+      title: 'Toxiproxy',
+      async setup(state) {
+        state.toxiproxy = await startToxiproxy({ url: config.toxiproxyUrl, log: state.io.log });
+        return () => state.toxiproxy?.stop();
+      },
+    },
+  ];
+  if (!config.target) {
+    all.push({
+      title: 'Redis for the reference cloud',
+      async setup(state) {
+        const { redis, upstream } = await embeddedRedis(state.io.log);
+        state.cacheUpstream = upstream;
+        return () => redis.stop();
+      },
+    });
+  }
+  all.push(
+    {
+      title: 'the run\'s proxies',
+      async setup(state) {
+        const client = new ToxiproxyClient(state.toxiproxy!.url);
+        let upstream: string;
+        if (config.target) {
+          upstream = new URL(config.target.url).host;
+        } else {
+          state.cachePort = await cloudPort();
+          upstream = `127.0.0.1:${state.cachePort}`;
+        }
+        state.proxies = await createRunProxies(client, {
+          client: { upstream },
+          ...(state.cacheUpstream ? { cache: { upstream: state.cacheUpstream } } : {}),
+        });
+        return () => state.proxies?.remove();
+      },
+    },
+    {
+      title: 'the target',
+      async setup(state) {
+        if (config.target) {
+          state.targetUrl = config.target.url;
+          state.admin = adminClient(config.target.url, config.target.adminToken);
+          await state.admin.health();
+          return;
+        }
+        const cache = state.proxies!.cache!;
+        const cloud = await startEmbeddedCloud(state.cachePort!, `redis://${cache.host}:${cache.port}`, config.bug);
+        state.targetUrl = cloud.url;
+        state.admin = adminClient(cloud.url, cloud.adminToken);
+        await state.admin.health();
+        return async () => void (await cloud.child.stop());
+      },
+    },
+    {
+      title: 'seeding the world',
+      async setup(state) {
+        try {
+          await state.admin!.seed(worldToSeed(state.world));
+        } catch (error) {
+          if (error instanceof AdminCallError) throw new UnavailableError(`seeding the target failed: ${error.message}`, 'check the admin token and the target');
+          throw error;
+        }
+      },
+    },
+    {
+      title: 'the journal',
+      setup(state) {
+        state.journal = new Journal(join(config.outDir, 'journal.ndjson'), {
+          type: 'run',
+          version: 1,
+          startedAt: Date.now(),
+          scenario: config.scenario.name,
+          seed: config.seed,
+          command: state.io.command,
+          settings: settingsOf(config),
+          world: state.world,
+        });
+        state.recorder.add('journal', state.journal);
+        return () => state.journal?.close();
+      },
+    },
+  );
+  return all;
+}
+
+/** The load itself: fleets, nemesis, access changes and phase marks, until the end of the run or an abort. */
+async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
+  const { config, phases, world, recorder, io } = state;
+  const startedAt = Date.now();
+  state.startedAt = startedAt;
+  const endsAt = startedAt + config.durationMs;
+  const target = `http://${state.proxies!.client.host}:${state.proxies!.client.port}`;
+  const drainAt = startedAt + (phases.find((phase) => !phase.emit)?.startMs ?? config.durationMs);
+  const traffic = config.scenario.traffic;
+  const recent = new RecentEvents();
+  const cameras: CameraFleet = startCameraFleet({
+    target,
+    allowRemote: config.allowRemote,
+    world,
+    recorder,
+    rate: traffic.eventRate,
+    policy: traffic.reconnect === 'immediate' ? { kind: 'immediate' } : { kind: 'backoff', baseMs: 250, capMs: 10_000 },
+    key: randomBytes(16),
+    // Cameras go quiet at the drain so every acknowledged event has time to reach its users before the end.
+    deadline: drainAt,
+    maxEvents: Math.ceil(world.cameras.length * traffic.eventRate * (config.durationMs / 1000) * 2) + 100,
+    recent,
+  });
+  const users: UserFleet = startUserFleet({
+    target,
+    allowRemote: config.allowRemote,
+    world,
+    recorder,
+    deadline: endsAt,
+    maxRequests: Math.ceil(world.users.length * (config.durationMs / 1000) * 20) + 1000,
+    pollMs: traffic.pollMs,
+    camerasMs: traffic.camerasMs,
+    tapMs: traffic.tapMs,
+    probeMs: traffic.probeMs,
+    recent,
+  });
+  const proxies = Object.fromEntries(Object.entries(state.proxies!.controls).filter(([, control]) => control !== undefined));
+  const schedule = stepsFromPhases(phases).filter((step) => {
+    if (proxies[step.path]) return true;
+    io.log(`note: ${step.label} (${step.fault} on the ${step.path} path) is skipped: this target has no ${step.path} proxy`);
+    return false;
+  });
+  const nemesis = new Nemesis({ steps: schedule, proxies, recorder, deadline: config.durationMs, signal });
+  const stopProgress = progressLines(state, cameras, users, endsAt);
+  try {
+    await Promise.all([
+      nemesis.run(startedAt),
+      applyChanges(world.changes, state.admin!, recorder, startedAt, signal),
+      markPhases(phases, recorder, startedAt, signal),
+      sleepUntil(endsAt, signal),
+    ]);
+  } finally {
+    stopProgress();
+    await nemesis.healAll();
+    await Promise.all([cameras.stop(), users.stop()]);
+  }
+}
+
+async function markPhases(phases: Phase[], recorder: FanOut, startedAt: number, signal: AbortSignal): Promise<void> {
+  for (const phase of phases) {
+    if (!(await sleepUntil(startedAt + phase.startMs, signal))) return;
+    recorder.record({ type: 'phase', t: Date.now(), name: phase.name });
+  }
+}
+
+/** A plain progress line every few seconds; the live display of a terminal builds on the same figures. */
+function progressLines(state: RunState, cameras: CameraFleet, users: UserFleet, endsAt: number): () => void {
+  const timer = setInterval(() => {
+    const now = Date.now();
+    const phase = [...state.phases].reverse().find((p) => state.startedAt + p.startMs <= now)?.name ?? '-';
+    const live = state.oracle.progress();
+    const userStats = users.stats();
+    state.io.log(
+      `[${phase}] ${Math.max(0, Math.round((endsAt - now) / 1000))}s left | cameras ${cameras.connected()}/${state.world.cameras.length} ` +
+        `| users ${userStats.loggedIn}/${state.world.users.length} | events ${state.recorder.count('acked')} acked ` +
+        `| checked ${live.checked} | leaks ${live.leaks}`,
+    );
+  }, 5_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function settingsOf(config: RunConfig): Record<string, unknown> {
+  return {
+    target: config.target ? config.target.url : 'embedded',
+    bug: config.bug,
+    cameras: config.cameras,
+    users: config.users,
+    durationS: config.durationMs / 1000,
+  };
+}
+
+function buildSummary(state: RunState, verdict: Verdict, endedAt: number, interrupted: string | undefined): Summary {
+  const { config } = state;
+  return summarize(
+    {
+      scenario: config.scenario.name,
+      seed: config.seed,
+      command: state.io.command,
+      target: config.target ? config.target.url : 'embedded',
+      bug: config.bug,
+      cameras: config.cameras,
+      users: config.users,
+      durationS: config.durationMs / 1000,
+      startedAt: state.startedAt,
+      endedAt,
+      ...(interrupted ? { interrupted } : {}),
+    },
+    verdict,
+    state.reconnect.stats(),
+    state.faults.list(),
+    state.recorder.count('error'),
+  );
+}
