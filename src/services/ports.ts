@@ -36,7 +36,8 @@ export async function freePort(options: FreePortOptions = {}): Promise<number> {
     throw new UnavailableError(`invalid port range ${range.first}-${range.last}`);
   }
   const start = Math.floor(Math.random() * size);
-  for (let attempt = 0; attempt < Math.min(size, MAX_ATTEMPTS); attempt++) {
+  const attempts = Math.min(size, MAX_ATTEMPTS);
+  for (let attempt = 0; attempt < attempts; attempt++) {
     const port = range.first + ((start + attempt) % size);
     if (handedOut.has(port)) continue;
     if (await canBind(host, port)) {
@@ -44,7 +45,7 @@ export async function freePort(options: FreePortOptions = {}): Promise<number> {
       return port;
     }
   }
-  throw new UnavailableError(`no free port on ${host} in ${range.first}-${range.last} after ${MAX_ATTEMPTS} tries`, 'stop whatever holds those ports');
+  throw new UnavailableError(`no free port on ${host} in ${range.first}-${range.last} after ${attempts} tries`, 'stop whatever holds those ports');
 }
 
 /** True when `host:port` can be bound now (nobody listens there). */
