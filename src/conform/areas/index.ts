@@ -1,6 +1,5 @@
 /** Every area, in the order conform runs them: health first, since its capabilities decide what is skipped. */
 import type { Area } from '../expectation.ts';
-import { access } from './access.ts';
 import { adminAuth } from './admin-auth.ts';
 import { camerasArea } from './cameras.ts';
 import { device } from './device.ts';
@@ -9,7 +8,9 @@ import { health } from './health.ts';
 import { loginArea } from './login.ts';
 import { seeding } from './seeding.ts';
 import { stream } from './stream.ts';
+import { sharing } from './sharing.ts';
 import { thumbnails } from './thumbnails.ts';
+import { transferArea } from './transfer.ts';
 import { userAuth } from './user-auth.ts';
 
 export const AREAS: Area<unknown>[] = [
@@ -23,5 +24,6 @@ export const AREAS: Area<unknown>[] = [
   events,
   thumbnails,
   stream,
-  access,
+  sharing,
+  transferArea,
 ];
