@@ -40,12 +40,23 @@ export function redisCache({ url, commandTimeoutMs, log }: RedisCacheOptions): K
     log('cache reachable again');
   });
 
+  /**
+   * A timed-out command stays in ioredis's reply queue: if its reply was lost on a connection that stays open
+   * (a proxy dropping bytes), every later reply would pair with the wrong command, which is exactly how
+   * CVE-2023-28858 showed ChatGPT users each other's data. So a timeout ends the connection; a fresh one
+   * starts with an empty queue.
+   */
+  const dropOnTimeout = (error: unknown): never => {
+    if (error instanceof Error && error.message === 'Command timed out' && redis.status === 'ready') redis.disconnect(true);
+    throw error;
+  };
+
   return {
     async get(key) {
-      return redis.get(key);
+      return redis.get(key).catch(dropOnTimeout);
     },
     async set(key, value, ttlSeconds) {
-      await redis.set(key, value, 'EX', ttlSeconds);
+      await redis.set(key, value, 'EX', ttlSeconds).catch(dropOnTimeout);
     },
     async start() {
       const gaveUp = new Promise<void>((resolve) => setTimeout(resolve, START_WAIT_MS).unref());

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { KeyValueCache } from '../seams.ts';
 import type { CameraRecord, SystemOfRecord } from '../store.ts';
+import { Breaker } from './breaker.ts';
 
 const TOKEN_TTL_S = 3_600;
 const CAMERA_TTL_S = 300;
@@ -18,10 +19,13 @@ export interface CacheStats {
   hits: number;
   misses: number;
   errors: number;
+  /** Reads and writes not attempted because the breaker was open. */
+  skipped: number;
 }
 
 export class CachedViews {
-  readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0 };
+  readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0, skipped: 0 };
+  private readonly breaker = new Breaker();
 
   constructor(
     private readonly store: SystemOfRecord,
@@ -77,21 +81,35 @@ export class CachedViews {
   }
 
   private async read(key: string): Promise<string | undefined> {
+    if (!this.breaker.allows()) {
+      this.stats.skipped++;
+      return undefined;
+    }
     try {
       const value = await this.cache.get(key);
+      this.breaker.succeeded();
       if (value === null) this.stats.misses++;
       else this.stats.hits++;
       return value ?? undefined;
     } catch {
+      this.breaker.failed();
       this.stats.errors++;
       return undefined;
     }
   }
 
   private write(key: string, value: string, ttlSeconds: number): void {
-    this.cache.set(key, value, ttlSeconds).catch(() => {
-      this.stats.errors++;
-    });
+    if (!this.breaker.allows()) {
+      this.stats.skipped++;
+      return;
+    }
+    this.cache.set(key, value, ttlSeconds).then(
+      () => this.breaker.succeeded(),
+      () => {
+        this.breaker.failed();
+        this.stats.errors++;
+      },
+    );
   }
 }
 
