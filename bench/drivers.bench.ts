@@ -1,0 +1,104 @@
+/**
+ * Memory per simulated client: connects 5,000 cameras (and then 2,000 users with their streams) to the reference
+ * cloud running in a child process, so only the drivers' side is measured, and prints bytes per client.
+ *
+ *   node --expose-gc --import tsx bench/drivers.bench.ts [cameras] [users]
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { startCloud } from '../simulators/cloud/index.ts';
+import { adminClient } from '../simulators/protocol/admin.ts';
+import { startCameraFleet } from '../simulators/protocol/camera-fleet.ts';
+import { startUserFleet } from '../simulators/protocol/user-fleet.ts';
+import type { Recorder } from '../src/world/history.ts';
+import { generateWorld } from '../src/world/generate.ts';
+import { worldToSeed } from '../src/world/seed.ts';
+
+const TIMEOUT_MS = 120_000;
+
+if (process.env.STAMPEDE_BENCH_ROLE === 'cloud') {
+  // The child: a cloud on a free port, stopped when the parent goes away.
+  const cloud = await startCloud({ port: 0, adminToken: process.env.STAMPEDE_BENCH_TOKEN!, keepaliveMs: 600_000 });
+  process.send!({ url: cloud.url });
+  process.on('disconnect', () => void cloud.stop().then(() => process.exit(0)));
+} else {
+  await bench(Number(process.argv[2] ?? 5000), Number(process.argv[3] ?? 2000));
+}
+
+async function bench(cameraCount: number, userCount: number): Promise<void> {
+  if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc --import tsx bench/drivers.bench.ts');
+  const adminToken = randomBytes(16).toString('hex');
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    env: { ...process.env, STAMPEDE_BENCH_ROLE: 'cloud', STAMPEDE_BENCH_TOKEN: adminToken },
+    execArgv: ['--import', 'tsx'],
+  });
+  try {
+    const { url } = await new Promise<{ url: string }>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as { url: string }));
+      child.once('exit', (code) => reject(new Error(`the cloud exited (${code})`)));
+    });
+    const world = generateWorld({
+      // The world needs enough owners for its cameras; the bench drives the first `userCount` of them.
+      seed: 1, users: Math.max(userCount, Math.ceil(cameraCount / 4)), cameras: cameraCount, transfers: 0, revocations: 0,
+      timeline: { durationMs: 60_000, storm: { startMs: 20_000, endMs: 40_000 } },
+    });
+    await adminClient(url, adminToken, 60_000).seed(worldToSeed(world));
+    // Records are counted, not kept: the bench measures the drivers, not a history.
+    let records = 0;
+    const recorder: Recorder = { record: () => void records++ };
+    const deadline = Date.now() + TIMEOUT_MS;
+
+    const base = heap();
+    const cameras = startCameraFleet({
+      target: url, world, recorder, rate: 0.01, policy: { kind: 'backoff', baseMs: 100, capMs: 2000 },
+      key: 'bench', deadline, maxEvents: 0, rampMs: 3000,
+    });
+    await waitFor(() => cameras.connected() === cameraCount, 'cameras to connect', deadline);
+    const withCameras = heap();
+    report('camera', cameraCount, base, withCameras);
+
+    const users = startUserFleet({
+      target: url, world, users: world.users.slice(0, userCount), recorder, deadline, maxRequests: userCount * 4,
+      pollMs: 600_000, camerasMs: 600_000, tapMs: 600_000, probeMs: 0, rampMs: 3000,
+    });
+    await waitFor(() => users.stats().streamsOpen === userCount, 'user streams to open', deadline);
+    const withUsers = heap();
+    report('user', userCount, withCameras, withUsers);
+
+    const stopStart = performance.now();
+    const elapsed = () => `${(performance.now() - stopStart).toFixed(0)} ms`;
+    await Promise.all([
+      cameras.stop().then(() => console.log(`camera fleet stop(): ${elapsed()}`)),
+      users.stop().then(() => console.log(`user fleet stop(): ${elapsed()}`)),
+    ]);
+    console.log(`${records} records`);
+  } finally {
+    child.disconnect();
+    await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
+  }
+}
+
+interface Heap {
+  heapUsed: number;
+  external: number;
+  rss: number;
+}
+
+function heap(): Heap {
+  for (let i = 0; i < 3; i++) globalThis.gc!();
+  const { heapUsed, external, rss } = process.memoryUsage();
+  return { heapUsed, external, rss };
+}
+
+function report(kind: string, count: number, before: Heap, after: Heap): void {
+  const per = (field: keyof Heap) => `${((after[field] - before[field]) / count / 1024).toFixed(1)} KiB`;
+  console.log(`${count} ${kind}s connected: per ${kind} heap ${per('heapUsed')}, external ${per('external')}, rss ${per('rss')}`);
+}
+
+async function waitFor(condition: () => boolean, what: string, deadline: number): Promise<void> {
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
