@@ -228,6 +228,9 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   const drainAt = startedAt + (phases.find((phase) => !phase.emit)?.startMs ?? config.durationMs);
   const traffic = config.scenario.traffic;
   const recent = new RecentEvents();
+  // The fleet comes up gradually in the first phase, as a fleet that has been running for a while would be:
+  // the only stampede is the one the scenario's outage causes.
+  const rampMs = Math.round((phases[0]?.endMs ?? 0) * 0.5);
   const cameras: CameraFleet = startCameraFleet({
     target,
     allowRemote: config.allowRemote,
@@ -239,6 +242,7 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
     // Cameras go quiet at the drain so every acknowledged event has time to reach its users before the end.
     deadline: drainAt,
     maxEvents: Math.ceil(world.cameras.length * traffic.eventRate * (config.durationMs / 1000) * 2) + 100,
+    rampMs,
     recent,
   });
   const users: UserFleet = startUserFleet({
@@ -252,6 +256,7 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
     camerasMs: traffic.camerasMs,
     tapMs: traffic.tapMs,
     probeMs: traffic.probeMs,
+    rampMs,
     recent,
   });
   const proxies = Object.fromEntries(Object.entries(state.proxies!.controls).filter(([, control]) => control !== undefined));
