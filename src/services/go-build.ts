@@ -15,12 +15,19 @@ const BUILD_TIMEOUT_MS = 30 * 60_000;
 /** Another process may be building the same tool; wait for it rather than build it twice. */
 const LOCK_WAIT_MS = BUILD_TIMEOUT_MS + 60_000;
 
+/** The binary in the cache, and whether this call built it (false: another process did, while we waited). */
+export interface BuildResult {
+  readonly path: string;
+  readonly built: boolean;
+}
+
 /**
- * Builds `tool` with Go into `cacheDir` and returns the binary's path. Holds a file lock for the
+ * Builds `tool` with Go into `cacheDir`. Go runs with this process's environment, so its module
+ * and build caches stay where the user keeps them (a rebuild after clearing ours is quick). Holds a file lock for the
  * whole build, so parallel test workers or two CLIs build once and the others reuse the result.
  * The binary lands under a temporary name and is renamed into place, so nobody ever runs half a file.
  */
-export async function buildWithGo(tool: ToolSpec, go: GoToolchain, cacheDir: string, log: (line: string) => void): Promise<string> {
+export async function buildWithGo(tool: ToolSpec, go: GoToolchain, cacheDir: string, log: (line: string) => void): Promise<BuildResult> {
   const target = join(cacheDir, tool.name);
   await mkdir(cacheDir, { recursive: true });
   let compromised: Error | undefined;
@@ -34,12 +41,12 @@ export async function buildWithGo(tool: ToolSpec, go: GoToolchain, cacheDir: str
     onCompromised: (error) => (compromised = error),
   });
   try {
-    if (isExecutableFile(target)) return target; // built by whoever held the lock before us
+    if (isExecutableFile(target)) return { path: target, built: false }; // built by whoever held the lock before us
     log(`building ${tool.name} ${tool.version} with ${go.version} (${tool.name === 'k6' ? 'takes several minutes' : 'takes a minute'}) ...`);
     await buildInto(tool, go, cacheDir, target);
     if (compromised !== undefined) log(`warning: the build lock for ${tool.name} was lost (${compromised.message})`);
     log(`built ${target}`);
-    return target;
+    return { path: target, built: true };
   } finally {
     await release().catch(() => undefined); // a lost lock has nothing left to release
   }

@@ -27,8 +27,8 @@ export async function provisionTool(tool: ToolSpec, options: ProvisionOptions = 
   if (found !== undefined) return found;
   const go = await findGo(env);
   if (go === undefined) throw missingToolError(tool);
-  const path = await buildWithGo(tool, go, toolCacheDir(env), options.log ?? (() => undefined));
-  return { path, source: 'built' };
+  const { path, built } = await buildWithGo(tool, go, toolCacheDir(env), options.log ?? (() => undefined));
+  return { path, source: built ? 'built' : 'cache' };
 }
 
 /** The error for a tool that is neither here nor buildable, with every way to get it. */
