@@ -17,7 +17,7 @@ export interface ConformOptions {
   timeoutMs?: number;
   /** The access-change grace window of PROTOCOL.md; default 2000 ms. */
   graceMs?: number;
-  /** Bound on the whole run; default 180 s. Steps not reached in time are failures. */
+  /** Bound on the whole run; default 180 s or 40 call timeouts, whichever is longer. Steps cut short fail. */
   runTimeoutMs?: number;
 }
 
@@ -28,7 +28,7 @@ export interface ConformReport {
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_GRACE_MS = 2_000;
-const DEFAULT_RUN_TIMEOUT_MS = 180_000;
+const MIN_RUN_TIMEOUT_MS = 180_000;
 
 /** Checks the target against every expectation; throws UnavailableError when it cannot be reached at all. */
 export async function runConformance(options: ConformOptions): Promise<ConformReport> {
@@ -40,7 +40,7 @@ export async function runConformance(options: ConformOptions): Promise<ConformRe
     graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
   });
   await probe(target, options.target);
-  const runDeadline = Date.now() + (options.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS);
+  const runDeadline = Date.now() + (options.runTimeoutMs ?? Math.max(MIN_RUN_TIMEOUT_MS, timeoutMs * 40));
   return { results: await runAreas(target, AREAS, runDeadline) };
 }
 
@@ -74,11 +74,17 @@ async function runArea(area: Area<unknown>, target: Target, runDeadline: number)
     results.push({ area: area.name, name: step.name, status, ...(detail === undefined ? {} : { detail }) });
   // Each step makes a handful of bounded calls and may wait out a grace window; this caps a wedged one.
   const stepLimitMs = target.timeoutMs * 6 + target.graceMs * 3;
+  const bound = <T>(work: Promise<T>): Promise<T> => {
+    const left = runDeadline - Date.now();
+    return left < stepLimitMs
+      ? bounded(work, Math.max(0, left), 'cut short: the run reached its time limit')
+      : bounded(work, stepLimitMs, `no verdict within ${stepLimitMs} ms`);
+  };
   let blocked: string | undefined;
   let state: unknown;
   try {
     if (Date.now() > runDeadline) throw new Error('the run reached its time limit first');
-    state = await bounded(area.setup(target), stepLimitMs);
+    state = await bound(area.setup(target));
   } catch (error) {
     blocked = `setup failed: ${messageOf(error)}`;
   }
@@ -98,7 +104,7 @@ async function runArea(area: Area<unknown>, target: Target, runDeadline: number)
         continue;
       }
       try {
-        await bounded(step.run(state), stepLimitMs);
+        await bound(step.run(state));
         record(step, 'pass');
       } catch (error) {
         record(step, 'fail', messageOf(error));
@@ -112,11 +118,11 @@ async function runArea(area: Area<unknown>, target: Target, runDeadline: number)
 }
 
 /** Rejects after `limitMs`; the abandoned work still ends on its own because each of its calls is bounded. */
-async function bounded<T>(work: Promise<T>, limitMs: number): Promise<T> {
+async function bounded<T>(work: Promise<T>, limitMs: number, why: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   work.catch(() => undefined);
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no verdict within ${limitMs} ms`)), limitMs);
+    timer = setTimeout(() => reject(new Error(why)), limitMs);
   });
   try {
     return await Promise.race([work, limit]);

@@ -64,6 +64,12 @@ describe('runAreas', () => {
     ]);
     const results = await runAreas(target(), [late], Date.now() - 1);
     expect(results.map((r) => r.status)).toEqual(['fail']);
+    const hanging: Area<unknown> = {
+      name: 'hanging',
+      setup: async () => ({}),
+      steps: [{ name: 'three', run: () => new Promise<void>(() => undefined) }],
+    };
+    expect((await runAreas(target(), [hanging], Date.now() + 200))[0]?.detail).toBe('cut short: the run reached its time limit');
   });
 
   it('fails a step that never settles, and never lets the admin token into a detail', async () => {
