@@ -9,15 +9,16 @@
  * The check is HMAC-SHA256 with the run key over every byte except the check itself, truncated to 128 bits, so a
  * target cannot forge or splice a thumbnail that still matches what the camera recorded.
  *
- * Pure: no Node built-ins, so it also runs inside k6.
+ * Pure: no Node built-ins and no TextEncoder/TextDecoder (ids are ASCII by the protocol), so it also runs in k6.
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { MAX_THUMBNAIL_BYTES } from '../protocol/schema.ts';
 import type { ThumbnailProvenance } from './history.ts';
 
-const MAGIC = utf8ToBytes('STMPTHB1');
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+const MAGIC = asciiBytes('STMPTHB1');
 const CHECK_BYTES = 16;
 const MAX_FIELD_BYTES = 255;
 
@@ -40,12 +41,12 @@ export interface Thumbnail {
 
 /** Builds a thumbnail carrying provenance. Throws a RangeError for ids too long or a size out of range. */
 export function makeThumbnail(spec: ThumbnailSpec): Thumbnail {
-  const fields = [spec.runId, spec.cameraId, spec.eventId].map((field) => utf8ToBytes(field));
-  for (const field of fields) {
-    if (field.length === 0 || field.length > MAX_FIELD_BYTES) {
-      throw new RangeError(`thumbnail provenance fields must be 1..${MAX_FIELD_BYTES} bytes long`);
+  const fields = [spec.runId, spec.cameraId, spec.eventId].map((field) => {
+    if (field.length === 0 || field.length > MAX_FIELD_BYTES || !PRINTABLE_ASCII.test(field)) {
+      throw new RangeError(`thumbnail provenance fields must be 1..${MAX_FIELD_BYTES} printable ASCII characters, got "${field.slice(0, 80)}"`);
     }
-  }
+    return asciiBytes(field);
+  });
   const headerLength = MAGIC.length + fields.reduce((sum, field) => sum + 1 + field.length, 0) + 4;
   const checkAt = headerLength;
   const fillerAt = checkAt + CHECK_BYTES;
@@ -101,8 +102,6 @@ interface Header {
   checkAt: number;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
 function parseHeader(bytes: Uint8Array): Header | null {
   if (bytes.length < MAGIC.length) return null;
   for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) return null;
@@ -111,11 +110,13 @@ function parseHeader(bytes: Uint8Array): Header | null {
   for (let f = 0; f < 3; f++) {
     const length = bytes[at];
     if (length === undefined || length === 0 || at + 1 + length > bytes.length) return null;
-    try {
-      fields.push(decoder.decode(bytes.subarray(at + 1, at + 1 + length)));
-    } catch {
-      return null;
+    let field = '';
+    for (let i = at + 1; i <= at + length; i++) {
+      const code = bytes[i]!;
+      if (code < 0x20 || code > 0x7e) return null;
+      field += String.fromCharCode(code);
     }
+    fields.push(field);
     at += 1 + length;
   }
   if (at + 4 + CHECK_BYTES > bytes.length) return null;
@@ -125,7 +126,7 @@ function parseHeader(bytes: Uint8Array): Header | null {
 }
 
 function computeCheck(bytes: Uint8Array, checkAt: number, key: Uint8Array | string): Uint8Array {
-  const keyBytes = typeof key === 'string' ? utf8ToBytes(key) : key;
+  const keyBytes = typeof key === 'string' ? utf8Bytes(key) : key;
   return hmac
     .create(sha256, keyBytes)
     .update(bytes.subarray(0, checkAt))
@@ -165,4 +166,23 @@ function fillSeeded(out: Uint8Array, seed: number): void {
     if (i < out.length) out[i++] = word >>> 16;
     if (i < out.length) out[i++] = word >>> 24;
   }
+}
+
+function asciiBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** UTF-8 of a run key, which may be any text. */
+function utf8Bytes(text: string): Uint8Array {
+  const out: number[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code < 0x80) out.push(code);
+    else if (code < 0x800) out.push(0xc0 | (code >> 6), 0x80 | (code & 63));
+    else if (code < 0x10000) out.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+    else out.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 63), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+  }
+  return Uint8Array.from(out);
 }

@@ -51,8 +51,16 @@ describe('thumbnail provenance', () => {
   it('refuses sizes out of range and ids too long with one clear error', () => {
     expect(() => makeThumbnail({ ...spec, size: 64 * 1024 + 1 })).toThrow(RangeError);
     expect(() => makeThumbnail({ ...spec, size: 10 })).toThrow(/thumbnail size/);
-    expect(() => makeThumbnail({ ...spec, runId: 'x'.repeat(300) })).toThrow(/1\.\.255 bytes/);
+    expect(() => makeThumbnail({ ...spec, runId: 'x'.repeat(300) })).toThrow(/1\.\.255 printable ASCII/);
+    expect(() => makeThumbnail({ ...spec, cameraId: 'caméra' })).toThrow(RangeError);
     expect(makeThumbnail({ ...spec, size: 64 * 1024 }).bytes.length).toBe(65536);
+  });
+
+  it('keys with any text: the same key as text or as its UTF-8 bytes gives the same check', () => {
+    const text = makeThumbnail({ ...spec, key: 'clé-🔑' });
+    const bytes = makeThumbnail({ ...spec, key: new TextEncoder().encode('clé-🔑') });
+    expect(text.check).toBe(bytes.check);
+    expect(verifyThumbnail(text.bytes, 'clé-🔑')).toBe(true);
   });
 
   it('digests differ from the check value and depend on every byte', () => {
