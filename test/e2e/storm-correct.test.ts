@@ -1,0 +1,44 @@
+/**
+ * The correct reference cloud, stormed through the real CLI, real Toxiproxy and real Redis under every scenario
+ * that fits in a test: zero leaks, and enough observed that the pass is earned.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSummary, runDir, stampede } from '../helpers/cli.ts';
+
+const SMALL = ['--cameras', '80', '--users', '40', '--seed', '11'];
+
+describe.concurrent('stampede run against the correct cloud', () => {
+  for (const [scenario, duration] of [['storm', '24'], ['cache-brownout', '24'], ['flapping', '30']] as const) {
+    it(`${scenario}: passes with zero leaks, having checked every surface`, async () => {
+      const out = runDir(scenario);
+      const result = await stampede(['run', scenario, ...SMALL, '--duration', duration, '--out', out]);
+      const summary = readSummary(out);
+      expect(summary.leaks.total, result.stdout).toBe(0);
+      expect(result.code, result.stderr.slice(-3000)).toBe(0);
+      expect(summary.verdict).toBe('pass');
+      expect(result.stdout).toContain('PASS');
+      for (const surface of ['list', 'stream', 'thumbnail', 'cameras'] as const) expect(summary.checked[surface]).toBeGreaterThan(0);
+      expect(summary.events.acked).toBeGreaterThan(0);
+      expect(summary.events.lost).toBe(0);
+      expect(summary.probes.sent).toBeGreaterThan(0);
+      expect(summary.probes.notRefused).toBe(0);
+      expect(summary.faults.length).toBeGreaterThan(0);
+      expect(summary.faults.every((fault) => fault.heal !== null)).toBe(true);
+      expect(readFileSync(join(out, 'journal.ndjson'), 'utf8').split('\n').length).toBeGreaterThan(100);
+    }, 120_000);
+  }
+
+  it('the same seed gives the same world and schedule', async () => {
+    const runs = await Promise.all(
+      ['a', 'b'].map(async (name) => {
+        const out = runDir(name);
+        await stampede(['run', 'storm', '--cameras', '30', '--users', '15', '--seed', '99', '--duration', '12', '--out', out]);
+        return JSON.parse(readFileSync(join(out, 'journal.ndjson'), 'utf8').split('\n')[0]!).world;
+      }),
+    );
+    expect(runs[0].changes.length).toBeGreaterThan(0);
+    expect(JSON.stringify(runs[0])).toBe(JSON.stringify(runs[1]));
+  }, 120_000);
+});

@@ -1,0 +1,46 @@
+/**
+ * Runs the real `bin/stampede` as a user would, with a deadline, and hands back its exit code and output.
+ * Black-box: tests that use this see only what a user or a CI job sees.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Summary } from '../../src/report/summary.ts';
+
+export const STAMPEDE = fileURLToPath(new URL('../../bin/stampede', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function stampede(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [STAMPEDE, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`stampede ${args.join(' ')} did not finish within ${options.timeoutMs} ms\n${stderr.slice(-2000)}`));
+    }, options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A fresh folder for a run's output. */
+export function runDir(name: string): string {
+  return join(mkdtempSync(join(tmpdir(), 'stampede-e2e-')), name);
+}
+
+export function readSummary(dir: string): Summary {
+  return JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+}
