@@ -9,7 +9,8 @@ export interface BuiltParts {
   views: CachedViews;
 }
 
-export function buildParts(env: PartEnv, bug: CloudBug, cacheTimeoutMs: number): BuiltParts {
+export function buildParts(partEnv: Omit<PartEnv, 'cacheTimeoutMs'>, bug: CloudBug, cacheTimeoutMs: number): BuiltParts {
+  const env: PartEnv = { ...partEnv, cacheTimeoutMs };
   const correctCache = env.redisUrl === undefined ? noCache() : redisCache({ url: env.redisUrl, commandTimeoutMs: cacheTimeoutMs, log: env.log });
   const cache = bug.cache ? bug.cache(env, correctCache) : correctCache;
   const views = new CachedViews(env.store, cache, env.keyPrefix);

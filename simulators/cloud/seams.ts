@@ -73,6 +73,8 @@ export interface PartEnv {
   redisUrl: string | undefined;
   /** Every cache key starts with it; unique per cloud instance, since many clouds share one Redis. */
   keyPrefix: string;
+  /** How long a cache command may take before the caller gives up on it (the cloud's cache timeout). */
+  cacheTimeoutMs: number;
   log: (line: string) => void;
 }
 
