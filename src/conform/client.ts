@@ -87,9 +87,12 @@ export function networkReason(error: unknown, timeoutMs: number): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A short, printable excerpt of an answer's body for failure messages. */
+/** A short, printable excerpt of an answer's body for failure messages; binary is summarised, not dumped. */
 export function excerpt(bytes: Buffer, max = 120): string {
   if (bytes.length === 0) return '(empty body)';
+  const sample = bytes.subarray(0, max);
+  const unprintable = sample.filter((byte) => (byte < 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) || byte > 0x7e).length;
+  if (unprintable > sample.length / 10) return `(${bytes.length} bytes of binary)`;
   const text = bytes.subarray(0, max).toString('utf8').replace(/[^\x20-\x7e]/g, '.');
   return bytes.length > max ? `${text}...` : text;
 }

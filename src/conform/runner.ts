@@ -97,6 +97,8 @@ async function runArea(area: Area<unknown>, target: Target, runDeadline: number)
       }
       if (blocked !== undefined) {
         record(step, 'fail', `not checked: ${blocked}`);
+        // The full reason once per area is enough; a page of identical lines hides the other areas.
+        blocked = blocked.startsWith('setup failed: ') ? 'setup failed, as above' : blocked;
         continue;
       }
       if (Date.now() > runDeadline) {

@@ -56,11 +56,12 @@ describe('runAreas', () => {
     const broken: Area<unknown> = {
       name: 'broken',
       setup: async () => { throw new Error('seed refused'); },
-      steps: [{ name: 'one', run: pass }],
+      steps: [{ name: 'one', run: pass }, { name: 'two', run: pass }],
     };
     const late: Area<unknown> = { name: 'late', setup: async () => ({}), steps: [{ name: 'two', run: pass }] };
     expect(await runAreas(target(), [broken], Date.now() + 10_000)).toEqual([
       { area: 'broken', name: 'one', status: 'fail', detail: 'not checked: setup failed: seed refused' },
+      { area: 'broken', name: 'two', status: 'fail', detail: 'not checked: setup failed, as above' },
     ]);
     const results = await runAreas(target(), [late], Date.now() - 1);
     expect(results.map((r) => r.status)).toEqual(['fail']);
