@@ -37,7 +37,6 @@ describe('stampede target', () => {
   it('exits 2 with one clear line on bad flags', async () => {
     const cases: [string[], RegExp][] = [
       [['target', '--port', '0', '--admin-token', 't', '--bug', 'nope'], /unknown bug "nope".*none, wyze-2024, chatgpt-2023, steam-2015, github-2021, stale-acl/],
-      [['target', '--port', '0', '--admin-token', 't', '--bug', 'stale-acl'], /not implemented yet/],
       [['target', '--port', '0'], /no admin token/],
       [['target', '--port', '70000', '--admin-token', 't'], /port/],
       [['target', '--admin-token', 't'], /--port/],
