@@ -1,5 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -8,12 +11,17 @@ import { startChild } from '../../src/services/child.ts';
 import { liveChildCount } from '../../src/services/child-registry.ts';
 import { freePort } from '../../src/services/ports.ts';
 
+/** Alive and not a zombie waiting to be reaped (on Linux, where /proc tells). */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 
@@ -50,15 +58,17 @@ describe('managed children', () => {
   });
 
   it('kills a child that ignores SIGTERM once the grace period ends', async () => {
+    // The child says it is ready only after its SIGTERM handler is in place.
+    const marker = join(mkdtempSync(join(tmpdir(), 'stampede-child-')), 'armed');
     const child = await startChild({
       name: 'stubborn',
       command: node,
-      args: ['-e', "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000)"],
-      ready: async () => true,
+      args: ['-e', `process.on('SIGTERM', () => {}); require('fs').writeFileSync(${JSON.stringify(marker)}, ''); setInterval(() => {}, 1000)`],
+      ready: async () => existsSync(marker),
       graceMs: 300,
     });
-    await sleep(200); // let it install its handler
     expect(await child.stop()).toMatchObject({ signal: 'SIGKILL' });
+    rmSync(join(marker, '..'), { recursive: true, force: true });
   });
 
   it('fails clearly, leaving nothing running, when the child never gets ready', async () => {
@@ -97,10 +107,13 @@ describe('managed children', () => {
 });
 
 describe('the registry', () => {
-  it('kills children on a normal exit of the parent', async () => {
+  it('kills children with SIGKILL on a normal exit of the parent', async () => {
+    // The child notes any SIGTERM it gets: the watchdog's would, the exit handler's SIGKILL cannot.
+    const marker = join(mkdtempSync(join(tmpdir(), 'stampede-exit-')), 'got-term');
+    const childScript = `trap 'echo > ${marker}' TERM; while :; do sleep 0.1; done`;
     const script = `
       const { startChild } = await import(${JSON.stringify(new URL('../../src/services/child.ts', import.meta.url).href)});
-      const c = await startChild({ name: 's', command: 'sh', args: ['-c', 'trap "" TERM; exec sleep 60'], ready: async () => true });
+      const c = await startChild({ name: 's', command: 'sh', args: ['-c', ${JSON.stringify(childScript)}], ready: async () => true });
       console.log(c.pid);
       process.exit(0);
     `;
@@ -108,8 +121,8 @@ describe('the registry', () => {
       execFile(node, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000 }, (error, stdout) => (error ? reject(error) : resolve(Number(stdout.trim())))),
     );
     expect(pid).toBeGreaterThan(0);
-    // The child ignores SIGTERM, so the watchdog would need 2 s more; the exit handler's SIGKILL
-    // was sent before the parent exited.
-    expect(await goneWithin(pid, 1_500)).toBe(true);
+    expect(await goneWithin(pid, 10_000)).toBe(true);
+    expect(existsSync(marker)).toBe(false);
+    rmSync(join(marker, '..'), { recursive: true, force: true });
   });
 });
