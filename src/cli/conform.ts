@@ -2,11 +2,11 @@
  * `stampede conform`: checks a running target against every call of PROTOCOL.md with a handful of users and
  * cameras. It replaces the target's world, hence the loopback guard.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_GRACE_MS, DEFAULT_TIMEOUT_MS, runConformance, type ConformOptions } from '../conform/runner.ts';
 import { renderResults, tally } from '../conform/render.ts';
 import { parseTargetUrl } from '../conform/target-url.ts';
-import { ExitCode } from './exit.ts';
+import { ExitCode, UsageError } from './exit.ts';
 import type { Subcommand } from './main.ts';
 
 interface RawOptions {
@@ -29,6 +29,7 @@ function milliseconds(min: number, max: number) {
 
 /** Raw flags to the one validated config the run uses. */
 export function conformConfig(raw: RawOptions): ConformOptions {
+  if (raw.adminToken.length === 0) throw new UsageError('the admin token is empty', 'pass the token the target was started with');
   const url = parseTargetUrl(raw.target, raw.allowRemote === true);
   return { target: url.toString(), adminToken: raw.adminToken, timeoutMs: raw.timeoutMs, graceMs: raw.graceMs };
 }
@@ -38,7 +39,12 @@ export const conform: Subcommand = (program: Command, done) => {
     .command('conform')
     .description('check a running target against the reference protocol (resets its world)')
     .requiredOption('--target <url>', 'base URL of the target, e.g. http://127.0.0.1:8080')
-    .requiredOption('--admin-token <token>', 'the admin token the target was started with')
+    // From the environment too, so the token need not sit in shell history or `ps` listings.
+    .addOption(
+      new Option('--admin-token <token>', 'the admin token the target was started with')
+        .env('STAMPEDE_ADMIN_TOKEN')
+        .makeOptionMandatory(),
+    )
     .option('--allow-remote', 'allow a target that is not on this machine')
     .option('--timeout-ms <n>', 'timeout of every single call', milliseconds(100, 120_000), DEFAULT_TIMEOUT_MS)
     .option('--grace-ms <n>', 'how long access changes may take to apply', milliseconds(0, 60_000), DEFAULT_GRACE_MS)

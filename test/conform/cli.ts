@@ -58,8 +58,8 @@ export interface CliOutcome {
 }
 
 /** Runs `stampede <args>` to completion, killed if it outlives `timeoutMs`. */
-export async function runStampede(args: string[], timeoutMs = 240_000): Promise<CliOutcome> {
-  const child = spawn(process.execPath, [STAMPEDE, ...args], { stdio: 'pipe' });
+export async function runStampede(args: string[], env: Record<string, string> = {}, timeoutMs = 240_000): Promise<CliOutcome> {
+  const child = spawn(process.execPath, [STAMPEDE, ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

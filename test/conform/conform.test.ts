@@ -83,16 +83,18 @@ describe('stampede conform usage and reachability', () => {
     expect(outcome.stderr).not.toContain(ADMIN_TOKEN);
   });
 
-  it('says the target cannot be reached (exit 3) in one line', async () => {
+  it('says the target cannot be reached (exit 3) in one line, taking the token from the environment', async () => {
     const port = await closedPort();
-    const outcome = await runStampede(['conform', '--target', `http://127.0.0.1:${port}`, '--admin-token', ADMIN_TOKEN]);
+    const outcome = await runStampede(['conform', '--target', `http://127.0.0.1:${port}`], { STAMPEDE_ADMIN_TOKEN: ADMIN_TOKEN });
     expect(outcome.code).toBe(3);
     expect(outcome.stderr.trim()).toMatch(new RegExp(`^stampede: cannot reach http://127\\.0\\.0\\.1:${port}/: ECONNREFUSED; is the target running\\?$`));
   });
 
-  it('rejects a bad --timeout-ms as usage (exit 2)', async () => {
-    const outcome = await runStampede(['conform', '--target', 'http://127.0.0.1:1', '--admin-token', 'x', '--timeout-ms', 'soon']);
-    expect(outcome.code).toBe(2);
+  it('rejects a bad --timeout-ms, an empty or missing admin token as usage (exit 2)', async () => {
+    const target = ['conform', '--target', 'http://127.0.0.1:1'];
+    expect((await runStampede([...target, '--admin-token', 'x', '--timeout-ms', 'soon'])).code).toBe(2);
+    expect((await runStampede([...target, '--admin-token', ''])).code).toBe(2);
+    expect((await runStampede(target, { STAMPEDE_ADMIN_TOKEN: '' })).code).toBe(2);
   });
 });
 
