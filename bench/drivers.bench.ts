@@ -7,10 +7,13 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startCloud } from '../simulators/cloud/index.ts';
 import { adminClient } from '../simulators/protocol/admin.ts';
 import { startCameraFleet } from '../simulators/protocol/camera-fleet.ts';
 import { startUserFleet } from '../simulators/protocol/user-fleet.ts';
+import { nativeHashes } from '../simulators/protocol/native-hashes.ts';
+import { digest, makeThumbnail, type ProvenanceHashes, pureHashes } from '../src/world/provenance.ts';
 import type { Recorder } from '../src/world/history.ts';
 import { generateWorld } from '../src/world/generate.ts';
 import { worldToSeed } from '../src/world/seed.ts';
@@ -73,10 +76,47 @@ async function bench(cameraCount: number, userCount: number): Promise<void> {
       users.stop().then(() => console.log(`user fleet stop(): ${elapsed()}`)),
     ]);
     console.log(`${records} records`);
+    await outageStorm(world, cameraCount);
+    thumbnailThroughput();
   } finally {
     child.disconnect();
     await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
   }
+}
+
+/** Cameras retrying `immediate` against a dead port: how hard the storm spins, and what it costs the event loop. */
+async function outageStorm(world: ReturnType<typeof generateWorld>, cameraCount: number): Promise<void> {
+  let records = 0;
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const cameras = startCameraFleet({
+    target: 'http://127.0.0.1:1', world, recorder: { record: () => void records++ }, rate: 1,
+    policy: { kind: 'immediate' }, key: 'bench', deadline: Date.now() + 2000, maxEvents: 0,
+  });
+  const started = performance.now();
+  await cameras.done;
+  lag.disable();
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `outage, ${cameraCount} cameras reconnecting immediately: ${(cameras.stats().connects / seconds).toFixed(0)} connects/s, ` +
+      `${(records / seconds).toFixed(0)} records/s, event loop p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms`,
+  );
+}
+
+/** Thumbnails built and digested per second, pure-JS hashes (k6) beside Node's native ones (the drivers). */
+function thumbnailThroughput(): void {
+  const count = 2000;
+  const rate = (hashes: ProvenanceHashes): number => {
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const { bytes } = makeThumbnail({ runId: 'bench', cameraId: 'c1', eventId: `c1.e${i}`, size: 5 * 1024, key: 'bench' }, hashes);
+      digest(bytes, hashes);
+    }
+    return count / ((performance.now() - started) / 1000);
+  };
+  const pure = rate(pureHashes);
+  const native = rate(nativeHashes);
+  console.log(`thumbnails (5 KiB, build + HMAC + digest) per second on one core: pure ${pure.toFixed(0)}, native ${native.toFixed(0)} (${(native / pure).toFixed(1)}x)`);
 }
 
 interface Heap {

@@ -8,6 +8,7 @@ import { Ack, CloseCode, EVENT_KINDS, Welcome } from '../../src/protocol/schema.
 import type { Camera } from '../../src/world/types.ts';
 import { digest, makeThumbnail } from '../../src/world/provenance.ts';
 import type { CameraFleetConfig } from './camera-options.ts';
+import { nativeHashes } from './native-hashes.ts';
 import { between, hashSeed, jittered, type Random, seededRandom } from './random.ts';
 import { reconnectDelay } from './reconnect.ts';
 import type { FleetScheduler, Schedulable } from './scheduler.ts';
@@ -134,7 +135,7 @@ export class CameraDriver {
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
     const { cameraId } = sim.camera;
     const size = between(seededRandom(hashSeed(eventId)), this.config.thumbnailBytes.min, this.config.thumbnailBytes.max);
-    const { bytes, check } = makeThumbnail({ runId: this.config.world.runId, cameraId, eventId, size, key: this.config.key });
+    const { bytes, check } = makeThumbnail({ runId: this.config.world.runId, cameraId, eventId, size, key: this.config.key }, nativeHashes);
     const kind = EVENT_KINDS[pending.kind]!;
     const thumbnail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
     const t = Date.now();
@@ -143,7 +144,7 @@ export class CameraDriver {
     this.counters.sent++;
     if (resend) this.counters.resent++;
     this.config.recorder.record({
-      type: 'sent', t, cameraId, eventId, kind, ts: pending.ts, bytes: bytes.length, digest: digest(bytes), check,
+      type: 'sent', t, cameraId, eventId, kind, ts: pending.ts, bytes: bytes.length, digest: digest(bytes, nativeHashes), check,
     });
   }
 

@@ -7,6 +7,7 @@ import { LoginAnswer, CameraList, EventPage, MAX_THUMBNAIL_BYTES, thumbnailPath 
 import type { ShownEvent } from '../../src/world/history.ts';
 import { digest, readProvenance } from '../../src/world/provenance.ts';
 import type { User } from '../../src/world/types.ts';
+import { nativeHashes } from './native-hashes.ts';
 import { jittered, type Random, seededRandom } from './random.ts';
 import type { RecentEvent } from './recent-events.ts';
 import type { FleetScheduler, Schedulable } from './scheduler.ts';
@@ -232,7 +233,7 @@ export class UserDriver {
     this.config.recorder.record({
       type: 'thumbnail', start, t, userId: sim.user.userId, eventId: event.eventId, cameraId: event.cameraId, probe,
       status: answer.status,
-      ...(bytes ? { bytes: bytes.length, digest: digest(bytes), provenance: readProvenance(bytes) } : {}),
+      ...(bytes ? { bytes: bytes.length, digest: digest(bytes, nativeHashes), provenance: readProvenance(bytes) } : {}),
     });
   }
 

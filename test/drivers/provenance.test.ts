@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nativeHashes } from '../../simulators/protocol/native-hashes.ts';
 import { digest, makeThumbnail, readProvenance, verifyThumbnail } from '../../src/world/provenance.ts';
 
 const spec = { runId: 'run-7', cameraId: 'cam-1', eventId: 'cam-1.e1', size: 4096, key: 'run-key' };
@@ -61,6 +62,17 @@ describe('thumbnail provenance', () => {
     const bytes = makeThumbnail({ ...spec, key: new TextEncoder().encode('clé-🔑') });
     expect(text.check).toBe(bytes.check);
     expect(verifyThumbnail(text.bytes, 'clé-🔑')).toBe(true);
+  });
+
+  it('gives identical bytes, checks and digests with native hashes as with the pure ones', () => {
+    for (const size of [256, 4096, 65536]) {
+      const pure = makeThumbnail({ ...spec, size });
+      const native = makeThumbnail({ ...spec, size }, nativeHashes);
+      expect(native.check).toBe(pure.check);
+      expect(digest(native.bytes, nativeHashes)).toBe(digest(pure.bytes));
+      expect(verifyThumbnail(pure.bytes, 'run-key', nativeHashes)).toBe(true);
+      expect(verifyThumbnail(native.bytes, 'run-key')).toBe(true);
+    }
   });
 
   it('digests differ from the check value and depend on every byte', () => {
