@@ -16,16 +16,22 @@ import { defaultOracleOptions, type OracleOptions, type Verdict } from './verdic
 export function judge(world: World, history: readonly HistoryRecord[], options: Partial<OracleOptions> & { endTime?: number } = {}): Verdict {
   try {
     const oracle = new Oracle(world, options);
-    let end = -Infinity;
-    for (const record of history) if (record.type === 'access') oracle.observe(record);
-    for (const record of history) {
-      if (record.type !== 'access') oracle.observe(record);
-      const t = recordTime(record);
-      if (t > end) end = t;
-    }
+    const end = feed(oracle, history);
     return oracle.verdict(options.endTime ?? end);
   } catch (error) {
     const failure = error instanceof Error ? error.message : String(error);
     return composeVerdict(emptyTally(), { failure, options: { ...defaultOracleOptions, ...options } });
   }
+}
+
+/** Feeds a whole history to an oracle, access records first (see `judge`); returns the latest time in it. */
+export function feed(oracle: Oracle, history: readonly HistoryRecord[]): number {
+  let end = -Infinity;
+  for (const record of history) if (record.type === 'access') oracle.observe(record);
+  for (const record of history) {
+    if (record.type !== 'access') oracle.observe(record);
+    const t = recordTime(record);
+    if (t > end) end = t;
+  }
+  return end;
 }

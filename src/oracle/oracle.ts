@@ -15,7 +15,7 @@ import type { HistoryRecord, Surface } from '../world/history.ts';
 import { AccessTimeline, type CameraTimeline } from '../world/timeline.ts';
 import type { World } from '../world/types.ts';
 import { RunContext } from './context.ts';
-import { EventState } from './events.ts';
+import { DUPLICATE, EventBook, FIRST_SIGHT } from './events.ts';
 import { identifyBytes } from './thumbnail.ts';
 import { composeVerdict, emptyTally, type Tally } from './compose.ts';
 import { defaultOracleOptions, type LeakEvidence, type OracleOptions, type Verdict } from './verdict.ts';
@@ -29,9 +29,8 @@ interface Candidate {
   user: number;
   userId: string;
   camera: CameraTimeline;
-  /** Null on the `cameras` surface, where there is no event and only the moment of the call counts. */
-  event: EventState | null;
-  eventId: string | undefined;
+  /** The event's number in the book; -1 on the `cameras` surface, where only the moment of the call counts. */
+  event: number;
   surface: Surface;
   start: number;
   t: number;
@@ -51,8 +50,7 @@ export class Oracle {
   private readonly options: OracleOptions;
   private readonly timeline: AccessTimeline;
   private readonly context = new RunContext();
-  private readonly events = new Map<string, EventState>();
-  private readonly userIndex = new Map<string, number>();
+  private readonly events = new EventBook();
   private readonly latency = hdr.build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
   private readonly tally: Tally = emptyTally();
   private readonly recipients = new Set<string>();
@@ -70,7 +68,6 @@ export class Oracle {
   ) {
     this.options = { ...defaultOracleOptions, ...options };
     this.timeline = new AccessTimeline(world);
-    world.users.forEach((user, i) => this.userIndex.set(user.userId, i));
   }
 
   /** Takes the next history record. Never throws: a record it cannot handle makes the verdict unknown. */
@@ -79,7 +76,7 @@ export class Oracle {
       this.dispatch(record);
       const t = recordTime(record);
       if (t > this.watermark) this.watermark = t;
-      this.settle(this.watermark - this.options.settleMs);
+      if (this.pendingHead < this.pending.length) this.settle(false);
     } catch (error) {
       this.failure ??= `${error instanceof Error ? error.message : String(error)} (at a ${String(record?.type)} record)`;
     }
@@ -94,7 +91,7 @@ export class Oracle {
   /** The answer for the run, `endTime` being the end of its history. Settles everything still waiting. */
   verdict(endTime: number): Verdict {
     try {
-      this.settle(Infinity);
+      this.settle(true);
       const lost = this.countLosses(endTime);
       for (const leak of this.evidence) {
         leak.phase = this.context.phaseAt(leak.at);
@@ -144,50 +141,49 @@ export class Oracle {
   }
 
   private observeSent(record: Extract<HistoryRecord, { type: 'sent' }>): void {
-    const known = this.events.get(record.eventId);
-    if (known !== undefined) return known.addVersion(record.digest, record.check);
+    const known = this.events.find(record.eventId);
+    if (known !== -1) return this.events.addVersion(known, record.digest, record.check);
     const camera = this.timeline.camera(record.cameraId);
     if (camera === undefined) {
       this.tally.unknown++;
       return;
     }
-    this.events.set(record.eventId, new EventState(record.cameraId, camera, record.t, record.digest, record.check));
+    this.events.add(record.eventId, camera, record.t, record.digest, record.check);
     this.tally.events.emitted++;
   }
 
   private observeAcked(eventId: string, t: number): void {
-    const event = this.events.get(eventId);
-    if (event === undefined) {
+    const event = this.events.find(eventId);
+    if (event === -1) {
       this.tally.unknown++;
       return;
     }
-    if (event.ackedAt === Infinity) {
+    if (this.events.ack(event, t)) {
       this.tally.events.acked++;
-      const waiting = event.pendingLatency;
-      event.ackedAt = t;
-      event.pendingLatency = null;
-      if (waiting !== null) for (const shownAt of waiting) this.recordLatency(shownAt - t);
-    } else if (t < event.ackedAt) event.ackedAt = t;
+      const waiting = this.events.takeWaiting(event);
+      if (waiting !== undefined) for (const shownAt of waiting) this.recordLatency(shownAt - t);
+    }
   }
 
   private observeShown(record: Shown): void {
-    const user = this.userIndex.get(record.userId);
+    const user = this.timeline.userNumber(record.userId);
     const list = record.surface === 'list';
+    const items = record.events.length;
+    this.tally.checked.total += items;
+    if (list) this.tally.checked.list += items;
+    else this.tally.checked.stream += items;
+    const events = this.events;
     for (const shown of record.events) {
-      this.tally.checked.total++;
-      this.tally.checked[record.surface]++;
-      const event = this.events.get(shown.eventId);
-      if (event === undefined || user === undefined) {
+      const event = events.find(shown.eventId);
+      if (event === -1 || user === -1) {
         this.tally.unknown++;
         continue;
       }
-      if (shown.cameraId !== event.cameraId) this.tally.mismatches++;
-      if (record.t < event.firstShownAt) event.firstShownAt = record.t;
-      const first = !event.reached(user);
-      const seen = list ? event.list : event.stream;
-      if (seen.includes(user)) this.tally.duplicates++;
-      else seen.push(user);
-      this.judgeEvent(user, record.userId, event, shown.eventId, record.surface, record.start, record.t, first);
+      if (shown.cameraId !== events.camera(event).cameraId) this.tally.mismatches++;
+      events.shown(event, record.t);
+      const sighting = events.see(event, user, list);
+      if (sighting === DUPLICATE) this.tally.duplicates++;
+      this.judgeEvent(user, record.userId, event, record.surface, record.start, record.t, sighting === FIRST_SIGHT);
     }
   }
 
@@ -201,34 +197,35 @@ export class Oracle {
     if (record.probe) this.tally.probes.notRefused++;
     this.tally.checked.total++;
     this.tally.checked.thumbnail++;
-    const user = this.userIndex.get(record.userId);
+    const user = this.timeline.userNumber(record.userId);
     const truth = identifyBytes(record, this.events, this.world.runId);
-    if (!truth.ok || user === undefined) {
+    if (!truth.ok || user === -1) {
       this.tally.unknown++;
       return;
     }
     const event = truth.event;
-    if (truth.eventId !== record.eventId || (record.cameraId !== undefined && record.cameraId !== event.cameraId)) {
+    const cameraId = this.events.camera(event).cameraId;
+    if (this.events.eventId(event) !== record.eventId || (record.cameraId !== undefined && record.cameraId !== cameraId)) {
       this.tally.mismatches++;
     }
-    if (record.t < event.firstShownAt) event.firstShownAt = record.t;
+    this.events.shown(event, record.t);
     const extra = { requestedEventId: record.eventId, labelledCameraId: record.cameraId, probe: record.probe };
-    this.judgeEvent(user, record.userId, event, truth.eventId, 'thumbnail', record.start, record.t, false, extra);
+    this.judgeEvent(user, record.userId, event, 'thumbnail', record.start, record.t, false, extra);
   }
 
   private observeCameras(record: CameraList): void {
-    const user = this.userIndex.get(record.userId);
+    const user = this.timeline.userNumber(record.userId);
     for (const listed of record.cameras) {
       this.tally.checked.total++;
       this.tally.checked.cameras++;
       const camera = this.timeline.camera(listed.cameraId);
-      if (camera === undefined || user === undefined) {
+      if (camera === undefined || user === -1) {
         this.tally.unknown++;
         continue;
       }
       const access = camera.access(record.userId, record.start, record.t);
       if (access === 'no') {
-        this.hold({ user, userId: record.userId, camera, event: null, eventId: undefined, surface: 'cameras', start: record.start, t: record.t, first: false });
+        this.hold({ user, userId: record.userId, camera, event: -1, surface: 'cameras', start: record.start, t: record.t, first: false });
       } else if (access === 'yes') {
         const owner = camera.owner(record.userId, record.start, record.t);
         if ((listed.role === 'owner' && owner === 'no') || (listed.role === 'shared' && owner === 'yes')) this.tally.roleErrors++;
@@ -240,20 +237,22 @@ export class Oracle {
   private judgeEvent(
     user: number,
     userId: string,
-    event: EventState,
-    eventId: string,
+    event: number,
     surface: Surface,
     start: number,
     t: number,
     first: boolean,
     extra?: Pick<Candidate, 'requestedEventId' | 'labelledCameraId' | 'probe'>,
   ): void {
-    const atAcceptance = event.camera.access(userId, event.firstSent, event.acceptedBy);
-    const atShown = event.camera.access(userId, start, t);
+    const events = this.events;
+    const camera = events.camera(event);
+    const access = camera.userAt(user);
+    const atAcceptance = access.access(events.sentAt(event), events.acceptedBy(event));
+    const atShown = access.access(start, t);
     // An uncertain acceptance may still turn into a sure 'no' once the ack narrows it down: hold that one too.
-    const ackMayConvict = atAcceptance === 'either' && event.ackedAt === Infinity;
+    const ackMayConvict = atAcceptance === 'either' && events.ackedAtOf(event) === Infinity;
     if (atAcceptance === 'no' || atShown === 'no' || ackMayConvict) {
-      this.hold({ user, userId, camera: event.camera, event, eventId, surface, start, t, first, ...extra });
+      this.hold({ user, userId, camera, event, surface, start, t, first, ...extra });
     } else if (first) this.deliver(event, t);
   }
 
@@ -261,15 +260,16 @@ export class Oracle {
     this.pending.push(candidate);
   }
 
-  /** Judges again, with everything now known, each held item shown at or before `upTo`. */
-  private settle(upTo: number): void {
+  /** Judges again, with everything now known, each held item that waited long enough (all of them when `final`). */
+  private settle(final: boolean): void {
+    const upTo = final ? Infinity : this.watermark - this.options.settleMs;
     const pending = this.pending;
     while (this.pendingHead < pending.length && pending[this.pendingHead]!.t <= upTo) {
       const c = pending[this.pendingHead++]!;
       const atShown = c.camera.access(c.userId, c.start, c.t);
-      const atAcceptance = c.event === null ? atShown : c.camera.access(c.userId, c.event.firstSent, c.event.acceptedBy);
+      const atAcceptance = c.event === -1 ? atShown : c.camera.access(c.userId, this.events.sentAt(c.event), this.events.acceptedBy(c.event));
       if (atAcceptance === 'no' || atShown === 'no') this.convict(c, atAcceptance === 'no', atShown === 'no');
-      else if (c.first && c.event !== null) this.deliver(c.event, c.t);
+      else if (c.first && c.event !== -1) this.deliver(c.event, c.t);
     }
     if (this.pendingHead > 1024 && this.pendingHead * 2 > pending.length) {
       this.pending = pending.slice(this.pendingHead);
@@ -283,7 +283,8 @@ export class Oracle {
     leaks.bySurface[c.surface]++;
     this.recipients.add(c.userId);
     if (c.surface === 'thumbnail') this.opened.add(c.userId);
-    const ownersThen = c.event === null ? c.camera.ownersDuring(c.start, c.t) : c.camera.ownersDuring(c.event.firstSent, c.event.acceptedBy);
+    const ownersThen =
+      c.event === -1 ? c.camera.ownersDuring(c.start, c.t) : c.camera.ownersDuring(this.events.sentAt(c.event), this.events.acceptedBy(c.event));
     // Whose data it was: whoever owned the camera when the event was accepted or when it was shown.
     for (const owner of [...ownersThen, ...c.camera.ownersDuring(c.start, c.t)]) if (owner !== c.userId) this.owners.add(owner);
     if (this.evidence.length >= this.options.maxEvidence) return;
@@ -291,7 +292,7 @@ export class Oracle {
       recipient: c.userId,
       owners: ownersThen,
       cameraId: c.camera.cameraId,
-      ...(c.eventId !== undefined && { eventId: c.eventId }),
+      ...(c.event !== -1 && { eventId: this.events.eventId(c.event) }),
       surface: c.surface,
       call: {
         start: c.start,
@@ -308,13 +309,11 @@ export class Oracle {
   }
 
   /** An entitled user's first sight of an event on the list or the stream. */
-  private deliver(event: EventState, shownAt: number): void {
-    if (!event.delivered) {
-      event.delivered = true;
-      this.tally.events.delivered++;
-    }
-    if (event.ackedAt !== Infinity) this.recordLatency(shownAt - event.ackedAt);
-    else (event.pendingLatency ??= []).push(shownAt);
+  private deliver(event: number, shownAt: number): void {
+    if (this.events.deliver(event)) this.tally.events.delivered++;
+    const ackedAt = this.events.ackedAtOf(event);
+    if (ackedAt !== Infinity) this.recordLatency(shownAt - ackedAt);
+    else this.events.awaitAck(event, shownAt);
   }
 
   private recordLatency(ms: number): void {
@@ -329,16 +328,17 @@ export class Oracle {
   private countLosses(endTime: number): number {
     let lost = 0;
     const judgeable = endTime - this.world.graceMs;
-    for (const event of this.events.values()) {
-      if (event.ackedAt > judgeable) continue;
+    const events = this.events;
+    for (let event = 0; event < events.size; event++) {
+      if (events.ackedAtOf(event) > judgeable) continue;
+      const camera = events.camera(event);
       let entitled = false;
       let reached = false;
-      for (const userId of event.camera.users()) {
-        if (event.camera.access(userId, event.firstSent, event.acceptedBy) !== 'yes') continue;
-        if (event.camera.access(userId, endTime, endTime) !== 'yes') continue;
+      for (const user of camera.userNumbersOf()) {
+        const access = camera.userAt(user);
+        if (access.access(events.sentAt(event), events.acceptedBy(event)) !== 'yes' || access.access(endTime, endTime) !== 'yes') continue;
         entitled = true;
-        const user = this.userIndex.get(userId);
-        if (user !== undefined && event.reached(user)) {
+        if (events.reached(event, user)) {
           reached = true;
           break;
         }

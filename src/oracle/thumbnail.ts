@@ -4,28 +4,28 @@
  * cannot attribute, which the oracle counts as unknown rather than guessing an owner.
  */
 import type { HistoryRecord } from '../world/history.ts';
-import type { EventState } from './events.ts';
+import type { EventBook } from './events.ts';
 
 type ThumbnailRecord = Extract<HistoryRecord, { type: 'thumbnail' }>;
 
-/** The event the bytes really belong to, or why they cannot be attributed. */
-export type BytesTruth = { ok: true; eventId: string; event: EventState } | { ok: false; why: string };
+/** The event (number in the book) the bytes really belong to, or why they cannot be attributed. */
+export type BytesTruth = { ok: true; event: number } | { ok: false; why: string };
 
-export function identifyBytes(record: ThumbnailRecord, events: ReadonlyMap<string, EventState>, runId: string): BytesTruth {
+export function identifyBytes(record: ThumbnailRecord, events: EventBook, runId: string): BytesTruth {
   const digest = record.digest;
   if (digest === undefined) return { ok: false, why: 'a 200 thumbnail without a digest of its bytes' };
   const provenance = record.provenance;
   if (provenance === undefined || provenance === null) {
     // No provenance: only an exact copy of what the requested event's camera sent can be attributed.
-    const requested = events.get(record.eventId);
-    if (requested !== undefined && requested.hasVersion(digest, null)) return { ok: true, eventId: record.eventId, event: requested };
+    const requested = events.find(record.eventId);
+    if (requested !== -1 && events.hasVersion(requested, digest, null)) return { ok: true, event: requested };
     return { ok: false, why: 'thumbnail bytes without provenance' };
   }
   if (provenance.runId !== runId) return { ok: false, why: `thumbnail bytes from another run (${provenance.runId})` };
-  const event = events.get(provenance.eventId);
-  if (event === undefined) return { ok: false, why: `thumbnail bytes of event ${provenance.eventId}, never sent in this run` };
-  if (event.cameraId !== provenance.cameraId || !event.hasVersion(digest, provenance.check)) {
+  const event = events.find(provenance.eventId);
+  if (event === -1) return { ok: false, why: `thumbnail bytes of event ${provenance.eventId}, never sent in this run` };
+  if (events.camera(event).cameraId !== provenance.cameraId || !events.hasVersion(event, digest, provenance.check)) {
     return { ok: false, why: `thumbnail bytes claiming event ${provenance.eventId} match nothing its camera sent` };
   }
-  return { ok: true, eventId: provenance.eventId, event };
+  return { ok: true, event };
 }

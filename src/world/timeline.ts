@@ -35,11 +35,33 @@ interface Window {
   after: Tri;
 }
 
-/** One user's two questions about one camera: access (owner or sharee) and ownership. */
-interface UserLine {
-  access: Piecewise;
-  owner: Piecewise;
+/**
+ * One user's two questions about one camera: access (owner or sharee) and ownership, over an interval. This is
+ * the oracle's hot path, so the usual case (no change ever touched this user) answers from one field.
+ */
+export class UserAccess {
+  private readonly accessAlways: Tri | null;
+  private readonly ownerAlways: Tri | null;
+
+  constructor(
+    private readonly accessLine: Piecewise,
+    private readonly ownerLine: Piecewise,
+  ) {
+    this.accessAlways = accessLine.bounds.length === 0 ? accessLine.states[0]! : null;
+    this.ownerAlways = ownerLine.bounds.length === 0 ? ownerLine.states[0]! : null;
+  }
+
+  access(from: number, to: number): Tri {
+    return this.accessAlways ?? ask(this.accessLine, from, to);
+  }
+
+  owner(from: number, to: number): Tri {
+    return this.ownerAlways ?? ask(this.ownerLine, from, to);
+  }
 }
+
+/** A user the camera never had anything to do with. */
+const STRANGER = new UserAccess({ bounds: [], states: ['no'] }, { bounds: [], states: ['no'] });
 
 /** Possible values as bits, so uncertainty composes by union. */
 const YES = 1;
@@ -101,7 +123,11 @@ function changedUser(change: AccessChange): string {
 
 /** Everything known about one camera's access; rebuilt in place when a change arrives, so references stay valid. */
 export class CameraTimeline {
-  private readonly lines = new Map<string, UserLine>();
+  // The users this camera ever concerned (a handful), as parallel arrays: ids, world numbers and answers.
+  // A scan of a few numbers beats hashing a user id on the oracle's hot path.
+  private everyone: string[] = [];
+  private numbers: number[] = [];
+  private lines: UserAccess[] = [];
   private readonly changes: AppliedChange[] = [];
 
   constructor(
@@ -109,32 +135,52 @@ export class CameraTimeline {
     private readonly initialOwner: string,
     private readonly initialSharees: ReadonlySet<string>,
     private readonly graceMs: number,
+    /** The world's users by id, numbered in world order: shared by every camera of the timeline. */
+    private readonly userNumbers: ReadonlyMap<string, number>,
   ) {
     this.rebuild();
   }
 
+  /** One user's answers; look it up once when asking several questions about the same user. */
+  user(userId: string): UserAccess {
+    const n = this.userNumbers.get(userId);
+    return n === undefined ? STRANGER : this.userAt(n);
+  }
+
+  /** The same by the user's number in the world (`AccessTimeline.userNumber`): the oracle's hot path. */
+  userAt(user: number): UserAccess {
+    const numbers = this.numbers;
+    for (let i = 0; i < numbers.length; i++) if (numbers[i] === user) return this.lines[i]!;
+    return STRANGER;
+  }
+
   /** Did `userId` have access (owner or sharee) at every point / no point of [from, to]? */
   access(userId: string, from: number, to: number): Tri {
-    const line = this.lines.get(userId);
-    return line === undefined ? 'no' : ask(line.access, from, to);
+    return this.user(userId).access(from, to);
   }
 
   /** Was `userId` the owner over [from, to]? Used for the role shown in `/v1/cameras`. */
   owner(userId: string, from: number, to: number): Tri {
-    const line = this.lines.get(userId);
-    return line === undefined ? 'no' : ask(line.owner, from, to);
+    return this.user(userId).owner(from, to);
   }
 
   /** Users who may have owned the camera at some point of [from, to]: the evidence's "true owner". */
   ownersDuring(from: number, to: number): string[] {
     const owners: string[] = [];
-    for (const [userId, line] of this.lines) if (ask(line.owner, from, to) !== 'no') owners.push(userId);
+    this.lines.forEach((line, i) => {
+      if (line.owner(from, to) !== 'no') owners.push(this.everyone[i]!);
+    });
     return owners;
   }
 
   /** Every user who ever had, or may have had, access: the only candidates for "entitled". */
-  users(): IterableIterator<string> {
-    return this.lines.keys();
+  users(): readonly string[] {
+    return this.everyone;
+  }
+
+  /** The same users by their numbers in the world. */
+  userNumbersOf(): readonly number[] {
+    return this.numbers;
   }
 
   apply(record: AccessRecord): void {
@@ -146,6 +192,9 @@ export class CameraTimeline {
   private rebuild(): void {
     const involved = new Set<string>([this.initialOwner, ...this.initialSharees]);
     for (const c of this.changes) involved.add(changedUser(c.change));
+    for (const u of involved) {
+      if (!this.userNumbers.has(u)) throw new TimelineError(`camera ${this.cameraId} names user ${u}, who is not in the world`);
+    }
 
     let owners = new Set<string>([this.initialOwner]);
     const shares = new Map<string, number>();
@@ -184,16 +233,17 @@ export class CameraTimeline {
       }
     });
 
-    this.lines.clear();
-    for (const u of involved) {
+    this.everyone = [...involved];
+    this.numbers = this.everyone.map((u) => this.userNumbers.get(u)!);
+    this.lines = this.everyone.map((u) => {
       const start = initial.get(u)!;
       const w = windows.get(u)!;
-      this.lines.set(u, { access: piecewise(start.access, w.access), owner: piecewise(start.owner, w.owner) });
-    }
+      return new UserAccess(piecewise(start.access, w.access), piecewise(start.owner, w.owner));
+    });
   }
 }
 
-/** Thrown when the history names a camera the world does not have: judging it against this world is meaningless. */
+/** Thrown when the world or history names a camera or user the world does not have: judging it is meaningless. */
 export class TimelineError extends Error {
   override readonly name = 'TimelineError';
 }
@@ -204,8 +254,10 @@ export class TimelineError extends Error {
  */
 export class AccessTimeline {
   private readonly cameras = new Map<string, CameraTimeline>();
+  private readonly userNumbers = new Map<string, number>();
 
-  constructor(world: Pick<World, 'cameras' | 'shares' | 'graceMs'>, records: Iterable<HistoryRecord> = []) {
+  constructor(world: Pick<World, 'users' | 'cameras' | 'shares' | 'graceMs'>, records: Iterable<HistoryRecord> = []) {
+    world.users.forEach((user, n) => this.userNumbers.set(user.userId, n));
     const sharees = new Map<string, Set<string>>();
     for (const share of world.shares) {
       let set = sharees.get(share.cameraId);
@@ -213,10 +265,15 @@ export class AccessTimeline {
       set.add(share.userId);
     }
     for (const camera of world.cameras) {
-      const line = new CameraTimeline(camera.cameraId, camera.ownerId, sharees.get(camera.cameraId) ?? new Set(), world.graceMs);
+      const line = new CameraTimeline(camera.cameraId, camera.ownerId, sharees.get(camera.cameraId) ?? new Set(), world.graceMs, this.userNumbers);
       this.cameras.set(camera.cameraId, line);
     }
     for (const record of records) if (record.type === 'access') this.apply(record);
+  }
+
+  /** The user's number (their index in the world's users), or -1 for a user not in the world. */
+  userNumber(userId: string): number {
+    return this.userNumbers.get(userId) ?? -1;
   }
 
   /** The camera's timeline, or undefined for a camera not in the world. */
