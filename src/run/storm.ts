@@ -24,11 +24,8 @@ import { createRunProxies, type RunProxies } from '../chaos/run-proxies.ts';
 import { Nemesis, stepsFromPhases } from '../chaos/nemesis.ts';
 import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
 import { UnavailableError, UsageError } from '../cli/exit.ts';
-import { Oracle } from '../oracle/oracle.ts';
-import { ReconnectTracker } from '../oracle/reconnect.ts';
-import type { Verdict } from '../oracle/verdict.ts';
 import { consoleSummary } from '../report/console.ts';
-import { FaultLog, summarize, type Summary } from '../report/summary.ts';
+import type { RunFacts } from '../report/summary.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
 import { generateWorld } from '../world/generate.ts';
 import { worldToSeed } from '../world/seed.ts';
@@ -39,6 +36,7 @@ import type { RunConfig } from './config.ts';
 import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
 import { Journal } from './journal.ts';
 import { runLifecycle, type Step } from './lifecycle.ts';
+import { RunObservers, type RunResult } from './observers.ts';
 import { FanOut } from './recorders.ts';
 import { planScenario, type Phase } from './scenario.ts';
 import { sleepUntil } from './time.ts';
@@ -54,8 +52,7 @@ export interface RunIo {
   command: string;
 }
 
-export interface RunOutcome {
-  summary: Summary;
+export interface RunOutcome extends RunResult {
   /** Why the run could not be judged, when a step failed before or during the load. */
   failure?: { title: string; error: unknown };
   interrupted: boolean;
@@ -68,9 +65,7 @@ interface RunState {
   phases: Phase[];
   world: World;
   recorder: FanOut;
-  oracle: Oracle;
-  reconnect: ReconnectTracker;
-  faults: FaultLog;
+  observers: RunObservers;
   toxiproxy?: ToxiproxyServer;
   proxies?: RunProxies;
   admin?: AdminClient;
@@ -86,33 +81,20 @@ interface RunState {
 export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome> {
   const phases = planScenario(config.scenario, config.durationMs);
   const world = planWorld(config);
-  const state: RunState = {
-    config,
-    io,
-    phases,
-    world,
-    recorder: new FanOut(),
-    oracle: new Oracle(world),
-    reconnect: new ReconnectTracker(),
-    faults: new FaultLog(),
-    startedAt: Date.now(),
-  };
-  state.recorder
-    .add('oracle', { record: (r) => state.oracle.observe(r) })
-    .add('reconnect', { record: (r) => state.reconnect.observe(r) })
-    .add('faults', { record: (r) => state.faults.observe(r) });
+  const startedAt = Date.now();
+  const state: RunState = { config, io, phases, world, recorder: new FanOut(), observers: new RunObservers(world, startedAt), startedAt };
+  state.recorder.add('oracle', state.observers);
   await mkdir(config.outDir, { recursive: true });
 
   const result = await runLifecycle(state, steps(config), io.signal, runLoad);
   const endedAt = Date.now();
-  const verdict = state.oracle.verdict(endedAt);
   const interrupted = result.aborted ? 'stopped by Ctrl-C' : result.failed ? `${result.failed.title} failed` : undefined;
   for (const { title, error } of result.teardownErrors) io.log(`warning: ${title}: teardown failed: ${(error as Error).message}`);
   for (const { name, error } of state.recorder.failures) io.log(`warning: the ${name} stopped recording: ${(error as Error).message}`);
-  const summary = buildSummary(state, verdict, endedAt, interrupted);
-  await writeFile(join(config.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  if (!result.failed || state.journal) io.out(consoleSummary(summary, config.outDir));
-  return { summary, ...(result.failed ? { failure: result.failed } : {}), interrupted: result.aborted };
+  const judged = state.observers.result(runFacts(state, endedAt, interrupted));
+  await writeFile(join(config.outDir, 'summary.json'), `${JSON.stringify(judged.summary, null, 2)}\n`);
+  if (!result.failed || state.journal) io.out(consoleSummary(judged.summary, config.outDir));
+  return { ...judged, ...(result.failed ? { failure: result.failed } : {}), interrupted: result.aborted };
 }
 
 function planWorld(config: RunConfig): World {
@@ -293,7 +275,7 @@ function progressLines(state: RunState, cameras: CameraFleet, users: UserFleet, 
   const timer = setInterval(() => {
     const now = Date.now();
     const phase = [...state.phases].reverse().find((p) => state.startedAt + p.startMs <= now)?.name ?? '-';
-    const live = state.oracle.progress();
+    const live = state.observers.oracle.progress();
     const userStats = users.stats();
     state.io.log(
       `[${phase}] ${Math.max(0, Math.round((endsAt - now) / 1000))}s left | cameras ${cameras.connected()}/${state.world.cameras.length} ` +
@@ -315,25 +297,19 @@ function settingsOf(config: RunConfig): Record<string, unknown> {
   };
 }
 
-function buildSummary(state: RunState, verdict: Verdict, endedAt: number, interrupted: string | undefined): Summary {
+function runFacts(state: RunState, endedAt: number, interrupted: string | undefined): RunFacts {
   const { config } = state;
-  return summarize(
-    {
-      scenario: config.scenario.name,
-      seed: config.seed,
-      command: state.io.command,
-      target: config.target ? config.target.url : 'embedded',
-      bug: config.bug,
-      cameras: config.cameras,
-      users: config.users,
-      durationS: config.durationMs / 1000,
-      startedAt: state.startedAt,
-      endedAt,
-      ...(interrupted ? { interrupted } : {}),
-    },
-    verdict,
-    state.reconnect.stats(),
-    state.faults.list(),
-    state.recorder.count('error'),
-  );
+  return {
+    scenario: config.scenario.name,
+    seed: config.seed,
+    command: state.io.command,
+    target: config.target ? config.target.url : 'embedded',
+    bug: config.bug,
+    cameras: config.cameras,
+    users: config.users,
+    durationS: config.durationMs / 1000,
+    startedAt: state.startedAt,
+    endedAt,
+    ...(interrupted ? { interrupted } : {}),
+  };
 }
