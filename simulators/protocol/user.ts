@@ -136,14 +136,25 @@ export class UserDriver {
     sim.nextLogin = Date.now();
   }
 
+  /** The user's next request, if one is due; taps and probes with nothing to open are skipped, costing no request. */
   private pick(sim: UserSim, now: number): Action | undefined {
     if (!sim.token) return now >= sim.nextLogin ? this.login : undefined;
-    const soonest = Math.min(sim.nextPoll, sim.nextCameras, sim.nextTap, sim.nextProbe);
-    if (soonest > now) return undefined;
-    if (soonest === sim.nextPoll) return this.poll;
-    if (soonest === sim.nextCameras) return this.cameras;
-    if (soonest === sim.nextTap) return this.tap;
-    return this.probe;
+    for (;;) {
+      const soonest = Math.min(sim.nextPoll, sim.nextCameras, sim.nextTap, sim.nextProbe);
+      if (soonest > now) return undefined;
+      if (soonest === sim.nextPoll) return this.poll;
+      if (soonest === sim.nextCameras) return this.cameras;
+      if (soonest === sim.nextTap) {
+        sim.nextTap = now + this.gap(this.config.tapMs);
+        const shown = sim.shown[Math.floor(this.random() * sim.shown.length)];
+        if (shown) return (user) => this.thumbnail(user, shown, false);
+        continue;
+      }
+      sim.nextProbe = now + this.gap(this.config.probeMs);
+      const { userId } = sim.user;
+      const other = this.config.recent?.pick(this.random, (cameraId) => !this.involved.get(cameraId)?.has(userId));
+      if (other) return (user) => this.thumbnail(user, other, true);
+    }
   }
 
   private take(): boolean {
@@ -206,19 +217,6 @@ export class UserDriver {
     if (!this.accepted(sim, 'user.cameras', answer)) return;
     const cameras = answer.value.cameras.map(({ cameraId, role }) => ({ cameraId, role }));
     this.config.recorder.record({ type: 'cameras', start, t, userId: sim.user.userId, cameras });
-  };
-
-  private readonly tap: Action = async (sim) => {
-    sim.nextTap = Date.now() + this.gap(this.config.tapMs);
-    const shown = sim.shown[Math.floor(this.random() * sim.shown.length)];
-    if (shown) await this.thumbnail(sim, shown, false);
-  };
-
-  private readonly probe: Action = async (sim) => {
-    sim.nextProbe = Date.now() + this.gap(this.config.probeMs);
-    const { userId } = sim.user;
-    const target = this.config.recent?.pick(this.random, (cameraId) => !this.involved.get(cameraId)?.has(userId));
-    if (target) await this.thumbnail(sim, target, true);
   };
 
   private async thumbnail(sim: UserSim, event: RecentEvent, probe: boolean): Promise<void> {
