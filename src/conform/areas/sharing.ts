@@ -9,7 +9,7 @@ import { expectNoEventOf, expectThumbnailsHidden, listedCameraIds } from '../acc
 import { connectCamera, sendEvent, type CameraEvent } from '../camera.ts';
 import type { Area } from '../expectation.ts';
 import { expectThat, required } from '../expectation.ts';
-import { awaitPush, drainPushes, LEAK_LISTEN_MS, openStream } from '../push.ts';
+import { awaitPush, drainPushes, LEAK_LISTEN_MS, openLiveStream } from '../push.ts';
 import { newEvent, seededSession, type Session } from '../session.ts';
 import type { ProtocolSocket } from '../socket.ts';
 import { allEvents, cameras, ids, thumbnail } from '../user.ts';
@@ -21,6 +21,8 @@ interface SharingState extends Session {
   whileShared?: CameraEvent;
   afterRevoke?: CameraEvent;
   carolStream?: ProtocolSocket;
+  /** Why carol's stream could not be opened, reported by the step that needs it. */
+  carolStreamFailure?: string;
 }
 
 export const sharing: Area<SharingState> = {
@@ -56,7 +58,14 @@ export const sharing: Area<SharingState> = {
       name: 'a sharee sees events accepted while shared',
       needs: ['shares'],
       async run(state) {
-        if (state.target.capabilities.has('stream')) state.carolStream = await openStream(state.target, state.tokens.carol, 'header');
+        if (state.target.capabilities.has('stream')) {
+          // Opened before the event so its push can be checked; a failure here belongs to the stream step.
+          try {
+            state.carolStream = await openLiveStream(state.target, state.tokens.carol, 'header', state.front, state.fixture);
+          } catch (error) {
+            state.carolStreamFailure = error instanceof Error ? error.message : String(error);
+          }
+        }
         state.whileShared = newEvent(state.fixture, 'while-shared');
         await sendEvent(state.front, state.whileShared);
         const seen = ids(await allEvents(state.target, state.tokens.carol));
@@ -84,7 +93,10 @@ export const sharing: Area<SharingState> = {
     {
       name: 'a sharee\'s stream pushes events accepted while shared',
       needs: ['shares', 'stream'],
-      run: async (state) => void (await awaitPush(required(state.carolStream, 'carol\'s stream'), required(state.whileShared, 'the event'))),
+      async run(state) {
+        if (state.carolStreamFailure !== undefined) throw new Error(`carol's stream: ${state.carolStreamFailure}`);
+        await awaitPush(required(state.carolStream, 'carol\'s stream'), required(state.whileShared, 'the event'));
+      },
     },
     {
       name: 'DELETE /v1/admin/cameras/{cameraId}/shares/{userId} answers 204',
@@ -120,7 +132,7 @@ export const sharing: Area<SharingState> = {
       needs: ['shares', 'stream'],
       async run(state) {
         const carolStream = required(state.carolStream, 'carol\'s stream');
-        const aliceStream = await openStream(state.target, state.tokens.alice, 'header');
+        const aliceStream = await openLiveStream(state.target, state.tokens.alice, 'header', state.front, state.fixture);
         const marker = newEvent(state.fixture, 'revoked-push');
         await sendEvent(state.front, marker);
         await awaitPush(aliceStream, marker);

@@ -2,7 +2,7 @@
 import { connectCamera, sendEvent } from '../camera.ts';
 import type { Area } from '../expectation.ts';
 import { expectThat } from '../expectation.ts';
-import { awaitPush, drainPushes, LEAK_LISTEN_MS, openStream } from '../push.ts';
+import { awaitPush, drainPushes, LEAK_LISTEN_MS, openLiveStream } from '../push.ts';
 import { newEvent, seededSession, type Session } from '../session.ts';
 import type { ProtocolSocket } from '../socket.ts';
 
@@ -12,7 +12,7 @@ interface StreamState extends Session {
 }
 
 async function expectPushed(state: StreamState, via: 'header' | 'query'): Promise<void> {
-  const stream = await openStream(state.target, state.tokens.alice, via);
+  const stream = await openLiveStream(state.target, state.tokens.alice, via, state.front as ProtocolSocket, state.fixture);
   const event = newEvent(state.fixture, `push-${via}`);
   await sendEvent(state.front as ProtocolSocket, event);
   const pushed = (await awaitPush(stream, event)).at(-1);
@@ -57,7 +57,7 @@ export const stream: Area<StreamState> = {
       name: 'the stream pushes only events visible to the caller',
       needs: ['stream'],
       async run(state) {
-        const stream = await openStream(state.target, state.tokens.alice, 'header');
+        const stream = await openLiveStream(state.target, state.tokens.alice, 'header', state.front as ProtocolSocket, state.fixture);
         const foreign = newEvent(state.fixture, 'stream-foreign');
         await sendEvent(state.garage as ProtocolSocket, foreign);
         const own = newEvent(state.fixture, 'stream-own');
