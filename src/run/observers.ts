@@ -39,6 +39,14 @@ export class RunObservers implements Recorder {
     if (record.type === 'error') this.errors += 1;
   }
 
+  /** Faults in force now, as `fault@path`, for live watchers. */
+  activeFaults(): string[] {
+    return this.faults
+      .list()
+      .filter((fault) => fault.heal === null)
+      .map((fault) => `${fault.fault}@${fault.path}`);
+  }
+
   /** Judges the run as it stands at `facts.endedAt`. */
   result(facts: RunFacts): RunResult {
     const verdict = this.oracle.verdict(facts.endedAt);

@@ -13,7 +13,7 @@
  *
  * Ctrl-C (the signal) and the deadline end the body early; the teardown and the report still happen.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { adminClient, AdminCallError, type AdminClient } from '../../simulators/protocol/admin.ts';
@@ -25,6 +25,8 @@ import { Nemesis, stepsFromPhases } from '../chaos/nemesis.ts';
 import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
 import { UnavailableError, UsageError } from '../cli/exit.ts';
 import { consoleSummary } from '../report/console.ts';
+import { reporters } from '../report/index.ts';
+import { writeReports } from '../report/reporter.ts';
 import type { RunFacts } from '../report/summary.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
 import { generateWorld } from '../world/generate.ts';
@@ -34,9 +36,11 @@ import type { World } from '../world/types.ts';
 import { applyChanges } from './changes.ts';
 import type { RunConfig } from './config.ts';
 import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
-import { Journal } from './journal.ts';
+import { Journal, type JournalHeader } from './journal.ts';
 import { runLifecycle, type Step } from './lifecycle.ts';
+import type { LiveRun, Watcher } from './live.ts';
 import { RunObservers, type RunResult } from './observers.ts';
+import { plainProgress } from './progress.ts';
 import { FanOut } from './recorders.ts';
 import { planScenario, type Phase } from './scenario.ts';
 import { sleepUntil } from './time.ts';
@@ -50,6 +54,8 @@ export interface RunIo {
   signal: AbortSignal;
   /** The command line that repeats this run, without secrets. */
   command: string;
+  /** What watches the run while it goes; default: a plain progress line every few seconds on `log`. */
+  watchers?: Watcher[];
 }
 
 export interface RunOutcome extends RunResult {
@@ -74,6 +80,7 @@ interface RunState {
   cacheUpstream?: string;
   cachePort?: number;
   journal?: Journal;
+  header: JournalHeader;
   startedAt: number;
 }
 
@@ -82,7 +89,17 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   const phases = planScenario(config.scenario, config.durationMs);
   const world = planWorld(config);
   const startedAt = Date.now();
-  const state: RunState = { config, io, phases, world, recorder: new FanOut(), observers: new RunObservers(world, startedAt), startedAt };
+  const header: JournalHeader = {
+    type: 'run',
+    version: 1,
+    startedAt,
+    scenario: config.scenario.name,
+    seed: config.seed,
+    command: io.command,
+    settings: settingsOf(config),
+    world,
+  };
+  const state: RunState = { config, io, phases, world, recorder: new FanOut(), observers: new RunObservers(world, startedAt), header, startedAt };
   state.recorder.add('oracle', state.observers);
   await mkdir(config.outDir, { recursive: true });
 
@@ -92,7 +109,8 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   for (const { title, error } of result.teardownErrors) io.log(`warning: ${title}: teardown failed: ${(error as Error).message}`);
   for (const { name, error } of state.recorder.failures) io.log(`warning: the ${name} stopped recording: ${(error as Error).message}`);
   const judged = state.observers.result(runFacts(state, endedAt, interrupted));
-  await writeFile(join(config.outDir, 'summary.json'), `${JSON.stringify(judged.summary, null, 2)}\n`);
+  const reports = await writeReports(reporters, judged, { header, outDir: config.outDir });
+  for (const { format, error } of reports.failed) io.log(`warning: the ${format} report failed: ${(error as Error).message}`);
   if (!result.failed || state.journal) io.out(consoleSummary(judged.summary, config.outDir));
   return { ...judged, ...(result.failed ? { failure: result.failed } : {}), interrupted: result.aborted };
 }
@@ -182,16 +200,7 @@ function steps(config: RunConfig): Step<RunState>[] {
     {
       title: 'the journal',
       setup(state) {
-        state.journal = new Journal(join(config.outDir, 'journal.ndjson'), {
-          type: 'run',
-          version: 1,
-          startedAt: Date.now(),
-          scenario: config.scenario.name,
-          seed: config.seed,
-          command: state.io.command,
-          settings: settingsOf(config),
-          world: state.world,
-        });
+        state.journal = new Journal(join(config.outDir, 'journal.ndjson'), state.header);
         state.recorder.add('journal', state.journal);
         return () => state.journal?.close();
       },
@@ -248,7 +257,8 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
     return false;
   });
   const nemesis = new Nemesis({ steps: schedule, proxies, recorder, deadline: config.durationMs, signal });
-  const stopProgress = progressLines(state, cameras, users, endsAt);
+  const live = liveRun(state, cameras, users, endsAt);
+  const stopWatchers = (io.watchers ?? [plainProgress(io.log)]).map((watch) => watch(live));
   try {
     await Promise.all([
       nemesis.run(startedAt),
@@ -257,7 +267,7 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
       sleepUntil(endsAt, signal),
     ]);
   } finally {
-    stopProgress();
+    for (const stop of stopWatchers) stop();
     await nemesis.healAll();
     await Promise.all([cameras.stop(), users.stop()]);
   }
@@ -270,21 +280,18 @@ async function markPhases(phases: Phase[], recorder: FanOut, startedAt: number, 
   }
 }
 
-/** A plain progress line every few seconds; the live display of a terminal builds on the same figures. */
-function progressLines(state: RunState, cameras: CameraFleet, users: UserFleet, endsAt: number): () => void {
-  const timer = setInterval(() => {
-    const now = Date.now();
-    const phase = [...state.phases].reverse().find((p) => state.startedAt + p.startMs <= now)?.name ?? '-';
-    const live = state.observers.oracle.progress();
-    const userStats = users.stats();
-    state.io.log(
-      `[${phase}] ${Math.max(0, Math.round((endsAt - now) / 1000))}s left | cameras ${cameras.connected()}/${state.world.cameras.length} ` +
-        `| users ${userStats.loggedIn}/${state.world.users.length} | events ${state.recorder.count('acked')} acked ` +
-        `| checked ${live.checked} | leaks ${live.leaks}`,
-    );
-  }, 5_000);
-  timer.unref();
-  return () => clearInterval(timer);
+function liveRun(state: RunState, cameras: CameraFleet, users: UserFleet, endsAt: number): LiveRun {
+  return {
+    scenario: state.config.scenario.name,
+    startedAt: state.startedAt,
+    endsAt,
+    phase: () => [...state.phases].reverse().find((p) => state.startedAt + p.startMs <= Date.now())?.name ?? '-',
+    cameras: { total: state.world.cameras.length, connected: () => cameras.connected() },
+    users: { total: state.world.users.length, loggedIn: () => users.stats().loggedIn },
+    count: (type) => state.recorder.count(type as never),
+    checks: () => state.observers.oracle.progress(),
+    activeFaults: () => state.observers.activeFaults(),
+  };
 }
 
 function settingsOf(config: RunConfig): Record<string, unknown> {

@@ -1,0 +1,22 @@
+/**
+ * A running storm as its watchers see it (the progress display, the metrics endpoint): figures read on demand,
+ * never pushed, so a slow watcher cannot slow the run.
+ */
+export interface LiveRun {
+  scenario: string;
+  startedAt: number;
+  endsAt: number;
+  /** The current phase's name, '-' before the first. */
+  phase(): string;
+  cameras: { total: number; connected(): number };
+  users: { total: number; loggedIn(): number };
+  /** Records seen so far, by type (acked, sent, shown, error...). */
+  count(type: string): number;
+  /** The live oracle's counters. */
+  checks(): { checked: number; leaks: number; unknown: number };
+  /** Faults in force now, as `fault@path`. */
+  activeFaults(): string[];
+}
+
+/** Something that watches a live run until stopped. */
+export type Watcher = (live: LiveRun) => () => void;
