@@ -12,34 +12,19 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import type { HistoryRecord, Surface } from '../world/history.ts';
-import { AccessTimeline, type CameraTimeline } from '../world/timeline.ts';
+import { AccessTimeline } from '../world/timeline.ts';
 import type { World } from '../world/types.ts';
 import { RunContext } from './context.ts';
 import { DUPLICATE, EventBook, FIRST_SIGHT } from './events.ts';
+import { LeakLedger, type Candidate } from './leaks.ts';
+import { countLosses } from './losses.ts';
 import { identifyBytes } from './thumbnail.ts';
 import { composeVerdict, emptyTally, type Tally } from './compose.ts';
-import { defaultOracleOptions, type LeakEvidence, type OracleOptions, type Verdict } from './verdict.ts';
+import { defaultOracleOptions, type OracleOptions, type Verdict } from './verdict.ts';
 
 type Shown = Extract<HistoryRecord, { type: 'shown' }>;
 type CameraList = Extract<HistoryRecord, { type: 'cameras' }>;
 type ThumbnailFetch = Extract<HistoryRecord, { type: 'thumbnail' }>;
-
-/** An item held back until late records can no longer excuse it. Only would-be leaks get one, so they stay rare. */
-interface Candidate {
-  user: number;
-  userId: string;
-  camera: CameraTimeline;
-  /** The event's number in the book; -1 on the `cameras` surface, where only the moment of the call counts. */
-  event: number;
-  surface: Surface;
-  start: number;
-  t: number;
-  /** The user's first sight of the event on the list or the stream: counts as a delivery if excused. */
-  first: boolean;
-  requestedEventId?: string;
-  labelledCameraId?: string;
-  probe?: boolean;
-}
 
 /** The time a record describes, for ordering and for the end of the run. */
 export function recordTime(record: HistoryRecord): number {
@@ -53,10 +38,7 @@ export class Oracle {
   private readonly events = new EventBook();
   private readonly latency = hdr.build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
   private readonly tally: Tally = emptyTally();
-  private readonly recipients = new Set<string>();
-  private readonly owners = new Set<string>();
-  private readonly opened = new Set<string>();
-  private readonly evidence: LeakEvidence[] = [];
+  private readonly leaks: LeakLedger;
   private pending: Candidate[] = [];
   private pendingHead = 0;
   private watermark = -Infinity;
@@ -68,6 +50,7 @@ export class Oracle {
   ) {
     this.options = { ...defaultOracleOptions, ...options };
     this.timeline = new AccessTimeline(world);
+    this.leaks = new LeakLedger(this.events, this.tally, this.options.maxEvidence);
   }
 
   /** Takes the next history record. Never throws: a record it cannot handle makes the verdict unknown. */
@@ -92,18 +75,13 @@ export class Oracle {
   verdict(endTime: number): Verdict {
     try {
       this.settle(true);
-      const lost = this.countLosses(endTime);
-      for (const leak of this.evidence) {
-        leak.phase = this.context.phaseAt(leak.at);
-        leak.faults = this.context.faultsAt(leak.at);
-      }
+      const lost = countLosses(this.events, endTime - this.world.graceMs, endTime);
+      const evidence = this.leaks.evidence(this.context);
       return composeVerdict(this.tally, {
         lost,
-        recipients: this.recipients.size,
-        owners: this.owners.size,
-        opened: this.opened.size,
+        ...this.leaks.distinct(),
         latency: this.latency,
-        evidence: this.evidence,
+        evidence,
         failure: this.failure,
         options: this.options,
       });
@@ -268,44 +246,13 @@ export class Oracle {
       const c = pending[this.pendingHead++]!;
       const atShown = c.camera.access(c.userId, c.start, c.t);
       const atAcceptance = c.event === -1 ? atShown : c.camera.access(c.userId, this.events.sentAt(c.event), this.events.acceptedBy(c.event));
-      if (atAcceptance === 'no' || atShown === 'no') this.convict(c, atAcceptance === 'no', atShown === 'no');
+      if (atAcceptance === 'no' || atShown === 'no') this.leaks.convict(c, atAcceptance === 'no', atShown === 'no');
       else if (c.first && c.event !== -1) this.deliver(c.event, c.t);
     }
     if (this.pendingHead > 1024 && this.pendingHead * 2 > pending.length) {
       this.pending = pending.slice(this.pendingHead);
       this.pendingHead = 0;
     }
-  }
-
-  private convict(c: Candidate, atAcceptance: boolean, atShown: boolean): void {
-    const leaks = this.tally.leaks;
-    leaks.total++;
-    leaks.bySurface[c.surface]++;
-    this.recipients.add(c.userId);
-    if (c.surface === 'thumbnail') this.opened.add(c.userId);
-    const ownersThen =
-      c.event === -1 ? c.camera.ownersDuring(c.start, c.t) : c.camera.ownersDuring(this.events.sentAt(c.event), this.events.acceptedBy(c.event));
-    // Whose data it was: whoever owned the camera when the event was accepted or when it was shown.
-    for (const owner of [...ownersThen, ...c.camera.ownersDuring(c.start, c.t)]) if (owner !== c.userId) this.owners.add(owner);
-    if (this.evidence.length >= this.options.maxEvidence) return;
-    this.evidence.push({
-      recipient: c.userId,
-      owners: ownersThen,
-      cameraId: c.camera.cameraId,
-      ...(c.event !== -1 && { eventId: this.events.eventId(c.event) }),
-      surface: c.surface,
-      call: {
-        start: c.start,
-        t: c.t,
-        ...(c.requestedEventId !== undefined && { requestedEventId: c.requestedEventId }),
-        ...(c.labelledCameraId !== undefined && { labelledCameraId: c.labelledCameraId }),
-        ...(c.probe !== undefined && { probe: c.probe }),
-      },
-      at: c.t,
-      broken: atAcceptance && atShown ? 'both' : atAcceptance ? 'acceptance' : 'shown',
-      phase: null,
-      faults: [],
-    });
   }
 
   /** An entitled user's first sight of an event on the list or the stream. */
@@ -319,32 +266,5 @@ export class Oracle {
   private recordLatency(ms: number): void {
     // A push can reach the user before the ack reaches the camera: that is zero latency, not negative.
     this.latency.recordValue(Math.max(0, Math.round(ms)));
-  }
-
-  /**
-   * Acked events no surely entitled user (entitled at acceptance and at the end) ever saw on the list or the
-   * stream. Events acked within the last grace window are too late to judge and are not counted.
-   */
-  private countLosses(endTime: number): number {
-    let lost = 0;
-    const judgeable = endTime - this.world.graceMs;
-    const events = this.events;
-    for (let event = 0; event < events.size; event++) {
-      if (events.ackedAtOf(event) > judgeable) continue;
-      const camera = events.camera(event);
-      let entitled = false;
-      let reached = false;
-      for (const user of camera.userNumbersOf()) {
-        const access = camera.userAt(user);
-        if (access.access(events.sentAt(event), events.acceptedBy(event)) !== 'yes' || access.access(endTime, endTime) !== 'yes') continue;
-        entitled = true;
-        if (events.reached(event, user)) {
-          reached = true;
-          break;
-        }
-      }
-      if (entitled && !reached) lost++;
-    }
-    return lost;
   }
 }

@@ -179,12 +179,15 @@ export class CameraTimeline {
   }
 
   /** The same users by their numbers in the world. */
-  userNumbersOf(): readonly number[] {
+  usersByNumber(): readonly number[] {
     return this.numbers;
   }
 
   apply(record: AccessRecord): void {
-    this.changes.push({ start: record.start, end: record.end, certain: record.ok, change: record.change });
+    // A record with its times swapped still brackets the change; order them rather than trust the field names.
+    const start = Math.min(record.start, record.end);
+    const end = Math.max(record.start, record.end);
+    this.changes.push({ start, end, certain: record.ok, change: record.change });
     this.changes.sort((a, b) => a.start - b.start);
     this.rebuild();
   }

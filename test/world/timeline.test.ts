@@ -71,7 +71,18 @@ describe('AccessTimeline', () => {
     expect(forward.access('alice', 'camB', at(25_000), at(25_000))).toBe('no');
   });
 
-  it('refuses an access change for a camera the world does not have', () => {
+  it('refuses an access change for a camera, or a share for a user, the world does not have', () => {
     expect(() => new AccessTimeline(tinyWorld(), [access({ kind: 'revoke', cameraId: 'ghost', userId: 'bob' }, 1, 2)])).toThrow(TimelineError);
+    expect(() => new AccessTimeline(tinyWorld({ shares: [{ cameraId: 'camA', userId: 'mallory' }] }))).toThrow(/mallory/);
+  });
+
+  it('answers by user number as by user id', () => {
+    const timeline = new AccessTimeline(tinyWorld());
+    const camA = timeline.camera('camA')!;
+    expect(timeline.userNumber('carol')).toBe(2);
+    expect(timeline.userNumber('mallory')).toBe(-1);
+    expect(camA.userAt(2).access(at(0), at(1))).toBe('yes');
+    expect(camA.userAt(1).access(at(0), at(1))).toBe('no');
+    expect([...camA.users()].sort()).toEqual(['alice', 'carol']);
   });
 });
