@@ -1,83 +1,103 @@
 /**
- * wyze-2024: in February 2024, after an AWS outage, every Wyze camera came back at once and a newly added
- * third-party caching client library, buckling under that load, mixed up device ids and user ids: ~13,000 users
- * were shown thumbnails of other users' cameras.
+ * wyze-2024: in February 2024, after an AWS outage, every Wyze camera came back at once, and a third-party caching
+ * client library newly added to Wyze's system, under that unprecedented load, "mixed up device ID and user ID
+ * mappings and connected some data to incorrect accounts": ~13,000 users were shown thumbnails from other users'
+ * cameras, and 1,504 of them tapped one.
  *
- * The model is such a client library in front of the camera -> access record lookup. It holds a pool of
- * connections; while one is free, a lookup gets its own and is exact. When every connection is busy (a reconnect
- * storm: more than POOL_SIZE lookups pending at once), the queued lookups are coalesced into one batch, split by
- * shard, one multi-get per shard over its own connection, and the library concatenates the shards' answers in the
- * order the shards replied while its waiters stay in request order. Whenever a batch spans shards, devices get
- * another camera's owner and sharees, and their events (thumbnails included) are filed under the wrong account.
+ * The model is such a client library between the cloud and its cache. It holds a pool of connections; while one
+ * is free, a read gets its own and is exact. When every connection is busy (a reconnect storm: more than
+ * POOL_SIZE reads pending at once, most of them devices' access records), it switches to batching: reads queued
+ * in a short window are sent together, split by shard, one multi-get per shard, and the library concatenates
+ * the shards' answers in the order the shards replied while its waiters stay in request order. Every batch that
+ * spans shards hands values to the wrong keys: a device's access record to another device (the cloud notices
+ * the wrong camera id and reads the truth), and, to users reopening their apps in the same storm, another
+ * session's user for their token and another user's page of events, thumbnails included.
  */
-import type { CameraLookup, CloudBug } from '../seams.ts';
-import type { CameraRecord } from '../store.ts';
+import type { CloudBug, KeyValueCache } from '../seams.ts';
 
-/** Connections of the client's pool: below this many concurrent lookups, nothing is ever batched. */
+/** Connections of the client's pool: below this many concurrent reads, nothing is ever batched. */
 export const POOL_SIZE = 32;
 /** Shards a batch is split over, one connection each. */
 const SHARDS = 4;
-/** A batch never takes more than this many queued lookups, as a real multi-get is bounded. */
+/** How long a saturated client gathers queued reads before sending them as one batch. */
+const BATCH_WINDOW_MS = 10;
+/** A batch never takes more than this many queued reads, as a real multi-get is bounded. */
 const MAX_BATCH = 512;
 
 interface Waiter {
-  cameraId: string;
-  resolve(record: CameraRecord | undefined): void;
+  key: string;
+  resolve(value: string | null): void;
   reject(error: unknown): void;
 }
 
-/** The batching client; `fetchOne` is the correct single-key read (cache, then system of record). */
-export function batchingCameraLookup(fetchOne: CameraLookup): CameraLookup {
+/** The batching client over `connection`, the correct single-key client. */
+export function batchingCache(connection: KeyValueCache): KeyValueCache {
   let busy = 0;
-  const queue: Waiter[] = [];
+  let queue: Waiter[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
 
-  const release = (): void => {
-    busy--;
-    if (queue.length > 0 && busy < POOL_SIZE) void runBatch(queue.splice(0, MAX_BATCH));
+  const flush = (): void => {
+    flushTimer = undefined;
+    const batch = queue.slice(0, MAX_BATCH);
+    queue = queue.slice(MAX_BATCH);
+    if (queue.length > 0) flushTimer = setTimeout(flush, BATCH_WINDOW_MS);
+    void multiGet(batch);
   };
 
-  async function runBatch(batch: Waiter[]): Promise<void> {
-    busy++;
+  async function multiGet(batch: Waiter[]): Promise<void> {
+    const shards = new Map<number, string[]>();
+    for (const { key } of batch) {
+      const shard = shardOf(key);
+      const keys = shards.get(shard);
+      if (keys) keys.push(key);
+      else shards.set(shard, [key]);
+    }
     try {
-      const shards = new Map<number, string[]>();
-      for (const { cameraId } of batch) {
-        const shard = shardOf(cameraId);
-        const ids = shards.get(shard);
-        if (ids) ids.push(cameraId);
-        else shards.set(shard, [cameraId]);
-      }
-      // The library's flaw: each shard's answers are appended as that shard replies, then handed out in the
-      // order the requests were queued, as if the two orders were the same.
-      const answers: (CameraRecord | undefined)[] = [];
-      await Promise.all([...shards.values()].map(async (ids) => answers.push(...(await Promise.all(ids.map(fetchOne))))));
-      batch.forEach((waiter, index) => waiter.resolve(answers[index]));
+      // The flaw: each shard's answers are appended as that shard replies, then handed out in the order the
+      // reads were queued, as if the two orders were the same.
+      const answers: (string | null)[] = [];
+      await Promise.all([...shards.values()].map(async (keys) => answers.push(...(await Promise.all(keys.map((key) => connection.get(key)))))));
+      batch.forEach((waiter, index) => waiter.resolve(answers[index] ?? null));
     } catch (error) {
       for (const waiter of batch) waiter.reject(error);
-    } finally {
-      release();
     }
   }
 
-  return async (cameraId) => {
-    if (busy >= POOL_SIZE) return new Promise((resolve, reject) => queue.push({ cameraId, resolve, reject }));
-    busy++;
-    try {
-      return await fetchOne(cameraId);
-    } finally {
-      release();
-    }
+  return {
+    async get(key) {
+      if (busy >= POOL_SIZE) {
+        // Saturated, the library stops spending a connection per key: it gathers what queues up for a moment.
+        return new Promise((resolve, reject) => {
+          queue.push({ key, resolve, reject });
+          flushTimer ??= setTimeout(flush, BATCH_WINDOW_MS);
+        });
+      }
+      busy++;
+      try {
+        return await connection.get(key);
+      } finally {
+        busy--;
+      }
+    },
+    set: (key, value, ttlSeconds) => connection.set(key, value, ttlSeconds),
+    start: () => connection.start(),
+    async close() {
+      clearTimeout(flushTimer);
+      for (const waiter of queue.splice(0)) waiter.reject(new Error('the cache client is closed'));
+      await connection.close();
+    },
   };
 }
 
-/** A stable shard per camera id (FNV-1a), as a client-side sharding library would compute it. */
-function shardOf(cameraId: string): number {
+/** A stable shard per key (FNV-1a), as a client-side sharding library computes it. */
+function shardOf(key: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < cameraId.length; i++) hash = Math.imul(hash ^ cameraId.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % SHARDS;
 }
 
 export const wyze2024: CloudBug = {
   name: 'wyze-2024',
-  summary: 'Feb 2024: a caching client that batches lookups under a reconnect storm pairs answers by arrival order',
-  cameraLookup: (_env, correct) => batchingCameraLookup(correct),
+  summary: 'Feb 2024: a caching client that batches reads under a reconnect storm pairs answers by arrival order',
+  cache: (_env, correct) => batchingCache(correct),
 };

@@ -1,0 +1,24 @@
+/** wyze-2024 leaks under a reconnect storm and is exact when the fleet and its users come back one at a time. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Zoo, bySurface } from './driver.ts';
+import { quietReconnect, reconnectStorm } from './triggers.ts';
+
+let zoo: Zoo | undefined;
+afterEach(async () => {
+  await zoo?.stop();
+  zoo = undefined;
+});
+
+describe('wyze-2024', () => {
+  it('shows users other users\' events when 200 cameras come back at once while they open the app', { timeout: 30_000 }, async () => {
+    zoo = await Zoo.start('wyze-2024', 40, 5);
+    const leaks = await reconnectStorm(zoo);
+    expect(bySurface(leaks).list ?? 0, JSON.stringify(bySurface(leaks))).toBeGreaterThan(0);
+  });
+
+  it('is exact when the same cameras and users come back one at a time', { timeout: 30_000 }, async () => {
+    zoo = await Zoo.start('wyze-2024', 40, 5);
+    const leaks = await quietReconnect(zoo);
+    expect(leaks).toEqual([]);
+  });
+});
