@@ -25,6 +25,7 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--cameras <n>', 'simulated cameras (default: the scenario\'s)')
     .option('--users <n>', 'simulated users (default: the scenario\'s)')
     .option('--duration <seconds>', 'run length; every phase scales with it')
+    .option('--engine <name>', 'who drives the fleet: node (this process) or k6', 'node')
     .option('--bug <name>', `embedded cloud only: a leak-zoo fault to switch on (${BUG_NAMES.join(', ')})`, 'none')
     .action(async (scenario: string, raw: Omit<RunOptions, 'scenario'>) => {
       const config = resolveRunConfig({ ...raw, scenario }, scenarios, new Date());
@@ -67,5 +68,6 @@ function reproduce(config: RunConfig): string {
   if (config.target) parts.push(`--target ${config.target.url}`, '--admin-token <token>');
   else if (config.bug !== 'none') parts.push(`--bug ${config.bug}`);
   if (config.allowRemote) parts.push('--allow-remote');
+  if (config.engine !== 'node') parts.push(`--engine ${config.engine}`);
   return parts.join(' ');
 }

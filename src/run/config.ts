@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { UsageError } from '../cli/exit.ts';
 import { isLoopbackUrl } from '../protocol/loopback.ts';
+import type { EngineName } from './engine.ts';
 import type { Scenario } from './scenario.ts';
 
 /** Flags as the CLI parsed them (strings where the user typed strings). */
@@ -20,6 +21,7 @@ export interface RunOptions {
   users?: string;
   duration?: string;
   bug?: string;
+  engine?: string;
 }
 
 export interface RunConfig {
@@ -36,6 +38,8 @@ export interface RunConfig {
   durationMs: number;
   /** The embedded cloud's leak-zoo fault; `none` for a correct cloud. */
   bug: string;
+  /** Who drives the fleet: this Node process, or k6. */
+  engine: EngineName;
 }
 
 const whole = (flag: string, min: number, max: number) =>
@@ -71,6 +75,8 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
   if (options.toxiproxy !== undefined && !isUrl(options.toxiproxy)) {
     throw new UsageError(`--toxiproxy ${options.toxiproxy} is not a URL`, 'give the API address, e.g. http://127.0.0.1:8474');
   }
+  const engine = options.engine ?? 'node';
+  if (engine !== 'node' && engine !== 'k6') throw new UsageError(`unknown --engine ${engine}`, 'use node or k6');
   const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
   return {
     scenario,
@@ -83,6 +89,7 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
     users: flags.users ?? scenario.defaults.users,
     durationMs: Math.round((flags.duration ?? scenario.defaults.durationS) * 1000),
     bug: options.bug ?? 'none',
+    engine,
   };
 }
 

@@ -15,11 +15,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { adminClient, AdminCallError, type AdminClient } from '../../simulators/protocol/admin.ts';
-import { startCameraFleet, type CameraFleet } from '../../simulators/protocol/camera-fleet.ts';
-import { RecentEvents } from '../../simulators/protocol/recent-events.ts';
-import { startUserFleet, type UserFleet } from '../../simulators/protocol/user-fleet.ts';
 import { createRunProxies, type RunProxies } from '../chaos/run-proxies.ts';
 import { Nemesis, stepsFromPhases } from '../chaos/nemesis.ts';
 import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
@@ -35,6 +31,8 @@ import { WorldSpecError } from '../world/spec.ts';
 import type { World } from '../world/types.ts';
 import { applyChanges } from './changes.ts';
 import type { RunConfig } from './config.ts';
+import type { RunningFleet } from './engine.ts';
+import { engines } from './engines/index.ts';
 import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
 import { Journal, type JournalHeader } from './journal.ts';
 import { runLifecycle, type Step } from './lifecycle.ts';
@@ -78,7 +76,7 @@ interface RunState {
   targetUrl?: string;
   /** Present for the embedded cloud: the Redis host:port its cache proxy forwards to. */
   cacheUpstream?: string;
-  cachePort?: number;
+  cloudPort?: number;
   journal?: Journal;
   header: JournalHeader;
   startedAt: number;
@@ -159,8 +157,8 @@ function steps(config: RunConfig): Step<RunState>[] {
         if (config.target) {
           upstream = new URL(config.target.url).host;
         } else {
-          state.cachePort = await cloudPort();
-          upstream = `127.0.0.1:${state.cachePort}`;
+          state.cloudPort = await cloudPort();
+          upstream = `127.0.0.1:${state.cloudPort}`;
         }
         state.proxies = await createRunProxies(client, {
           client: { upstream },
@@ -179,7 +177,7 @@ function steps(config: RunConfig): Step<RunState>[] {
           return;
         }
         const cache = state.proxies!.cache!;
-        const cloud = await startEmbeddedCloud(state.cachePort!, `redis://${cache.host}:${cache.port}`, config.bug);
+        const cloud = await startEmbeddedCloud(state.cloudPort!, `redis://${cache.host}:${cache.port}`, config.bug);
         state.targetUrl = cloud.url;
         state.admin = adminClient(cloud.url, cloud.adminToken);
         await state.admin.health();
@@ -217,39 +215,15 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   const endsAt = startedAt + config.durationMs;
   const target = `http://${state.proxies!.client.host}:${state.proxies!.client.port}`;
   const drainAt = startedAt + (phases.find((phase) => !phase.emit)?.startMs ?? config.durationMs);
-  const traffic = config.scenario.traffic;
-  const recent = new RecentEvents();
   // The fleet comes up gradually in the first phase, as a fleet that has been running for a while would be:
   // the only stampede is the one the scenario's outage causes.
   const rampMs = Math.round((phases[0]?.endMs ?? 0) * 0.5);
-  const cameras: CameraFleet = startCameraFleet({
-    target,
-    allowRemote: config.allowRemote,
-    world,
-    recorder,
-    rate: traffic.eventRate,
-    policy: traffic.reconnect === 'immediate' ? { kind: 'immediate' } : { kind: 'backoff', baseMs: 250, capMs: 10_000 },
-    key: randomBytes(16),
-    // Cameras go quiet at the drain so every acknowledged event has time to reach its users before the end.
-    deadline: drainAt,
-    maxEvents: Math.ceil(world.cameras.length * traffic.eventRate * (config.durationMs / 1000) * 2) + 100,
-    rampMs,
-    recent,
-  });
-  const users: UserFleet = startUserFleet({
-    target,
-    allowRemote: config.allowRemote,
-    world,
-    recorder,
-    deadline: endsAt,
-    maxRequests: Math.ceil(world.users.length * (config.durationMs / 1000) * 20) + 1000,
-    pollMs: traffic.pollMs,
-    camerasMs: traffic.camerasMs,
-    tapMs: traffic.tapMs,
-    probeMs: traffic.probeMs,
-    rampMs,
-    recent,
-  });
+  const engine = engines[config.engine];
+  if (!engine) throw new UsageError(`the ${config.engine} engine is not available`, `use --engine ${Object.keys(engines).join(' or ')}`);
+  const fleet = await engine.start(
+    { target, allowRemote: config.allowRemote, world, recorder, traffic: config.scenario.traffic, startedAt, drainAt, endsAt, rampMs, seed: config.seed, log: io.log },
+    signal,
+  );
   const proxies = Object.fromEntries(Object.entries(state.proxies!.controls).filter(([, control]) => control !== undefined));
   const schedule = stepsFromPhases(phases).filter((step) => {
     if (proxies[step.path]) return true;
@@ -257,7 +231,7 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
     return false;
   });
   const nemesis = new Nemesis({ steps: schedule, proxies, recorder, deadline: config.durationMs, signal });
-  const live = liveRun(state, cameras, users, endsAt);
+  const live = liveRun(state, fleet, endsAt);
   const stopWatchers = (io.watchers ?? [plainProgress(io.log)]).map((watch) => watch(live));
   try {
     await Promise.all([
@@ -269,7 +243,7 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   } finally {
     for (const stop of stopWatchers) stop();
     await nemesis.healAll();
-    await Promise.all([cameras.stop(), users.stop()]);
+    await fleet.stop();
   }
 }
 
@@ -280,14 +254,14 @@ async function markPhases(phases: Phase[], recorder: FanOut, startedAt: number, 
   }
 }
 
-function liveRun(state: RunState, cameras: CameraFleet, users: UserFleet, endsAt: number): LiveRun {
+function liveRun(state: RunState, fleet: RunningFleet, endsAt: number): LiveRun {
   return {
     scenario: state.config.scenario.name,
     startedAt: state.startedAt,
     endsAt,
     phase: () => [...state.phases].reverse().find((p) => state.startedAt + p.startMs <= Date.now())?.name ?? '-',
-    cameras: { total: state.world.cameras.length, connected: () => cameras.connected() },
-    users: { total: state.world.users.length, loggedIn: () => users.stats().loggedIn },
+    cameras: { total: state.world.cameras.length, connected: () => fleet.camerasConnected() },
+    users: { total: state.world.users.length, loggedIn: () => fleet.usersLoggedIn() },
     count: (type) => state.recorder.count(type as never),
     checks: () => state.observers.oracle.progress(),
     activeFaults: () => state.observers.activeFaults(),
@@ -301,6 +275,7 @@ function settingsOf(config: RunConfig): Record<string, unknown> {
     cameras: config.cameras,
     users: config.users,
     durationS: config.durationMs / 1000,
+    engine: config.engine,
   };
 }
 

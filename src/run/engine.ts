@@ -1,0 +1,43 @@
+/**
+ * An engine drives the simulated fleet: the cameras and users of the world, against the target through the
+ * client proxy, recording what they do and see. The orchestrator keeps everything else (nemesis, access
+ * changes, oracle), so switching engines changes who makes the load, never how it is judged.
+ */
+import type { Recorder } from '../world/history.ts';
+import type { World } from '../world/types.ts';
+import type { Traffic } from './scenario.ts';
+
+export type EngineName = 'node' | 'k6';
+
+/** What an engine is asked to do. Times are ms since the epoch. */
+export interface FleetPlan {
+  /** Base URL of the client proxy in front of the target. */
+  target: string;
+  allowRemote: boolean;
+  world: World;
+  recorder: Recorder;
+  traffic: Traffic;
+  startedAt: number;
+  /** Cameras stop emitting here (the drain), so deliveries can catch up before the end. */
+  drainAt: number;
+  /** Everything stops here. */
+  endsAt: number;
+  /** Initial connects and logins are spread over this long. */
+  rampMs: number;
+  seed: number;
+  /** Progress and diagnostics. */
+  log: (line: string) => void;
+}
+
+/** A fleet under way. */
+export interface RunningFleet {
+  camerasConnected(): number;
+  usersLoggedIn(): number;
+  /** Stops everything and resolves once every socket and process is gone; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface Engine {
+  name: EngineName;
+  start(plan: FleetPlan, signal: AbortSignal): Promise<RunningFleet>;
+}

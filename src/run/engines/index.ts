@@ -1,0 +1,5 @@
+/** The engines `stampede run --engine` knows. */
+import type { Engine, EngineName } from '../engine.ts';
+import { nodeEngine } from './node.ts';
+
+export const engines: Partial<Record<EngineName, Engine>> = { node: nodeEngine };
