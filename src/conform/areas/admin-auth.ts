@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { expectError } from '../answers.ts';
 import type { Area, Capability, Step } from '../expectation.ts';
 import { expectThat } from '../expectation.ts';
-import { seededWorld, type Seeded } from '../session.ts';
+import { seedWorld } from '../admin.ts';
+import { makeFixture } from '../fixture.ts';
+import type { Seeded } from '../session.ts';
 import { cameras, login } from '../user.ts';
 
 interface AdminCall {
@@ -56,7 +58,13 @@ function refusalSteps(call: AdminCall): Step<Seeded>[] {
 
 export const adminAuth: Area<Seeded> = {
   name: 'admin auth',
-  setup: seededWorld,
+  // garage is shared with carol, so a refused DELETE that went through anyway would show.
+  async setup(target) {
+    const fixture = makeFixture();
+    const shares = target.capabilities.has('shares') ? [{ cameraId: fixture.garage.cameraId, userId: fixture.carol.userId }] : [];
+    await seedWorld(target, { ...fixture.seed, shares });
+    return { target, fixture };
+  },
   steps: [
     ...CALLS.flatMap(refusalSteps),
     {
@@ -67,7 +75,8 @@ export const adminAuth: Area<Seeded> = {
         const expected = [fixture.front.cameraId, fixture.yard.cameraId].sort();
         expectThat(listed.join() === expected.join(), () => `alice lists [${listed}]`, `alice lists [${expected}]`);
         const carolSees = (await cameras(target, await login(target, fixture.carol))).map((c) => c.cameraId);
-        expectThat(carolSees.length === 0, () => `carol lists [${carolSees}]`, 'carol lists no camera');
+        const allowed = target.capabilities.has('shares') ? [fixture.garage.cameraId] : [];
+        expectThat(carolSees.join() === allowed.join(), () => `carol lists [${carolSees}]`, `carol lists [${allowed}]`);
       },
     },
   ],
