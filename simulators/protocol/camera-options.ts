@@ -27,6 +27,11 @@ export interface CameraFleetOptions {
   seed?: number;
   /** Thumbnail sizes, picked per event between these (bytes, inclusive). Default 2-8 KiB. */
   thumbnailBytes?: { min: number; max: number };
+  /**
+   * No new events in this last stretch before the deadline, so the acks of the last ones arrive before the fleet
+   * closes its sockets (unacknowledged events are still resent meanwhile). Default 0.
+   */
+  quietMs?: number;
   /** Initial connects are spread over this long, so a fleet can also start without a stampede. Default 0. */
   rampMs?: number;
   /** A connect that is not welcomed within this long is abandoned and retried by policy. Default 10 s. */
@@ -71,6 +76,7 @@ export function validateCameraFleetOptions(options: CameraFleetOptions): CameraF
     seed: options.seed ?? options.world.seed,
     thumbnailBytes,
     rampMs: positive('rampMs', options.rampMs ?? 0, true),
+    quietMs: positive('quietMs', options.quietMs ?? 0, true),
     welcomeTimeoutMs: positive('welcomeTimeoutMs', options.welcomeTimeoutMs ?? 10_000),
     ackTimeoutMs: positive('ackTimeoutMs', options.ackTimeoutMs ?? 15_000),
     recent: options.recent,

@@ -6,10 +6,9 @@
 import WebSocket from 'ws';
 import { Ack, CloseCode, EVENT_KINDS, Welcome } from '../../src/protocol/schema.ts';
 import type { Camera } from '../../src/world/types.ts';
-import { digest, makeThumbnail } from '../../src/world/provenance.ts';
 import type { CameraFleetConfig } from './camera-options.ts';
-import { nativeHashes } from './native-hashes.ts';
-import { between, hashSeed, jittered, type Random, seededRandom } from './random.ts';
+import { eventFrame } from './camera-event.ts';
+import { jittered, type Random, seededRandom } from './random.ts';
 import { reconnectDelay } from './reconnect.ts';
 import type { FleetScheduler, Schedulable } from './scheduler.ts';
 
@@ -61,6 +60,8 @@ export class CameraDriver {
   stopping = false;
   private readonly random: Random;
   private readonly interval: number;
+  /** No new events from this time on (the quiet stretch before the deadline). */
+  private readonly quietFrom: number;
 
   constructor(
     private readonly config: CameraFleetConfig,
@@ -70,6 +71,7 @@ export class CameraDriver {
   ) {
     this.random = seededRandom(config.seed ^ 0x5eed_ca3e);
     this.interval = 1000 / config.rate;
+    this.quietFrom = config.deadline - config.quietMs;
   }
 
   newSim(camera: Camera): CameraSim {
@@ -115,7 +117,8 @@ export class CameraDriver {
       }
       break;
     }
-    if (now >= sim.nextEventAt && this.counters.created < this.config.maxEvents) {
+    const emitting = this.counters.created < this.config.maxEvents && now < this.quietFrom;
+    if (now >= sim.nextEventAt && emitting) {
       sim.created++;
       this.counters.created++;
       const eventId = `${sim.camera.cameraId}.e${sim.created}`;
@@ -124,28 +127,25 @@ export class CameraDriver {
       this.send(sim, eventId, pending, false);
       sim.nextEventAt = now + jittered(this.random, this.interval);
     }
-    // With the budget spent the camera only wakes to police its acks.
-    const next = this.counters.created < this.config.maxEvents ? sim.nextEventAt : now + this.config.ackTimeoutMs;
+    // Out of budget or quiet, the camera only wakes to police its acks.
+    const next = emitting ? sim.nextEventAt : now + this.config.ackTimeoutMs;
     this.scheduler.schedule(sim, Math.max(next, now + 1));
   }
 
-  /** Sends one event; a resend rebuilds the very same bytes from the ids, so nothing large is kept per event. */
+  /** Sends one event; a resend rebuilds the very same bytes from the ids. */
   private send(sim: CameraSim, eventId: string, pending: PendingEvent, resend: boolean): void {
     const socket = sim.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
     const { cameraId } = sim.camera;
-    const size = between(seededRandom(hashSeed(eventId)), this.config.thumbnailBytes.min, this.config.thumbnailBytes.max);
-    const { bytes, check } = makeThumbnail({ runId: this.config.world.runId, cameraId, eventId, size, key: this.config.key }, nativeHashes);
-    const kind = EVENT_KINDS[pending.kind]!;
-    const thumbnail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+    const { runId } = this.config.world;
+    const event = eventFrame({ runId, cameraId, eventId, kind: pending.kind, ts: pending.ts, sizes: this.config.thumbnailBytes, key: this.config.key });
     const t = Date.now();
     pending.sentAt = t;
-    socket.send(JSON.stringify({ type: 'event', eventId, kind, ts: pending.ts, thumbnail }));
+    socket.send(event.frame);
     this.counters.sent++;
     if (resend) this.counters.resent++;
-    this.config.recorder.record({
-      type: 'sent', t, cameraId, eventId, kind, ts: pending.ts, bytes: bytes.length, digest: digest(bytes, nativeHashes), check,
-    });
+    const { kind, bytes, digest, check } = event;
+    this.config.recorder.record({ type: 'sent', t, cameraId, eventId, kind, ts: pending.ts, bytes, digest, check });
   }
 
   handleOpen(sim: CameraSim): void {

@@ -9,6 +9,7 @@ import { digest, readProvenance } from '../../src/world/provenance.ts';
 import type { User } from '../../src/world/types.ts';
 import { nativeHashes } from './native-hashes.ts';
 import { jittered, type Random, seededRandom } from './random.ts';
+import { ProbeTargets } from './probe-targets.ts';
 import type { RecentEvent } from './recent-events.ts';
 import type { FleetScheduler, Schedulable } from './scheduler.ts';
 import type { UserFleetConfig } from './user-options.ts';
@@ -61,8 +62,7 @@ export class UserDriver {
   inflight = 0;
   readonly streams: UserStreams;
   private readonly random: Random;
-  /** cameraId -> users who own, share, or are ever handed it: curious users probe cameras outside this set. */
-  private readonly involved = new Map<string, Set<string>>();
+  private readonly probeTargets: ProbeTargets;
 
   constructor(
     private readonly config: UserFleetConfig,
@@ -73,14 +73,7 @@ export class UserDriver {
   ) {
     this.random = seededRandom(config.seed ^ 0x05e2_5eed);
     this.streams = new UserStreams(this, config, `${wsBase}/v1/stream`, this.random);
-    const involve = (cameraId: string, userId: string) => {
-      const users = this.involved.get(cameraId) ?? new Set<string>();
-      users.add(userId);
-      this.involved.set(cameraId, users);
-    };
-    for (const camera of config.world.cameras) involve(camera.cameraId, camera.ownerId);
-    for (const share of config.world.shares) involve(share.cameraId, share.userId);
-    for (const change of config.world.changes) involve(change.cameraId, change.kind === 'transfer' ? change.toUserId : change.userId);
+    this.probeTargets = new ProbeTargets(config.world, config.recent);
   }
 
   newSim(user: User, startAt: number): UserSim {
@@ -151,8 +144,7 @@ export class UserDriver {
         continue;
       }
       sim.nextProbe = now + this.gap(this.config.probeMs);
-      const { userId } = sim.user;
-      const other = this.config.recent?.pick(this.random, (cameraId) => !this.involved.get(cameraId)?.has(userId));
+      const other = this.probeTargets.pick(sim.user.userId, this.random);
       if (other) return (user) => this.thumbnail(user, other, true);
     }
   }

@@ -125,6 +125,17 @@ describe('camera fleet', () => {
     expect(recorder.of('sent').length).toBe(sentAfter);
   });
 
+  it('goes quiet before its deadline so the last events are acknowledged before it closes', async () => {
+    const recorder = new MemoryRecorder();
+    const deadline = Date.now() + 1200;
+    const cameras = start(recorder, { deadline, quietMs: 600, maxEvents: 10_000 });
+    await cameras.done;
+    const sent = recorder.of('sent');
+    expect(sent.length).toBeGreaterThan(0);
+    for (const record of sent) expect(record.t).toBeLessThan(deadline - 600 + 200); // slack for a tick on a busy machine
+    expect(new Set(recorder.of('acked').map((r) => r.eventId))).toEqual(new Set(sent.map((r) => r.eventId)));
+  });
+
   it('stops during an outage without waiting on dead connects', async () => {
     const recorder = new MemoryRecorder();
     const cameras = startCameraFleet({

@@ -39,7 +39,7 @@ describe('drivers against the reference cloud', () => {
       pollMs: 300, camerasMs: 1000, tapMs: 200, probeMs: 400,
     });
     const cameras = startCameraFleet({
-      target: cloud.url, world, recorder, recent, deadline: deadline - 1000, rate: 2,
+      target: cloud.url, world, recorder, recent, deadline: deadline - 500, quietMs: 1500, rate: 2,
       policy: { kind: 'backoff', baseMs: 50, capMs: 1000 }, key: 'e2e-key', maxEvents: 2000,
     });
     await Promise.all([cameras.done, users.done]);
