@@ -98,6 +98,22 @@ function walk(history: readonly HistoryRecord[]): number {
   return n;
 }
 
+/**
+ * How fast this machine is right now: random lookups in a Map as big as the oracle's event index. On a shared,
+ * busy machine this swings several-fold between runs, so "judging costs N lookups per item" is the stable figure.
+ */
+function lookupNs(history: readonly HistoryRecord[], count: number): number {
+  const ids: string[] = [];
+  for (const r of history) if (r.type === 'sent') ids.push(r.eventId);
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const pick = seeded(7);
+  let sum = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) sum += index.get(ids[Math.floor(pick() * ids.length)]!)!;
+  const ns = Number(process.hrtime.bigint() - t0) / count;
+  return sum >= 0 ? ns : NaN;
+}
+
 const gc = (globalThis as { gc?: () => void }).gc;
 const heapMiB = (): number => {
   gc?.();
@@ -142,5 +158,7 @@ console.log(`judged in ${seconds.toFixed(3)} s wall, ${cpuSeconds.toFixed(3)} s 
 console.log(`${Math.round(perSecond).toLocaleString()} items/s wall, ${Math.round(perCpuSecond).toLocaleString()} items per CPU second (floor ${FLOOR.toLocaleString()}/s) ${perSecond >= FLOOR ? 'OK' : perCpuSecond >= FLOOR ? 'OK on CPU time, wall time slowed by a busy machine' : 'BELOW FLOOR'}`);
 console.log(`garbage collection while judging: ${gcMs.toFixed(0)} ms`);
 console.log(`bare walk over the same items: ${walkSeconds.toFixed(3)} s; judging costs ${(seconds / walkSeconds).toFixed(1)}x the walk`);
+const lookup = lookupNs(history, verdict.checked.total);
+console.log(`a random lookup among ${EVENTS.toLocaleString()} event ids takes ${lookup.toFixed(0)} ns here now; judging costs ${((seconds * 1e9) / verdict.checked.total / lookup).toFixed(1)} lookups per item`);
 console.log(`verdict: ${verdict.status}, leaks ${verdict.leaks.total}, unknown ${verdict.unknown}, duplicates ${verdict.duplicates}, lost ${verdict.events.lost}, latency p99 ${verdict.latency.p99} ms`);
 console.log(`heap: ${before.toFixed(0)} MiB with the history loaded; the oracle holds ${held.toFixed(0)} MiB more${gc ? '' : ' (run with --expose-gc for exact figures)'}`);

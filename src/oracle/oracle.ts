@@ -20,7 +20,7 @@ import { LeakLedger, type Candidate } from './leaks.ts';
 import { countLosses } from './losses.ts';
 import { identifyBytes } from './thumbnail.ts';
 import { composeVerdict, emptyTally, type Tally } from './compose.ts';
-import { defaultOracleOptions, type OracleOptions, type Verdict } from './verdict.ts';
+import { defaultOracleOptions, type BySurface, type OracleOptions, type Verdict } from './verdict.ts';
 
 type Shown = Extract<HistoryRecord, { type: 'shown' }>;
 type CameraList = Extract<HistoryRecord, { type: 'cameras' }>;
@@ -69,6 +69,12 @@ export class Oracle {
   progress(): { checked: number; leaks: number; unknown: number; waiting: number } {
     const { checked, leaks, unknown } = this.tally;
     return { checked: checked.total, leaks: leaks.total, unknown, waiting: this.pending.length - this.pendingHead };
+  }
+
+  /** Live items checked and leaks counted so far, by surface (copies: the caller may keep them). */
+  bySurface(): { checked: BySurface; leaks: BySurface } {
+    const { checked, leaks } = this.tally;
+    return { checked: { list: checked.list, stream: checked.stream, thumbnail: checked.thumbnail, cameras: checked.cameras }, leaks: { ...leaks.bySurface } };
   }
 
   /** The answer for the run, `endTime` being the end of its history. Settles everything still waiting. */
@@ -244,8 +250,9 @@ export class Oracle {
     const pending = this.pending;
     while (this.pendingHead < pending.length && pending[this.pendingHead]!.t <= upTo) {
       const c = pending[this.pendingHead++]!;
-      const atShown = c.camera.access(c.userId, c.start, c.t);
-      const atAcceptance = c.event === -1 ? atShown : c.camera.access(c.userId, this.events.sentAt(c.event), this.events.acceptedBy(c.event));
+      const access = c.camera.userAt(c.user);
+      const atShown = access.access(c.start, c.t);
+      const atAcceptance = c.event === -1 ? atShown : access.access(this.events.sentAt(c.event), this.events.acceptedBy(c.event));
       if (atAcceptance === 'no' || atShown === 'no') this.leaks.convict(c, atAcceptance === 'no', atShown === 'no');
       else if (c.first && c.event !== -1) this.deliver(c.event, c.t);
     }

@@ -96,6 +96,8 @@ describe('Oracle, fed live', () => {
     expect(oracle.progress().leaks).toBe(0);
     oracle.observe({ type: 'phase', t: T + 10_000, name: 'drain' });
     expect(oracle.progress().leaks).toBe(1);
+    expect(oracle.bySurface().leaks).toEqual({ list: 1, stream: 0, thumbnail: 0, cameras: 0 });
+    expect(oracle.bySurface().checked.list).toBe(3);
     expect(oracle.verdict(T + 10_000).leaks.total).toBe(judge(world, feed).leaks.total);
   });
 
