@@ -3,27 +3,36 @@
  * surface, event accounting, latency and reconnect figures, and the faults applied. Built from plain data so
  * `stampede report` can rebuild it from a journal. Never holds a secret.
  */
+import { evaluateGates, formatActual, type Gate, type GateResult } from '../oracle/gates.ts';
 import type { ReconnectStats } from '../oracle/reconnect.ts';
 import type { LeakEvidence, Verdict } from '../oracle/verdict.ts';
 import type { HistoryRecord } from '../world/history.ts';
 
 export type SummaryVerdict = 'pass' | 'fail' | 'error';
 
-export interface RunFacts {
-  scenario: string;
-  seed: number;
-  /** The command that repeats this run (no secrets). */
-  command: string;
+/** How a run was set up, as its journal header records it. */
+export interface RunSettings {
   /** `embedded` or the target's base URL. */
   target: string;
   bug: string;
   cameras: number;
   users: number;
   durationS: number;
+  /** Who drove the fleet: `node` or `k6`. */
+  engine: string;
+}
+
+export interface RunFacts extends RunSettings {
+  scenario: string;
+  seed: number;
+  /** The command that repeats this run (no secrets). */
+  command: string;
   startedAt: number;
   endedAt: number;
   /** Set when the run stopped early: Ctrl-C, a failing step, a killed process found later. */
   interrupted?: string;
+  /** The gates this run is held to (the scenario's, with --gate overrides). */
+  gates?: readonly Gate[];
 }
 
 export interface FaultApplied {
@@ -43,6 +52,7 @@ export interface Summary {
   command: string;
   target: string;
   bug: string;
+  engine: string;
   world: { cameras: number; users: number };
   durationS: number;
   startedAt: string;
@@ -60,6 +70,8 @@ export interface Summary {
   reconnect: Omit<ReconnectStats, 'perOutage'> & { perOutage: ReconnectStats['perOutage'] };
   faults: FaultApplied[];
   errors: number;
+  /** Every gate, judged; a breached one fails a run that would otherwise pass. */
+  gates: GateResult[];
   /** The first leaks in full; `leaks.total` counts them all. */
   evidence: LeakEvidence[];
 }
@@ -71,14 +83,20 @@ export function summarize(facts: RunFacts, verdict: Verdict, reconnect: Reconnec
   const status: SummaryVerdict = verdict.status === 'unknown' ? 'error' : verdict.status;
   const reasons = [...verdict.reasons];
   if (facts.interrupted) reasons.unshift(`the run stopped early: ${facts.interrupted}`);
+  const gates = evaluateGates(facts.gates ?? [], { ...verdict, reconnect, errors });
+  const breached = gates.filter((gate) => !gate.ok);
+  for (const gate of breached) reasons.push(`gate ${gate.name} ${gate.expression} breached: it was ${formatActual(gate)}`);
+  // A leak already fails; an unjudgeable run stays an error (its figures may be incomplete); a breach fails the rest.
+  const judged: SummaryVerdict = facts.interrupted && status === 'pass' ? 'error' : status;
   return {
-    verdict: facts.interrupted && status === 'pass' ? 'error' : status,
+    verdict: judged === 'pass' && breached.length > 0 ? 'fail' : judged,
     reasons,
     seed: facts.seed,
     scenario: facts.scenario,
     command: facts.command,
     target: facts.target,
     bug: facts.bug,
+    engine: facts.engine,
     world: { cameras: facts.cameras, users: facts.users },
     durationS: facts.durationS,
     startedAt: new Date(facts.startedAt).toISOString(),
@@ -96,6 +114,7 @@ export function summarize(facts: RunFacts, verdict: Verdict, reconnect: Reconnec
     reconnect,
     faults,
     errors,
+    gates,
     evidence: verdict.evidence.slice(0, EVIDENCE_IN_SUMMARY),
   };
 }

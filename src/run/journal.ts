@@ -4,6 +4,7 @@
  * its world with every secret (passwords, camera secrets) removed.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import type { RunSettings } from '../report/summary.ts';
 import type { HistoryRecord, Recorder } from '../world/history.ts';
 import type { World } from '../world/types.ts';
 
@@ -17,7 +18,7 @@ export interface JournalHeader {
   /** The command that reproduces the run (no secrets). */
   command: string;
   /** Everything else a report wants to say about the run (target, bug, sizes...). */
-  settings: Record<string, unknown>;
+  settings: RunSettings & Record<string, unknown>;
   world: World;
 }
 

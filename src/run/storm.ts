@@ -23,7 +23,7 @@ import { UnavailableError, UsageError } from '../cli/exit.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
 import { writeReports } from '../report/reporter.ts';
-import type { RunFacts } from '../report/summary.ts';
+import type { RunFacts, RunSettings } from '../report/summary.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
 import { generateWorld } from '../world/generate.ts';
 import { worldToSeed } from '../world/seed.ts';
@@ -37,6 +37,7 @@ import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
 import { Journal, type JournalHeader } from './journal.ts';
 import { runLifecycle, type Step } from './lifecycle.ts';
 import type { LiveRun, Watcher } from './live.ts';
+import { metricsStep, type MetricsEndpoint } from './metrics.ts';
 import { RunObservers, type RunResult } from './observers.ts';
 import { plainProgress } from './progress.ts';
 import { FanOut } from './recorders.ts';
@@ -78,6 +79,7 @@ interface RunState {
   cacheUpstream?: string;
   cloudPort?: number;
   journal?: Journal;
+  metrics?: MetricsEndpoint;
   header: JournalHeader;
   startedAt: number;
 }
@@ -138,6 +140,7 @@ function steps(config: RunConfig): Step<RunState>[] {
       },
     },
   ];
+  if (config.metricsPort !== undefined) all.unshift(metricsStep(config.metricsPort));
   if (!config.target) {
     all.push({
       title: 'Redis for the reference cloud',
@@ -232,7 +235,8 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   });
   const nemesis = new Nemesis({ steps: schedule, proxies, recorder, deadline: config.durationMs, signal });
   const live = liveRun(state, fleet, endsAt);
-  const stopWatchers = (io.watchers ?? [plainProgress(io.log)]).map((watch) => watch(live));
+  const watchers = [...(io.watchers ?? [plainProgress(io.log)]), ...(state.metrics ? [state.metrics.watch] : [])];
+  const stopWatchers = watchers.map((watch) => watch(live));
   try {
     await Promise.all([
       nemesis.run(startedAt),
@@ -264,11 +268,13 @@ function liveRun(state: RunState, fleet: RunningFleet, endsAt: number): LiveRun 
     users: { total: state.world.users.length, loggedIn: () => fleet.usersLoggedIn() },
     count: (type) => state.recorder.count(type as never),
     checks: () => state.observers.oracle.progress(),
+    surfaces: () => state.observers.oracle.bySurface(),
     activeFaults: () => state.observers.activeFaults(),
   };
 }
 
-function settingsOf(config: RunConfig): Record<string, unknown> {
+/** The run's settings as the journal header and the summary both carry them. */
+function settingsOf(config: RunConfig): RunSettings & Record<string, unknown> {
   return {
     target: config.target ? config.target.url : 'embedded',
     bug: config.bug,
@@ -285,11 +291,7 @@ function runFacts(state: RunState, endedAt: number, interrupted: string | undefi
     scenario: config.scenario.name,
     seed: config.seed,
     command: state.io.command,
-    target: config.target ? config.target.url : 'embedded',
-    bug: config.bug,
-    cameras: config.cameras,
-    users: config.users,
-    durationS: config.durationMs / 1000,
+    ...settingsOf(config),
     startedAt: state.startedAt,
     endedAt,
     ...(interrupted ? { interrupted } : {}),
