@@ -42,6 +42,9 @@ export interface CameraFleetOptions {
   recent?: RecentEvents;
 }
 
+/** Event ids are `${cameraId}.e${n}` and, like every id, at most 64 characters. */
+const MAX_CAMERA_ID = 56;
+
 export type CameraFleetConfig = Required<Omit<CameraFleetOptions, 'allowRemote' | 'recent' | 'target'>> &
   Pick<CameraFleetOptions, 'recent'>;
 
@@ -64,9 +67,17 @@ export function validateCameraFleetOptions(options: CameraFleetOptions): CameraF
   if (typeof options.key === 'string' ? options.key.length === 0 : options.key.length === 0) {
     throw new UsageError('camera fleet needs a non-empty run key');
   }
+  if (!/^[\x20-\x7e]{1,255}$/.test(options.world.runId)) {
+    throw new UsageError('the run id must be 1..255 printable ASCII characters (it goes into every thumbnail)');
+  }
+  const cameras = options.cameras ?? options.world.cameras;
+  const tooLong = cameras.find((camera) => camera.cameraId.length > MAX_CAMERA_ID);
+  if (tooLong) {
+    throw new UsageError(`camera id ${tooLong.cameraId} is too long for event ids`, `keep camera ids to ${MAX_CAMERA_ID} characters, event ids add up to 8`);
+  }
   return {
     world: options.world,
-    cameras: options.cameras ?? options.world.cameras,
+    cameras,
     recorder: options.recorder,
     rate: options.rate,
     policy: validatePolicy(options.policy),

@@ -28,6 +28,8 @@ export interface UserFleet {
 }
 
 const CLOSE_GRACE_MS = 500;
+/** Far above a full page of 500 events; thumbnails are capped at 64 KiB on their own. */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export function startUserFleet(options: UserFleetOptions): UserFleet {
   const { httpBase, wsBase } = resolveTarget(options.target, options.allowRemote);
@@ -37,6 +39,8 @@ export function startUserFleet(options: UserFleetOptions): UserFleet {
     keepAliveTimeout: 10_000,
     headersTimeout: config.requestTimeoutMs,
     bodyTimeout: config.requestTimeoutMs,
+    // A target answering an endless body is an error record, not an out-of-memory harness.
+    maxResponseSize: MAX_RESPONSE_BYTES,
   });
   const abort = new AbortController();
   let idle!: () => void;

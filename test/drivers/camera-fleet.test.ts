@@ -156,5 +156,8 @@ describe('camera fleet', () => {
     expect(() => startCameraFleet({ ...base, target: 'not a url' })).toThrow(/not a URL/);
     expect(() => startCameraFleet({ ...base, target: cloud.url, rate: -1 })).toThrow(UsageError);
     expect(() => startCameraFleet({ ...base, target: cloud.url, policy: { kind: 'backoff', baseMs: 100, capMs: 10 } })).toThrow(UsageError);
+    const longId = { ...world.cameras[0]!, cameraId: 'c'.repeat(60) };
+    expect(() => startCameraFleet({ ...base, target: cloud.url, cameras: [longId] })).toThrow(/too long for event ids/);
+    expect(() => startCameraFleet({ ...base, target: cloud.url, world: { ...world, runId: 'run-été' } })).toThrow(/printable ASCII/);
   });
 });
