@@ -3,17 +3,16 @@
  * it is sent), conform and the drivers (to validate what a target answers). One place, so the three agree.
  */
 import { z } from 'zod';
+import { EVENT_KINDS } from './limits.ts';
+
+export { CloseCode, EVENT_KINDS, MAX_EVENTS_LIMIT, MAX_THUMBNAIL_BYTES, thumbnailPath } from './limits.ts';
 
 export const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const Id = z.string().regex(ID_PATTERN, 'ids match ^[A-Za-z0-9._-]{1,64}$');
-export const EVENT_KINDS = ['motion', 'sound', 'person'] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export const CAPABILITIES = ['stream', 'thumbnails', 'shares', 'transfer'] as const;
-/** Decoded thumbnails are at most 64 KiB. */
-export const MAX_THUMBNAIL_BYTES = 64 * 1024;
 /** `PUT /v1/admin/world` bodies are at most 64 MiB. */
 export const MAX_WORLD_BODY_BYTES = 64 * 1024 * 1024;
-export const MAX_EVENTS_LIMIT = 500;
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -66,10 +65,3 @@ export const DeviceMessage = z.discriminatedUnion('type', [DeviceHello, DeviceEv
 /** What the target sends a camera. */
 export const Welcome = z.object({ type: z.literal('welcome'), cameraId: Id });
 export const Ack = z.object({ type: z.literal('ack'), eventId: Id });
-
-/** WebSocket close codes of the protocol. */
-export const CloseCode = { unauthorized: 4401, replaced: 4409 } as const;
-
-export function thumbnailPath(eventId: string): string {
-  return `/v1/events/${eventId}/thumbnail`;
-}

@@ -1,0 +1,15 @@
+/**
+ * The protocol's plain constants, with no imports at all: the k6 scripts load this file directly (k6 resolves
+ * relative paths only, never npm packages such as zod), and schema.ts re-exports it so there is one definition.
+ */
+export const EVENT_KINDS = ['motion', 'sound', 'person'] as const;
+/** Decoded thumbnails are at most 64 KiB. */
+export const MAX_THUMBNAIL_BYTES = 64 * 1024;
+export const MAX_EVENTS_LIMIT = 500;
+
+/** WebSocket close codes of the protocol. */
+export const CloseCode = { unauthorized: 4401, replaced: 4409 } as const;
+
+export function thumbnailPath(eventId: string): string {
+  return `/v1/events/${eventId}/thumbnail`;
+}
