@@ -31,7 +31,10 @@ export async function authenticate(ctx: CloudContext, header: string | undefined
 
 export async function listCameras(ctx: CloudContext): Promise<Reply> {
   const userId = ctx.parts.userContext.current();
-  const cameras = [...ctx.store.camerasOf(userId)].map((camera) => ({ ...camera, online: ctx.devices.has(camera.cameraId) }));
+  // Sorted by id, so the answer does not depend on the order access was granted in: clients diff it.
+  const cameras = [...ctx.store.camerasOf(userId)]
+    .sort((a, b) => (a.cameraId < b.cameraId ? -1 : a.cameraId > b.cameraId ? 1 : 0))
+    .map((camera) => ({ ...camera, online: ctx.devices.has(camera.cameraId) }));
   return jsonReply(200, { cameras });
 }
 
