@@ -7,6 +7,7 @@ import { Option, type Command } from 'commander';
 import { scenarios } from '../../scenarios/index.ts';
 import { BUG_NAMES } from '../../simulators/cloud/bugs/index.ts';
 import { resolveRunConfig, type RunConfig, type RunOptions } from '../run/config.ts';
+import { progressFor, progressMode } from '../run/progress.ts';
 import { runStorm } from '../run/storm.ts';
 import { ExitCode, StampedeError, describeError, exitCodeOf } from './exit.ts';
 import type { Subcommand } from './main.ts';
@@ -27,6 +28,8 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--duration <seconds>', 'run length; every phase scales with it')
     .option('--engine <name>', 'who drives the fleet: node (this process) or k6', 'node')
     .option('--bug <name>', `embedded cloud only: a leak-zoo fault to switch on (${BUG_NAMES.join(', ')})`, 'none')
+    .option('--quiet', 'no progress display or lines (warnings, errors and the summary still print)', false)
+    .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics while the run lasts (0: any free port)')
     .action(async (scenario: string, raw: Omit<RunOptions, 'scenario'>) => {
       const config = resolveRunConfig({ ...raw, scenario }, scenarios, new Date());
       if (!config.target && !BUG_NAMES.includes(config.bug as never)) {
@@ -38,17 +41,18 @@ export const run: Subcommand = (program: Command, done) => {
 
 async function runWithSignals(config: RunConfig): Promise<number> {
   const abort = new AbortController();
+  // Log lines go through the progress display, so a redrawn panel never overwrites or splits them.
+  const { log, watchers } = progressFor(progressMode(config.quiet, process.stderr.isTTY), process.stderr);
   const onSignal = () => {
     if (abort.signal.aborted) process.exit(ExitCode.interrupted); // a second Ctrl-C: the user means it
-    process.stderr.write('stampede: stopping: healing faults, stopping processes, writing the partial report (Ctrl-C again to quit now)\n');
+    log('stampede: stopping: healing faults, stopping processes, writing the partial report (Ctrl-C again to quit now)');
     abort.abort();
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`stampede: ${config.scenario.name} on ${config.target?.url ?? 'the embedded reference cloud'}${config.bug !== 'none' ? ` with --bug ${config.bug}` : ''}: ` +
     `${config.cameras} cameras, ${config.users} users, ${config.durationMs / 1000} s, seed ${config.seed}; writing ${config.outDir}`);
   try {
-    const outcome = await runStorm(config, { log, out: (text) => process.stdout.write(text), signal: abort.signal, command: reproduce(config) });
+    const outcome = await runStorm(config, { log, out: (text) => process.stdout.write(text), signal: abort.signal, command: reproduce(config), watchers });
     if (outcome.interrupted) return ExitCode.interrupted;
     if (outcome.failure) {
       process.stderr.write(`stampede: ${outcome.failure.title}: ${describeError(outcome.failure.error)}\n`);

@@ -8,7 +8,7 @@
  * A soak run could window it: once an event's ack is older than `settleMs` plus the longest delivery still worth
  * judging, count its loss and recycle its row. We keep every event because a run's loss count needs them all.
  */
-import type { CameraTimeline } from '../world/timeline.ts';
+import type { AccessTimeline, CameraTimeline } from '../world/timeline.ts';
 
 export const FIRST_SIGHT = 0;
 export const SEEN_ELSEWHERE = 1;
@@ -23,7 +23,7 @@ const SENT = 0;
 const ACKED = 1;
 /** The earliest end of any call that showed the event; the target must have accepted it by then. */
 const SHOWN = 2;
-/** Camera number * 2, plus 1 once an entitled user was shown it on the list or the stream. */
+/** The camera's number in the timeline * 2, plus 1 once an entitled user was shown it on the list or the stream. */
 const CAMERA = 3;
 /** Who was shown it where, as codes (user index * 2, plus 1 on the list); -1 for none. More go to `seenMore`. */
 const SEEN = 4;
@@ -45,8 +45,8 @@ export class EventBook {
   private readonly checks: string[] = [];
   /** Digest and check of each later `sent` version, flattened as [digest, check, ...]; retries are rare. */
   private readonly retries = new Map<number, string[]>();
-  private readonly cameras: CameraTimeline[] = [];
-  private readonly cameraNumbers = new Map<CameraTimeline, number>();
+
+  constructor(private readonly timeline: AccessTimeline) {}
 
   get size(): number {
     return this.count;
@@ -65,15 +65,10 @@ export class EventBook {
       rows.set(this.rows);
       this.rows = rows;
     }
-    let cameraNumber = this.cameraNumbers.get(camera);
-    if (cameraNumber === undefined) {
-      cameraNumber = this.cameras.push(camera) - 1;
-      this.cameraNumbers.set(camera, cameraNumber);
-    }
     const at = n * WIDTH;
     this.rows.set(EMPTY_ROW, at);
     this.rows[at + SENT] = sentAt;
-    this.rows[at + CAMERA] = cameraNumber * 2;
+    this.rows[at + CAMERA] = camera.number * 2;
     this.numbers.set(eventId, n);
     this.eventIds.push(eventId);
     this.digests.push(digest);
@@ -86,7 +81,12 @@ export class EventBook {
   }
 
   camera(n: number): CameraTimeline {
-    return this.cameras[this.rows[n * WIDTH + CAMERA]! >> 1]!;
+    return this.timeline.cameraAt(this.cameraNumber(n));
+  }
+
+  /** The event's camera by number in the timeline. */
+  cameraNumber(n: number): number {
+    return this.rows[n * WIDTH + CAMERA]! >> 1;
   }
 
   sentAt(n: number): number {

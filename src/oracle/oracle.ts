@@ -12,7 +12,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import type { HistoryRecord, Surface } from '../world/history.ts';
-import { AccessTimeline } from '../world/timeline.ts';
+import { AccessTimeline, type Tri } from '../world/timeline.ts';
 import type { World } from '../world/types.ts';
 import { RunContext } from './context.ts';
 import { DUPLICATE, EventBook, FIRST_SIGHT } from './events.ts';
@@ -35,7 +35,7 @@ export class Oracle {
   private readonly options: OracleOptions;
   private readonly timeline: AccessTimeline;
   private readonly context = new RunContext();
-  private readonly events = new EventBook();
+  private readonly events: EventBook;
   private readonly latency = hdr.build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
   private readonly tally: Tally = emptyTally();
   private readonly leaks: LeakLedger;
@@ -50,6 +50,7 @@ export class Oracle {
   ) {
     this.options = { ...defaultOracleOptions, ...options };
     this.timeline = new AccessTimeline(world);
+    this.events = new EventBook(this.timeline);
     this.leaks = new LeakLedger(this.events, this.tally, this.options.maxEvidence);
   }
 
@@ -118,6 +119,7 @@ export class Oracle {
       case 'camera':
       case 'user':
       case 'error':
+      case 'end':
         return;
       default:
         throw new Error(`unknown history record type ${String((record as { type?: unknown }).type)}`);
@@ -217,7 +219,7 @@ export class Oracle {
     }
   }
 
-  /** The hot path: two timeline lookups; a candidate object only for a would-be leak. */
+  /** The hot path: two timeline questions (one array read for a camera only its owner sees); an object only for a would-be leak. */
   private judgeEvent(
     user: number,
     userId: string,
@@ -229,10 +231,19 @@ export class Oracle {
     extra?: Pick<Candidate, 'requestedEventId' | 'labelledCameraId' | 'probe'>,
   ): void {
     const events = this.events;
+    const solo = this.timeline.soloUser(events.cameraNumber(event));
+    if (solo === user) {
+      if (first) this.deliver(event, t);
+      return;
+    }
     const camera = events.camera(event);
-    const access = camera.userAt(user);
-    const atAcceptance = access.access(events.sentAt(event), events.acceptedBy(event));
-    const atShown = access.access(start, t);
+    let atAcceptance: Tri = 'no';
+    let atShown: Tri = 'no';
+    if (solo === -1) {
+      const access = camera.userAt(user);
+      atAcceptance = access.access(events.sentAt(event), events.acceptedBy(event));
+      atShown = access.access(start, t);
+    }
     // An uncertain acceptance may still turn into a sure 'no' once the ack narrows it down: hold that one too.
     const ackMayConvict = atAcceptance === 'either' && events.ackedAtOf(event) === Infinity;
     if (atAcceptance === 'no' || atShown === 'no' || ackMayConvict) {

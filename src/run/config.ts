@@ -22,6 +22,8 @@ export interface RunOptions {
   duration?: string;
   bug?: string;
   engine?: string;
+  quiet?: boolean;
+  metricsPort?: string;
 }
 
 export interface RunConfig {
@@ -40,6 +42,10 @@ export interface RunConfig {
   bug: string;
   /** Who drives the fleet: this Node process, or k6. */
   engine: EngineName;
+  /** No progress display or lines; warnings, errors and the summary still print. */
+  quiet: boolean;
+  /** Serve Prometheus metrics on 127.0.0.1 at this port while the run lasts (0: any free port). */
+  metricsPort?: number;
 }
 
 const whole = (flag: string, min: number, max: number) =>
@@ -53,6 +59,7 @@ const Flags = z.object({
   seed: whole('--seed', 0, 2 ** 31 - 1).optional(),
   cameras: whole('--cameras', 1, 100_000).optional(),
   users: whole('--users', 1, 100_000).optional(),
+  metricsPort: whole('--metrics-port', 0, 65_535).optional(),
   duration: z.coerce
     .number({ error: '--duration must be a number of seconds' })
     .min(10, '--duration must be at least 10 seconds')
@@ -90,6 +97,8 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
     durationMs: Math.round((flags.duration ?? scenario.defaults.durationS) * 1000),
     bug: options.bug ?? 'none',
     engine,
+    quiet: options.quiet ?? false,
+    ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
   };
 }
 

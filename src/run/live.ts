@@ -1,3 +1,5 @@
+import type { BySurface } from '../oracle/verdict.ts';
+
 /**
  * A running storm as its watchers see it (the progress display, the metrics endpoint): figures read on demand,
  * never pushed, so a slow watcher cannot slow the run.
@@ -14,6 +16,8 @@ export interface LiveRun {
   count(type: string): number;
   /** The live oracle's counters. */
   checks(): { checked: number; leaks: number; unknown: number };
+  /** The live oracle's items checked and leaks so far, by surface. */
+  surfaces(): { checked: BySurface; leaks: BySurface };
   /** Faults in force now, as `fault@path`. */
   activeFaults(): string[];
 }

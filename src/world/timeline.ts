@@ -129,9 +129,13 @@ export class CameraTimeline {
   private numbers: number[] = [];
   private lines: UserAccess[] = [];
   private readonly changes: AppliedChange[] = [];
+  /** The number of the one user who surely always has access and nobody else ever does; -1 otherwise. */
+  solo = -1;
 
   constructor(
     readonly cameraId: string,
+    /** The camera's index in the world's cameras. */
+    readonly number: number,
     private readonly initialOwner: string,
     private readonly initialSharees: ReadonlySet<string>,
     private readonly graceMs: number,
@@ -243,6 +247,7 @@ export class CameraTimeline {
       const w = windows.get(u)!;
       return new UserAccess(piecewise(start.access, w.access), piecewise(start.owner, w.owner));
     });
+    this.solo = this.lines.length === 1 && this.lines[0]!.access(-Infinity, Infinity) === 'yes' ? this.numbers[0]! : -1;
   }
 }
 
@@ -257,6 +262,12 @@ export class TimelineError extends Error {
  */
 export class AccessTimeline {
   private readonly cameras = new Map<string, CameraTimeline>();
+  private readonly byNumber: CameraTimeline[] = [];
+  /**
+   * Per camera number, the `solo` user of cameras nobody else ever reaches (most of them): a dense array the
+   * oracle's hot path reads without touching the camera's own objects.
+   */
+  private solos = new Int32Array(0);
   private readonly userNumbers = new Map<string, number>();
 
   constructor(world: Pick<World, 'users' | 'cameras' | 'shares' | 'graceMs'>, records: Iterable<HistoryRecord> = []) {
@@ -267,10 +278,13 @@ export class AccessTimeline {
       if (set === undefined) sharees.set(share.cameraId, (set = new Set()));
       set.add(share.userId);
     }
-    for (const camera of world.cameras) {
-      const line = new CameraTimeline(camera.cameraId, camera.ownerId, sharees.get(camera.cameraId) ?? new Set(), world.graceMs, this.userNumbers);
+    this.solos = new Int32Array(world.cameras.length);
+    world.cameras.forEach((camera, n) => {
+      const line = new CameraTimeline(camera.cameraId, n, camera.ownerId, sharees.get(camera.cameraId) ?? new Set(), world.graceMs, this.userNumbers);
       this.cameras.set(camera.cameraId, line);
-    }
+      this.byNumber.push(line);
+      this.solos[n] = line.solo;
+    });
     for (const record of records) if (record.type === 'access') this.apply(record);
   }
 
@@ -288,6 +302,17 @@ export class AccessTimeline {
     const camera = this.cameras.get(record.change.cameraId);
     if (camera === undefined) throw new TimelineError(`access change for camera ${record.change.cameraId}, which is not in the world`);
     camera.apply(record);
+    this.solos[camera.number] = camera.solo;
+  }
+
+  /** The camera by its number (`CameraTimeline.number`). */
+  cameraAt(n: number): CameraTimeline {
+    return this.byNumber[n]!;
+  }
+
+  /** The only user camera `n` is ever visible to, surely and always; -1 when access is shared or ever changes. */
+  soloUser(n: number): number {
+    return this.solos[n]!;
   }
 
   access(userId: string, cameraId: string, from: number, to: number): Tri {

@@ -3,11 +3,12 @@ import { DUPLICATE, EventBook, FIRST_SIGHT, SEEN_ELSEWHERE } from '../../src/ora
 import { AccessTimeline } from '../../src/world/timeline.ts';
 import { tinyWorld } from './fixtures.ts';
 
-const camA = new AccessTimeline(tinyWorld()).camera('camA')!;
+const timeline = new AccessTimeline(tinyWorld());
+const camA = timeline.camera('camA')!;
 
 describe('EventBook', () => {
   it('tells first sights, sights on the other surface and duplicates apart, past the three kept in the row', () => {
-    const book = new EventBook();
+    const book = new EventBook(timeline);
     const n = book.add('e1', camA, 100, 'd', 'c');
     expect(book.see(n, 0, false)).toBe(FIRST_SIGHT);
     expect(book.see(n, 0, true)).toBe(SEEN_ELSEWHERE);
@@ -22,7 +23,7 @@ describe('EventBook', () => {
   });
 
   it('keeps every event apart as it grows, and bounds acceptance by the ack or the first sight', () => {
-    const book = new EventBook();
+    const book = new EventBook(timeline);
     for (let i = 0; i < 5000; i++) book.add(`e${i}`, camA, i, `d${i}`, `c${i}`);
     expect(book.size).toBe(5000);
     expect(book.find('e4321')).toBe(4321);
@@ -39,7 +40,7 @@ describe('EventBook', () => {
   });
 
   it('knows every version a camera sent, and hands waiting deliveries over once', () => {
-    const book = new EventBook();
+    const book = new EventBook(timeline);
     const n = book.add('e1', camA, 0, 'd1', 'c1');
     book.addVersion(n, 'd2', 'c2');
     expect(book.hasVersion(n, 'd2', 'c2')).toBe(true);

@@ -76,6 +76,14 @@ describe('AccessTimeline', () => {
     expect(() => new AccessTimeline(tinyWorld({ shares: [{ cameraId: 'camA', userId: 'mallory' }] }))).toThrow(/mallory/);
   });
 
+  it('knows the cameras only their owner ever sees, until a change says otherwise', () => {
+    const timeline = new AccessTimeline(tinyWorld());
+    expect(timeline.soloUser(timeline.camera('camB')!.number)).toBe(timeline.userNumber('bob'));
+    expect(timeline.soloUser(timeline.camera('camA')!.number)).toBe(-1); // shared with carol
+    timeline.apply(access({ kind: 'transfer', cameraId: 'camB', toUserId: 'alice' }, 1000, 1100) as Parameters<AccessTimeline['apply']>[0]);
+    expect(timeline.soloUser(timeline.camera('camB')!.number)).toBe(-1);
+  });
+
   it('answers by user number as by user id', () => {
     const timeline = new AccessTimeline(tinyWorld());
     const camA = timeline.camera('camA')!;
