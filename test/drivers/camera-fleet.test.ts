@@ -117,6 +117,7 @@ describe('camera fleet', () => {
     const recorder = new MemoryRecorder();
     const cameras = start(recorder, { deadline: Date.now() + 600 });
     await cameras.done;
+    expect(await until(() => cloud.openConnections() === 0, 1500)).toBe(true); // before keep-alive would expire them
     await cameras.stop(); // a second stop is harmless
     expect(cameras.connected()).toBe(0);
     expect(await until(() => cloud.deviceSockets() === 0, 2000)).toBe(true);

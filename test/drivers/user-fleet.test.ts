@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all([users?.stop(), cameras?.stop()]);
   users = cameras = undefined;
-  cloud.garbage = false;
+  cloud.garbage = cloud.wrongShape = false;
 });
 afterAll(async () => {
   await cloud.close();
@@ -116,11 +116,26 @@ describe('user fleet', () => {
     expect(fleet.stats().logins).toBe(0);
   });
 
+  it('records answers of the wrong shape, on every surface, as errors', async () => {
+    const recorder = new MemoryRecorder();
+    const fleet = startUsers(recorder);
+    expect(await until(() => fleet.stats().streamsOpen === world.users.length && fleet.stats().pages >= world.users.length)).toBe(true);
+    cloud.wrongShape = true;
+    const devices = startCameras(recorder);
+    const messages = () => recorder.of('error').map((record) => `${record.source}: ${record.message}`);
+    expect(await until(() => ['user.events', 'user.cameras', 'user.stream'].every((source) => messages().some((m) => m.startsWith(source))))).toBe(true);
+    await Promise.all([fleet.stop(), devices.stop()]);
+    expect(messages().find((m) => m.startsWith('user.events'))).toMatch(/GET \/v1\/events answered the wrong shape/);
+    expect(messages().find((m) => m.startsWith('user.stream'))).toMatch(/unexpected stream message: \{"type":"event","event":\{"eventId":42\}\}/);
+  });
+
   it('stops at its deadline, with streams and connections closed', async () => {
     const recorder = new MemoryRecorder();
     const fleet = startUsers(recorder, { deadline: Date.now() + 700 });
     await fleet.done;
     await fleet.stop();
+    // Keep-alive connections and streams are all gone: the server sees no connection left.
+    expect(await until(() => cloud.openConnections() === 0, 1500)).toBe(true); // before keep-alive would expire them
     const closedAt = recorder.records.length;
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(recorder.records.length).toBe(closedAt);

@@ -26,11 +26,15 @@ export interface MiniCloud {
   dropAll(): void;
   /** When true, every HTTP answer and device reply is garbage. */
   garbage: boolean;
+  /** When true, every JSON answer and stream push is well-formed JSON of the wrong shape. */
+  wrongShape: boolean;
   /** When true, device hellos are not answered (a hung target). */
   silent: boolean;
   /** When true, events are stored but not acknowledged, so cameras hold them for a resend. */
   holdAcks: boolean;
   deviceSockets(): number;
+  /** TCP connections open on the server side: keep-alive HTTP and upgraded sockets alike. */
+  openConnections(): number;
   /** Forgets every user token, as a restarted session store would: users get 401 and must log in again. */
   forgetTokens(): void;
   close(): Promise<void>;
@@ -50,6 +54,7 @@ export async function startMiniCloud(world: World): Promise<MiniCloud> {
     received: new Map(),
     garbage: false,
     silent: false,
+    wrongShape: false,
     holdAcks: false,
     dropAll: () => {
       for (const client of devices.clients) client.terminate();
@@ -57,6 +62,7 @@ export async function startMiniCloud(world: World): Promise<MiniCloud> {
       for (const connection of connections) connection.destroy();
     },
     deviceSockets: () => devices.clients.size,
+    openConnections: () => connections.size,
     forgetTokens: () => tokens.clear(),
     close: async () => {
       state.dropAll();
@@ -97,7 +103,8 @@ export async function startMiniCloud(world: World): Promise<MiniCloud> {
           };
           state.events.push(event);
           for (const [stream, userId] of streams) {
-            if (visible(userId, event)) stream.send(JSON.stringify({ type: 'event', event: wire(event) }));
+            if (!visible(userId, event)) continue;
+            stream.send(JSON.stringify(state.wrongShape ? { type: 'event', event: { eventId: 42 } } : { type: 'event', event: wire(event) }));
           }
         }
         if (!state.holdAcks) socket.send(JSON.stringify({ type: 'ack', eventId }));
@@ -132,7 +139,8 @@ export async function startMiniCloud(world: World): Promise<MiniCloud> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const json = (status: number, body: unknown) => {
-        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        const answer = state.wrongShape && status === 200 ? { unexpected: true } : body;
+        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       };
       if (state.garbage) return void response.writeHead(200, { 'content-type': 'text/html' }).end('<html>oops');
       const url = new URL(request.url ?? '/', 'http://x');
