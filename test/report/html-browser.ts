@@ -11,11 +11,11 @@ export const CHROMIUM = process.env.STAMPEDE_CHROMIUM ?? '/usr/bin/chromium';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`report.html tests need Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` (or set STAMPEDE_CHROMIUM to a Chromium binary)`);
+export async function launchChromium(executablePath = CHROMIUM): Promise<Browser> {
+  if (!existsSync(executablePath)) {
+    throw new Error(`report.html tests need Chromium at ${executablePath}: run \`apt-get install -y chromium\` (or set STAMPEDE_CHROMIUM to a Chromium binary)`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+  return chromium.launch({ executablePath, args: ARGS, timeout: 30_000 });
 }
 
 /** An opened report and everything it did while loading and being used. */
