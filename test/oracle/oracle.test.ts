@@ -34,6 +34,15 @@ describe('verdict composition', () => {
     expect(leaky.status).toBe('fail');
   });
 
+  it('passes by the run's end marker, but a record kind it does not know makes the verdict unknown', () => {
+    const marker = { type: 'end', t: T + 3000, startedAt: T } as unknown as HistoryRecord;
+    expect(judge(world, [...cleanRun(), marker]).status).toBe('pass');
+    const stranger = { type: 'surprise', t: T + 3000 } as unknown as HistoryRecord;
+    const verdict = judge(world, [...cleanRun(), stranger]);
+    expect(verdict.status).toBe('unknown');
+    expect(verdict.reasons[0]).toMatch(/unknown history record type surprise/);
+  });
+
   it('a world it cannot read is unknown, not a crash', () => {
     const verdict = judge({ ...world, users: undefined } as unknown as World, cleanRun());
     expect(verdict.status).toBe('unknown');
