@@ -34,7 +34,7 @@ describe('verdict composition', () => {
     expect(leaky.status).toBe('fail');
   });
 
-  it('passes by the run's end marker, but a record kind it does not know makes the verdict unknown', () => {
+  it('passes by the end-of-run marker, but a record kind it does not know makes the verdict unknown', () => {
     const marker = { type: 'end', t: T + 3000, startedAt: T } as unknown as HistoryRecord;
     expect(judge(world, [...cleanRun(), marker]).status).toBe('pass');
     const stranger = { type: 'surprise', t: T + 3000 } as unknown as HistoryRecord;
