@@ -10,6 +10,7 @@ export const cacheBrownout: Scenario = {
   summary: 'steady load while the cache path gets latency, timeouts and resets',
   defaults: { cameras: 300, users: 200, durationS: 60 },
   traffic: { ...everyday, pollMs: 2_000 },
+  gates: { leaks: 0, lost: '<0.1%', 'probes.notRefused': 0, 'delivery.p99': '<10s' },
   phases: (durationMs) =>
     sequence(durationMs, [
       { name: 'warm-up', share: 0.2 },

@@ -9,6 +9,7 @@ export const flapping: Scenario = {
   summary: `${FLAPS} short outages in a row, each followed by a reconnect storm`,
   defaults: { cameras: 500, users: 250, durationS: 90 },
   traffic: everyday,
+  gates: { leaks: 0, lost: '<0.1%', 'probes.notRefused': 0, 'reconnect.p95': '<20s', 'delivery.p99': '<10s' },
   phases(durationMs) {
     const flaps: PhaseShare[] = [];
     for (let i = 1; i <= FLAPS; i += 1) {

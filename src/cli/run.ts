@@ -6,7 +6,8 @@
 import { Option, type Command } from 'commander';
 import { scenarios } from '../../scenarios/index.ts';
 import { BUG_NAMES } from '../../simulators/cloud/bugs/index.ts';
-import { resolveRunConfig, type RunConfig, type RunOptions } from '../run/config.ts';
+import { gateSpecOf } from '../oracle/gates.ts';
+import { resolveRunConfig, resolveRunGates, type RunConfig, type RunOptions } from '../run/config.ts';
 import { progressFor, progressMode } from '../run/progress.ts';
 import { runStorm } from '../run/storm.ts';
 import { ExitCode, StampedeError, describeError, exitCodeOf } from './exit.ts';
@@ -28,6 +29,7 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--duration <seconds>', 'run length; every phase scales with it')
     .option('--engine <name>', 'who drives the fleet: node (this process) or k6', 'node')
     .option('--bug <name>', `embedded cloud only: a leak-zoo fault to switch on (${BUG_NAMES.join(', ')})`, 'none')
+    .option('--gate <expr>', `a threshold besides zero leaks, repeatable, e.g. 'reconnect.p95<10s' or 'lost: <0.1%' (adds to or overrides the scenario's)`, collect, [])
     .option('--quiet', 'no progress display or lines (warnings, errors and the summary still print)', false)
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics while the run lasts (0: any free port)')
     .action(async (scenario: string, raw: Omit<RunOptions, 'scenario'>) => {
@@ -71,7 +73,17 @@ function reproduce(config: RunConfig): string {
     `--duration ${config.durationMs / 1000}`];
   if (config.target) parts.push(`--target ${config.target.url}`, '--admin-token <token>');
   else if (config.bug !== 'none') parts.push(`--bug ${config.bug}`);
+  // Only gates that differ from the scenario's need repeating.
+  const scenarioGates = gateSpecOf(resolveRunGates(config.scenario.gates ?? {}, []));
+  for (const [name, expression] of Object.entries(gateSpecOf(config.gates))) {
+    if (scenarioGates[name] !== expression) parts.push(`--gate '${name}${expression.replace(/ /g, '')}'`);
+  }
   if (config.allowRemote) parts.push('--allow-remote');
   if (config.engine !== 'node') parts.push(`--engine ${config.engine}`);
   return parts.join(' ');
+}
+
+/** Commander's way to take a repeatable flag. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

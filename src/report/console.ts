@@ -2,13 +2,16 @@
  * The end-of-run summary on the console, in the incident's terms: how many people were shown someone else's
  * cameras, how many opened what they saw, whose data went where, and what to look at next.
  */
+import { formatActual } from '../oracle/gates.ts';
 import type { Summary } from './summary.ts';
 
 export function consoleSummary(summary: Summary, outDir: string): string {
   const { leaks, checked, events } = summary;
   const lines: string[] = [];
   const headline =
-    summary.verdict === 'pass' ? 'PASS: no user was shown anything that is not theirs' : summary.verdict === 'fail' ? 'FAIL: cross-account leaks' : 'ERROR: no verdict';
+    summary.verdict === 'pass' ? 'PASS: no user was shown anything that is not theirs' : summary.verdict === 'fail'
+        ? summary.leaks.total > 0 ? 'FAIL: cross-account leaks' : 'FAIL: gates breached'
+        : 'ERROR: no verdict';
   lines.push(`${headline} (scenario ${summary.scenario}, seed ${summary.seed}, ${summary.world.cameras} cameras, ${summary.world.users} users)`);
   if (leaks.total > 0) {
     lines.push(
@@ -33,6 +36,11 @@ export function consoleSummary(summary: Summary, outDir: string): string {
   }
   if (summary.mismatches + summary.unknown + summary.duplicates + summary.roleErrors > 0) {
     lines.push(`also: ${summary.mismatches} content mismatches, ${summary.unknown} unknown items, ${summary.duplicates} duplicates, ${summary.roleErrors} wrong roles`);
+  }
+  const breached = summary.gates.filter((gate) => !gate.ok);
+  if (summary.gates.length > 0) {
+    lines.push(`gates: ${summary.gates.length - breached.length} of ${summary.gates.length} held` +
+      (breached.length > 0 ? `; breached: ${breached.map((gate) => `${gate.name} ${gate.expression} (was ${formatActual(gate)})`).join(', ')}` : ''));
   }
   lines.push(`probes of other people's thumbnails: ${summary.probes.sent} sent, ${summary.probes.refused} refused, ${summary.probes.notRefused} answered`);
   lines.push(`report: ${outDir}/summary.json`);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { UsageError } from '../cli/exit.ts';
+import { GateError, resolveGates, type Gate, type GateSpec } from '../oracle/gates.ts';
 import { isLoopbackUrl } from '../protocol/loopback.ts';
 import type { EngineName } from './engine.ts';
 import type { Scenario } from './scenario.ts';
@@ -22,6 +23,8 @@ export interface RunOptions {
   duration?: string;
   bug?: string;
   engine?: string;
+  /** `--gate` flags, e.g. `reconnect.p95<10s`, laid over the scenario's gates. */
+  gate?: string[];
   quiet?: boolean;
   metricsPort?: string;
 }
@@ -42,6 +45,8 @@ export interface RunConfig {
   bug: string;
   /** Who drives the fleet: this Node process, or k6. */
   engine: EngineName;
+  /** What the run is held to besides zero leaks: the scenario's gates with --gate overrides. */
+  gates: Gate[];
   /** No progress display or lines; warnings, errors and the summary still print. */
   quiet: boolean;
   /** Serve Prometheus metrics on 127.0.0.1 at this port while the run lasts (0: any free port). */
@@ -97,6 +102,7 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
     durationMs: Math.round((flags.duration ?? scenario.defaults.durationS) * 1000),
     bug: options.bug ?? 'none',
     engine,
+    gates: resolveRunGates(scenario.gates ?? {}, options.gate ?? []),
     quiet: options.quiet ?? false,
     ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
   };
@@ -131,4 +137,14 @@ function isUrl(value: string): boolean {
 /** A fresh seed for runs that name none; it is printed and written to the summary so the run can be repeated. */
 function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
+}
+
+/** The scenario's gates with the --gate flags over them; a gate that does not parse is bad usage. */
+export function resolveRunGates(scenario: GateSpec, flags: readonly string[]): Gate[] {
+  try {
+    return resolveGates(scenario, flags);
+  } catch (error) {
+    if (error instanceof GateError) throw new UsageError(error.message, error.hint);
+    throw error;
+  }
 }

@@ -14,8 +14,15 @@ export interface JournalContents {
   tornLines: number;
 }
 
-/** Streams the journal at `path`: resolves the header, then hands each record to `onRecord` in order. */
-export async function readJournal(path: string, onRecord: (record: HistoryRecord) => void): Promise<JournalContents> {
+/**
+ * Streams the journal at `path`: resolves the header, then hands each record to `onRecord` in order.
+ * `onHeader` sees the header before the first record (to build what the records feed).
+ */
+export async function readJournal(
+  path: string,
+  onRecord: (record: HistoryRecord) => void,
+  onHeader?: (header: JournalHeader) => void,
+): Promise<JournalContents> {
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let header: JournalHeader | undefined;
   let tornLines = 0;
@@ -32,6 +39,7 @@ export async function readJournal(path: string, onRecord: (record: HistoryRecord
       if (header === undefined) {
         if (!isHeader(value)) throw badJournal(path, 'its first line does not describe a run');
         header = value;
+        onHeader?.(value);
       } else {
         onRecord(value as HistoryRecord);
       }

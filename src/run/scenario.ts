@@ -5,6 +5,7 @@
  */
 import type { FaultSpec } from '../chaos/nemesis.ts';
 import { UsageError } from '../cli/exit.ts';
+import type { GateSpec } from '../oracle/gates.ts';
 
 /** How the simulated fleet behaves, whatever the phase. Gaps are per client, in ms, jittered by the drivers. */
 export interface Traffic {
@@ -43,6 +44,11 @@ export interface Scenario {
   phases(durationMs: number): Phase[];
   /** The window most access changes land in (where caches are most confused), in ms from the start. */
   changeWindow(durationMs: number): { startMs: number; endMs: number };
+  /**
+   * Thresholds besides zero leaks, k6 style (`lost: '<0.1%'`, `reconnect.p95: '<20s'`); a breach fails the run.
+   * `--gate` adds or overrides one.
+   */
+  gates?: GateSpec;
 }
 
 /** A phase by its share of the run, for `sequence`. */

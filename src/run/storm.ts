@@ -20,6 +20,7 @@ import { createRunProxies, type RunProxies } from '../chaos/run-proxies.ts';
 import { Nemesis, stepsFromPhases } from '../chaos/nemesis.ts';
 import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
 import { UnavailableError, UsageError } from '../cli/exit.ts';
+import { gateSpecOf } from '../oracle/gates.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
 import { writeReports } from '../report/reporter.ts';
@@ -96,7 +97,8 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
     scenario: config.scenario.name,
     seed: config.seed,
     command: io.command,
-    settings: settingsOf(config),
+    // The effective gates go in the journal so `stampede report` holds the run to the same ones.
+    settings: { ...settingsOf(config), gates: gateSpecOf(config.gates) },
     world,
   };
   const state: RunState = { config, io, phases, world, recorder: new FanOut(), observers: new RunObservers(world, startedAt), header, startedAt };
@@ -106,6 +108,9 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   const result = await runLifecycle(state, steps(config), io.signal, runLoad);
   const endedAt = Date.now();
   const interrupted = result.aborted ? 'stopped by Ctrl-C' : result.failed ? `${result.failed.title} failed` : undefined;
+  // The end mark tells `stampede report` this journal is whole (a killed run has none) and how the run ended.
+  state.journal?.record({ type: 'end', t: endedAt, startedAt: state.startedAt, ...(interrupted ? { interrupted } : {}) });
+  await state.journal?.close();
   for (const { title, error } of result.teardownErrors) io.log(`warning: ${title}: teardown failed: ${(error as Error).message}`);
   for (const { name, error } of state.recorder.failures) io.log(`warning: the ${name} stopped recording: ${(error as Error).message}`);
   const judged = state.observers.result(runFacts(state, endedAt, interrupted));
@@ -203,7 +208,8 @@ function steps(config: RunConfig): Step<RunState>[] {
       setup(state) {
         state.journal = new Journal(join(config.outDir, 'journal.ndjson'), state.header);
         state.recorder.add('journal', state.journal);
-        return () => state.journal?.close();
+        // Closed after the teardown, once the end mark is written; a flush here keeps the evidence if teardown hangs.
+        return () => state.journal?.flush();
       },
     },
   );
@@ -292,6 +298,7 @@ function runFacts(state: RunState, endedAt: number, interrupted: string | undefi
     seed: config.seed,
     command: state.io.command,
     ...settingsOf(config),
+    gates: config.gates,
     startedAt: state.startedAt,
     endedAt,
     ...(interrupted ? { interrupted } : {}),

@@ -63,6 +63,11 @@ export type HistoryRecord =
       digest?: string;
       provenance?: ThumbnailProvenance | null;
     }
+  /**
+   * The run's last record, written only when the run ends by itself (or by Ctrl-C), after the load stopped: a
+   * journal without it was killed. Not an observation: the oracle ignores it. `startedAt` is when the load began.
+   */
+  | { type: 'end'; t: number; startedAt: number; interrupted?: string }
   /** Something went wrong that is not a judgement: the target answered garbage, a call failed. Counted, never silently dropped. */
   | { type: 'error'; t: number; source: string; message: string; userId?: string; cameraId?: string };
 

@@ -1,0 +1,49 @@
+/**
+ * `stampede report DIR`: judges a run again from DIR/journal.ndjson and writes every report (summary.json,
+ * junit.xml, summary.md, report.html) into DIR or --out; works on a run that was killed half-way, which is then
+ * reported as interrupted and never passes. Exit codes as `run`: 0 pass, 1 fail, 2 bad usage, 3 no verdict.
+ */
+import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { scenarios } from '../../scenarios/index.ts';
+import { consoleSummary } from '../report/console.ts';
+import { reporters } from '../report/index.ts';
+import { writeReports } from '../report/reporter.ts';
+import { rejudge } from '../run/rejudge.ts';
+import { ExitCode, UsageError } from './exit.ts';
+import type { Subcommand } from './main.ts';
+
+interface ReportOptions {
+  out?: string;
+  gate: string[];
+}
+
+export const report: Subcommand = (program: Command, done) => {
+  program
+    .command('report')
+    .description('judge a run again from its journal and write summary.json, junit.xml, summary.md and report.html')
+    .argument('<dir>', 'a run folder holding journal.ndjson (also one from a run that was killed)')
+    .option('--out <dir>', 'where to write the reports (default: the run folder)')
+    .option('--gate <expr>', "override or add a gate, repeatable, e.g. 'reconnect.p95<10s'", (value: string, previous: string[]) => [...previous, value], [])
+    .action(async (dir: string, options: ReportOptions) => done(await reportRun(dir, options)));
+};
+
+async function reportRun(dir: string, options: ReportOptions): Promise<number> {
+  const journal = join(dir, 'journal.ndjson');
+  if (!existsSync(journal) || !statSync(journal).isFile()) {
+    throw new UsageError(`${dir} holds no journal.ndjson`, 'point at a run folder written by stampede run');
+  }
+  const outDir = options.out ?? dir;
+  const { result, header, complete, tornLines } = await rejudge(journal, scenarios, options.gate);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (!complete) log(`stampede: ${journal} has no end mark: the run was killed; judging what it recorded until then`);
+  if (tornLines > 0) log(`stampede: skipped ${tornLines} torn ${tornLines === 1 ? 'line' : 'lines'} in ${journal}`);
+  await mkdir(outDir, { recursive: true });
+  const written = await writeReports(reporters, result, { header, outDir });
+  for (const { format, error } of written.failed) log(`warning: the ${format} report failed: ${(error as Error).message}`);
+  process.stdout.write(consoleSummary(result.summary, outDir));
+  const { verdict } = result.summary;
+  return verdict === 'pass' ? ExitCode.ok : verdict === 'fail' ? ExitCode.failed : ExitCode.unavailable;
+}

@@ -1,0 +1,94 @@
+/**
+ * summary.md: a short Markdown summary for a CI step summary or a pull-request comment. It leads with the
+ * incident's terms (how many people were shown cameras that are not theirs, how many opened one), then the
+ * checks by surface, the gates, the first leaks, and the command that repeats the run.
+ */
+import { formatActual } from '../oracle/gates.ts';
+import type { RunResult } from '../run/observers.ts';
+import { SURFACES, describeLeak, plural } from './leak-text.ts';
+import type { Reporter } from './reporter.ts';
+import type { Summary } from './summary.ts';
+
+/** Leaks listed in full; a PR comment is no place for a thousand. */
+const LEAKS_LISTED = 5;
+
+export const markdownReporter: Reporter = {
+  format: 'markdown',
+  file: 'summary.md',
+  render: (result) => renderMarkdown(result),
+};
+
+export function renderMarkdown(result: RunResult): string {
+  const { summary, evidence } = result;
+  const lines: string[] = [];
+  lines.push(`## Stampede ${summary.scenario}: ${verdictWord(summary)}`, '');
+  lines.push(headline(summary), '');
+  lines.push(
+    `Seed ${summary.seed}, ${summary.world.cameras} cameras, ${summary.world.users} users, ${summary.durationS} s against ` +
+      `${summary.target === 'embedded' ? 'the embedded reference cloud' : code(summary.target)}${summary.bug !== 'none' ? ` with bug ${code(summary.bug)}` : ''}.`,
+  );
+  if (summary.interrupted) lines.push('', `**The run stopped early:** ${cell(summary.interrupted)}. Counts cover what happened until then.`);
+  if (summary.verdict !== 'pass') {
+    lines.push('');
+    for (const reason of summary.reasons) lines.push(`- ${cell(reason)}`);
+  }
+
+  lines.push('', '| surface | items checked | leaks |', '|---|---:|---:|');
+  for (const { surface, title, call } of SURFACES) {
+    lines.push(`| ${title} (${code(call)}) | ${summary.checked[surface]} | ${mark(summary.leaks.bySurface[surface])} |`);
+  }
+  lines.push(`| probes of other users' thumbnails | ${summary.probes.sent} sent | ${mark(summary.probes.notRefused)} answered |`);
+
+  const { events } = summary;
+  lines.push('', `Events: ${events.emitted} emitted, ${events.acked} acknowledged, ${events.delivered} delivered, ${events.lost} lost; ` +
+    `delivery p50 ${summary.latency.p50} ms, p99 ${summary.latency.p99} ms.` +
+    (summary.reconnect.outages > 0 ? ` Reconnect after outages: p95 ${summary.reconnect.p95} ms, ${summary.reconnect.missing} cameras never came back.` : ''));
+
+  if (summary.gates.length > 0) {
+    lines.push('', '| gate | threshold | actual | result |', '|---|---|---:|---|');
+    for (const gate of summary.gates) {
+      lines.push(`| ${code(gate.name)} | ${code(gate.expression)} | ${formatActual(gate)} | ${gate.ok ? 'pass' : '**breached**'} |`);
+    }
+  }
+
+  if (summary.leaks.total > 0) {
+    const startedAt = Date.parse(summary.startedAt);
+    lines.push('', `### First leaks (${Math.min(LEAKS_LISTED, evidence.length)} of ${summary.leaks.total})`, '');
+    evidence.slice(0, LEAKS_LISTED).forEach((leak, i) => lines.push(`${i + 1}. ${cell(describeLeak(leak, startedAt))}`));
+  }
+
+  lines.push('', 'Repeat this run:', '', '```sh', summary.command, '```', '');
+  return lines.join('\n');
+}
+
+function verdictWord(summary: Summary): string {
+  if (summary.verdict === 'pass') return 'PASS';
+  if (summary.verdict === 'error') return 'ERROR (no verdict)';
+  return summary.leaks.total > 0 ? 'FAIL (cross-account leaks)' : 'FAIL (gates breached)';
+}
+
+function headline(summary: Summary): string {
+  const { leaks } = summary;
+  if (leaks.total > 0) {
+    return (
+      `**${leaks.recipients} ${plural(leaks.recipients, 'user was', 'users were')} shown events from cameras that are not theirs; ` +
+      `${leaks.opened} of them opened one.** ${leaks.owners} ${plural(leaks.owners, 'user', 'users')} had their data shown to someone else ` +
+      `(${leaks.total} leaked ${plural(leaks.total, 'item', 'items')}).`
+    );
+  }
+  if (summary.verdict === 'pass') return `**No user was shown anything that is not theirs** (${summary.checked.total} items checked).`;
+  return `No cross-account leak was seen in ${summary.checked.total} items checked${summary.verdict === 'error' ? ', but that is not enough to pass' : ''}.`;
+}
+
+function mark(n: number): string {
+  return n > 0 ? `**${n}**` : '0';
+}
+
+/** Text safe inside a table cell or list item: pipes would split cells, newlines would end them. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
