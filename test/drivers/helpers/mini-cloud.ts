@@ -83,7 +83,12 @@ export async function startMiniCloud(world: World): Promise<MiniCloud> {
     let cameraId: string | undefined;
     socket.on('message', (data) => {
       if (state.garbage) return socket.send('<<not json>>');
-      const message = JSON.parse(data.toString()) as Record<string, unknown>;
+      let message: Record<string, unknown>;
+      try {
+        message = JSON.parse(data.toString()) as Record<string, unknown>;
+      } catch {
+        return socket.close(1007, 'not JSON');
+      }
       if (message.type === 'hello') {
         if (state.silent) return;
         const camera = owner.get(String(message.cameraId));
