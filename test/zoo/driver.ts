@@ -122,7 +122,9 @@ export class Zoo {
     const answer = await this.t.api.call('GET', path, { token: this.token(userId) });
     const events = (answer.body as { events?: ShownEvent[] } | undefined)?.events;
     if (answer.status !== 200 || !Array.isArray(events)) return [];
-    return events.filter((event) => !this.mayAccess(userId, event.cameraId)).map((event) => ({ userId, surface: 'list', cameraId: event.cameraId, eventId: event.eventId }));
+    return events
+      .filter((event) => !this.mayAccess(userId, this.trueCamera(event)))
+      .map((event) => ({ userId, surface: 'list', cameraId: this.trueCamera(event), eventId: event.eventId }));
   }
 
   /** The leaks in one user's GET /v1/cameras answer. */
@@ -167,8 +169,13 @@ export class Zoo {
   /** The leaks among the events pushed so far on `socket` of `userId`. */
   pushLeaks(userId: string, socket: Socket): Leak[] {
     return (socket.pending() as { type: string; event?: ShownEvent }[])
-      .filter((frame) => frame.type === 'event' && frame.event && !this.mayAccess(userId, frame.event.cameraId))
-      .map((frame) => ({ userId, surface: 'push', cameraId: frame.event!.cameraId, eventId: frame.event!.eventId }));
+      .filter((frame) => frame.type === 'event' && frame.event && !this.mayAccess(userId, this.trueCamera(frame.event)))
+      .map((frame) => ({ userId, surface: 'push', cameraId: this.trueCamera(frame.event!), eventId: frame.event!.eventId }));
+  }
+
+  /** The camera that really sent an event, whatever its label says (a mixed-up target labels it wrongly). */
+  private trueCamera(event: ShownEvent): string {
+    return this.sent.get(event.eventId) ?? event.cameraId;
   }
 
   async stop(): Promise<void> {

@@ -4,16 +4,20 @@
  * mappings and connected some data to incorrect accounts": ~13,000 users were shown thumbnails from other users'
  * cameras, and 1,504 of them tapped one.
  *
- * The model is such a client library between the cloud and its cache. It holds a pool of connections; while one
- * is free, a read gets its own and is exact. When every connection is busy (a reconnect storm: more than
- * POOL_SIZE reads pending at once, most of them devices' access records), it switches to batching: reads queued
- * in a short window are sent together, split by shard, one multi-get per shard, and the library concatenates
- * the shards' answers in the order the shards replied while its waiters stay in request order. Every batch that
- * spans shards hands values to the wrong keys: a device's access record to another device (the cloud notices
- * the wrong camera id and reads the truth), and, to users reopening their apps in the same storm, another
- * session's user for their token and another user's page of events, thumbnails included.
+ * The model is such a client library in the device-to-owner lookup that device hellos and device events make.
+ * It holds a pool of connections; while one is free, a read gets its own and is exact. When every connection is
+ * busy (a reconnect storm: more than POOL_SIZE lookups pending at once), it switches to batching: reads queued in
+ * a short window are sent together, split by shard, one multi-get per shard, and the library concatenates the
+ * shards' answers in the order the shards replied while its waiters stay in request order. Every batch that
+ * spans shards hands one device's mapping to another device, and the cloud, trusting its mapping, files that
+ * device's events (thumbnails included) under another camera and its owner's account: right label, someone
+ * else's picture. Under light load (batches of one) the mapping is exact.
  */
-import type { CloudBug, KeyValueCache } from '../seams.ts';
+import type { CameraRecord } from '../store.ts';
+import type { CachedPartEnv, CameraLookup, CloudBug, KeyValueCache } from '../seams.ts';
+
+/** How long a device's mapping stays in the cache. */
+const MAPPING_TTL_S = 600;
 
 /** Connections of the client's pool: below this many concurrent reads, nothing is ever batched. */
 export const POOL_SIZE = 32;
@@ -96,8 +100,37 @@ function shardOf(key: string): number {
   return (hash >>> 0) % SHARDS;
 }
 
+/**
+ * The device-to-owner lookup through the batching library. It trusts what the library answers (no check that
+ * the mapping it got back describes the device it asked about), which is the whole incident.
+ */
+export function batchedMappingLookup(env: CachedPartEnv): CameraLookup {
+  const library = batchingCache(env.cache);
+  return async (cameraId) => {
+    const generation = env.store.generation;
+    const version = env.store.cameraVersion(cameraId);
+    if (version === undefined) return undefined;
+    const key = `${env.keyPrefix}w${generation}:map:${cameraId}:${version}`;
+    const mapping = parseMapping(await library.get(key).catch(() => null));
+    if (mapping) return mapping;
+    const record = env.store.camera(cameraId);
+    if (record) library.set(key, JSON.stringify(record), MAPPING_TTL_S).catch(() => undefined);
+    return record;
+  };
+}
+
+function parseMapping(text: string | null): CameraRecord | undefined {
+  if (text === null) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<CameraRecord> | null;
+    return typeof value?.cameraId === 'string' && typeof value.ownerId === 'string' && Array.isArray(value.sharees) ? (value as CameraRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const wyze2024: CloudBug = {
   name: 'wyze-2024',
-  summary: 'Feb 2024: a caching client that batches reads under a reconnect storm pairs answers by arrival order',
-  cache: (_env, correct) => batchingCache(correct),
+  summary: 'Feb 2024: under a reconnect storm a new caching client batches device-to-owner lookups and pairs answers by arrival order',
+  cameraLookup: (env) => batchedMappingLookup(env),
 };

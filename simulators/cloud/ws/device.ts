@@ -38,8 +38,10 @@ export function acceptDevice(ctx: CloudContext, socket: WebSocket): void {
 
   async function hello(message: Hello): Promise<void> {
     const generation = ctx.store.generation;
-    const record = await ctx.parts.cameraLookup(message.cameraId);
+    let record = await ctx.parts.cameraLookup(message.cameraId);
     if (generation !== ctx.store.generation) return; // the world was replaced meanwhile; this socket is closing
+    // Authentication is the device's own credential: a lookup that answers for another camera never decides it.
+    if (record && record.cameraId !== message.cameraId) record = ctx.store.camera(message.cameraId);
     if (!record || !secretMatches(message.secret, record.secretDigest)) {
       socket.close(CloseCode.unauthorized, 'unknown camera or wrong secret');
       return;
@@ -76,8 +78,12 @@ export function acceptDevice(ctx: CloudContext, socket: WebSocket): void {
     // A retry may have been stored by another socket of this camera while we waited.
     if (answeredAlready(message.eventId, camera)) return;
     const audience = [record.ownerId, ...record.sharees.filter((userId) => userId !== record.ownerId)];
-    const stored = ctx.store.acceptEvent({ eventId: message.eventId, cameraId: camera, kind: message.kind, ts: message.ts, thumbnail: thumbnail.bytes, audience });
-    const pushed = { eventId: stored.eventId, cameraId: camera, kind: stored.kind, ts: stored.ts, thumbnail: thumbnailPath(stored.eventId) };
+    // The event belongs to the device the access record describes, as ingestion pipelines attribute it by the
+    // mapping they looked up. The correct lookup always describes `camera`; a lookup that mixes devices up
+    // (wyze-2024) files the event, thumbnail and all, under another camera's account.
+    const owner = record.cameraId;
+    const stored = ctx.store.acceptEvent({ eventId: message.eventId, cameraId: owner, kind: message.kind, ts: message.ts, thumbnail: thumbnail.bytes, audience });
+    const pushed = { eventId: stored.eventId, cameraId: owner, kind: stored.kind, ts: stored.ts, thumbnail: thumbnailPath(stored.eventId) };
     ctx.parts.pushHub.publish(stored, JSON.stringify({ type: 'event', event: pushed }));
     sendFrame(socket, JSON.stringify({ type: 'ack', eventId: stored.eventId }));
   }
