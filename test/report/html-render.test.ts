@@ -89,4 +89,16 @@ describe('report.html content', () => {
     expect(page).not.toContain('id="leaks"');
     expect(page).toContain('id="timeline-chart"');
   });
+
+  it('a run stopped before any load still renders: no verdict, empty timeline, no outage', () => {
+    const run = failingRun({ evidence: [], seconds: 0, total: 0 });
+    run.summary = { ...run.summary, verdict: 'error', reasons: ['the run stopped early: Toxiproxy failed'], faults: [], gates: [] };
+    run.summary.reconnect = { ...run.summary.reconnect, outages: 0, perOutage: [] };
+    run.timeline = { startedAt: run.timeline.startedAt, buckets: [], phases: [] };
+    const page = renderReport(run);
+    expect(page).toContain('ERROR: no verdict');
+    expect(page).toContain('the run stopped early: Toxiproxy failed');
+    expect(page).toContain('No client outage was healed during the run.');
+    expect(page).not.toContain('NaN');
+  });
 });
