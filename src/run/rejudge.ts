@@ -93,5 +93,5 @@ function gatesOf(header: JournalHeader, scenarios: ReadonlyMap<string, Scenario>
 }
 
 function isGateSpec(value: unknown): value is Record<string, string | number> {
-  return typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string' || typeof v === 'number');
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string' || typeof v === 'number');
 }
