@@ -31,7 +31,6 @@ const SEEN_SLOTS = 3;
 /** A first-delivery time waiting for the ack to be measured against; NaN for none. */
 const WAITING = 7;
 const WIDTH = 8;
-const EMPTY_ROW = [0, Infinity, Infinity, 0, -1, -1, -1, NaN];
 
 /** Every event sent in the run, by event number. Numbers are dense and handed out in `sent` order. */
 export class EventBook {
@@ -65,10 +64,14 @@ export class EventBook {
       rows.set(this.rows);
       this.rows = rows;
     }
+    const rows = this.rows;
     const at = n * WIDTH;
-    this.rows.set(EMPTY_ROW, at);
-    this.rows[at + SENT] = sentAt;
-    this.rows[at + CAMERA] = camera.number * 2;
+    rows[at + SENT] = sentAt;
+    rows[at + ACKED] = Infinity;
+    rows[at + SHOWN] = Infinity;
+    rows[at + CAMERA] = camera.number * 2;
+    for (let slot = 0; slot < SEEN_SLOTS; slot++) rows[at + SEEN + slot] = -1;
+    rows[at + WAITING] = NaN;
     this.numbers.set(eventId, n);
     this.eventIds.push(eventId);
     this.digests.push(digest);

@@ -26,9 +26,11 @@ export function judge(world: World, history: readonly HistoryRecord[], options: 
 
 /** Feeds a whole history to an oracle, access records first (see `judge`); returns the latest time in it. */
 export function feed(oracle: Oracle, history: readonly HistoryRecord[]): number {
+  // Indexed loops: a for-of over millions of mixed records can fall back to allocating an iterator result each.
   let end = -Infinity;
-  for (const record of history) if (record.type === 'access') oracle.observe(record);
-  for (const record of history) {
+  for (let i = 0; i < history.length; i++) if (history[i]!.type === 'access') oracle.observe(history[i]!);
+  for (let i = 0; i < history.length; i++) {
+    const record = history[i]!;
     if (record.type !== 'access') oracle.observe(record);
     const t = recordTime(record);
     if (t > end) end = t;

@@ -159,7 +159,8 @@ export class Oracle {
     if (list) this.tally.checked.list += items;
     else this.tally.checked.stream += items;
     const events = this.events;
-    for (const shown of record.events) {
+    for (let i = 0; i < items; i++) {
+      const shown = record.events[i]!;
       const event = events.find(shown.eventId);
       if (event === -1 || user === -1) {
         this.tally.unknown++;
