@@ -54,7 +54,7 @@ export class UserStreams {
     this.driver.counters.streamsOpen++;
     this.config.recorder.record({ type: 'user', t: Date.now(), userId: sim.user.userId, state: 'stream-open' });
     // Whatever was accepted while the stream was down only shows up through the list.
-    this.driver.catchUp(sim);
+    this.driver.resume(sim);
   }
 
   handleMessage(socket: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {

@@ -194,9 +194,14 @@ export class UserDriver {
     if (events.length >= this.config.pageLimit) sim.nextPoll = t;
   };
 
-  /** Catch up through the list now (after the stream reconnects, say). */
-  catchUp(sim: UserSim): void {
-    sim.nextPoll = Date.now();
+  /**
+   * The app comes back (its stream reconnected): like a real app resuming, it refreshes its home screen at once,
+   * the camera list and the events it missed, which only the list can show.
+   */
+  resume(sim: UserSim): void {
+    const now = Date.now();
+    sim.nextPoll = now;
+    sim.nextCameras = now;
     if (!sim.busy) this.reschedule(sim);
   }
 

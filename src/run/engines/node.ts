@@ -25,7 +25,9 @@ export const nodeEngine: Engine = {
       rate: traffic.eventRate,
       policy: traffic.reconnect === 'immediate' ? { kind: 'immediate' } : { kind: 'backoff', baseMs: 250, capMs: 10_000 },
       key: randomBytes(16),
-      deadline: plan.drainAt,
+      // Cameras go quiet at the drain but stay connected, so what they sent last is still acknowledged.
+      deadline: plan.endsAt,
+      quietMs: plan.endsAt - plan.drainAt,
       maxEvents: Math.ceil(world.cameras.length * traffic.eventRate * seconds * HEADROOM) + 100,
       rampMs: plan.rampMs,
       seed: plan.seed,
@@ -44,6 +46,9 @@ export const nodeEngine: Engine = {
       probeMs: traffic.probeMs,
       rampMs: plan.rampMs,
       seed: plan.seed,
+      // Apps whose connection dropped retry within a second under `immediate`, as phones do when the network
+      // returns: a user-side stampede to go with the devices' one.
+      streamBackoff: traffic.reconnect === 'immediate' ? { baseMs: 50, capMs: 1_000 } : { baseMs: 100, capMs: 5_000 },
       recent,
     });
     return {
