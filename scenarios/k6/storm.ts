@@ -116,7 +116,8 @@ export function camera(data: RunData): void {
     policy: header.traffic.reconnect === 'immediate' ? { kind: 'immediate' } : { kind: 'backoff', baseMs: 250, capMs: 10_000 },
     thumbnailBytes: header.thumbnailBytes,
     connectAt: clock.startedAt + seededRandom(header.seed ^ hashSeed(camera.cameraId) ^ 0x7a3b)() * header.rampMs,
-    closeAt: clock.drainAt,
+    quietAt: clock.drainAt,
+    closeAt: clock.endsAt,
     // Bounded in count as well as time: at most twice the planned events.
     maxEvents: Math.ceil(header.traffic.eventRate * seconds * 2) + 10,
     seed: header.seed,
@@ -139,6 +140,8 @@ export function user(data: RunData): void {
     pollMs: header.traffic.pollMs,
     camerasMs: header.traffic.camerasMs,
     tapMs: header.traffic.tapMs,
+    // Apps retry within a second under `immediate`, as the Node users do: a user-side stampede beside the devices'.
+    backoff: header.traffic.reconnect === 'immediate' ? { baseMs: 50, capMs: 1_000 } : { baseMs: 100, capMs: 5_000 },
     startAt: clock.startedAt + seededRandom(header.seed ^ hashSeed(slot.user.userId) ^ 0x1091)() * header.rampMs,
     endsAt: clock.endsAt,
     maxRequests: Math.ceil(seconds * 10 * 2) + 20,

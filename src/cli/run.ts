@@ -28,8 +28,9 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--users <n>', 'simulated users (default: the scenario\'s)')
     .option('--duration <seconds>', 'run length; every phase scales with it')
     .option('--engine <name>', 'who drives the fleet: node (this process) or k6', 'node')
+    .option('--k6-instances <n>', 'with --engine k6: k6 processes splitting the fleet by execution segment (default 1)')
     .option('--bug <name>', `embedded cloud only: a leak-zoo fault to switch on (${BUG_NAMES.join(', ')})`, 'none')
-    .option('--gate <expr>', `a threshold besides zero leaks, repeatable, e.g. 'reconnect.p95<10s' or 'lost: <0.1%' (adds to or overrides the scenario's)`, collect, [])
+    .option('--gate <expr>', `a threshold besides zero leaks, repeatable, e.g. 'reconnect.p95<10s' or 'lost: <0.1%' (adds to or overrides the scenario's)`, collect)
     .option('--quiet', 'no progress display or lines (warnings, errors and the summary still print)', false)
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics while the run lasts (0: any free port)')
     .action(async (scenario: string, raw: Omit<RunOptions, 'scenario'>) => {
@@ -80,10 +81,11 @@ function reproduce(config: RunConfig): string {
   }
   if (config.allowRemote) parts.push('--allow-remote');
   if (config.engine !== 'node') parts.push(`--engine ${config.engine}`);
+  if (config.k6Instances > 1) parts.push(`--k6-instances ${config.k6Instances}`);
   return parts.join(' ');
 }
 
 /** Commander's way to take a repeatable flag. */
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

@@ -23,6 +23,7 @@ export interface RunOptions {
   duration?: string;
   bug?: string;
   engine?: string;
+  k6Instances?: string;
   /** `--gate` flags, e.g. `reconnect.p95<10s`, laid over the scenario's gates. */
   gate?: string[];
   quiet?: boolean;
@@ -45,6 +46,8 @@ export interface RunConfig {
   bug: string;
   /** Who drives the fleet: this Node process, or k6. */
   engine: EngineName;
+  /** k6 processes splitting the fleet by execution segment (--k6-instances); 1 for the Node engine. */
+  k6Instances: number;
   /** What the run is held to besides zero leaks: the scenario's gates with --gate overrides. */
   gates: Gate[];
   /** No progress display or lines; warnings, errors and the summary still print. */
@@ -65,6 +68,7 @@ const Flags = z.object({
   cameras: whole('--cameras', 1, 100_000).optional(),
   users: whole('--users', 1, 100_000).optional(),
   metricsPort: whole('--metrics-port', 0, 65_535).optional(),
+  k6Instances: whole('--k6-instances', 1, 64).optional(),
   duration: z.coerce
     .number({ error: '--duration must be a number of seconds' })
     .min(10, '--duration must be at least 10 seconds')
@@ -89,6 +93,7 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
   }
   const engine = options.engine ?? 'node';
   if (engine !== 'node' && engine !== 'k6') throw new UsageError(`unknown --engine ${engine}`, 'use node or k6');
+  if (flags.k6Instances !== undefined && engine !== 'k6') throw new UsageError('--k6-instances goes with --engine k6');
   const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
   return {
     scenario,
@@ -102,6 +107,7 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
     durationMs: Math.round((flags.duration ?? scenario.defaults.durationS) * 1000),
     bug: options.bug ?? 'none',
     engine,
+    k6Instances: flags.k6Instances ?? 1,
     gates: resolveRunGates(scenario.gates ?? {}, options.gate ?? []),
     quiet: options.quiet ?? false,
     ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),

@@ -27,6 +27,8 @@ export interface FleetPlan {
   seed: number;
   /** Progress and diagnostics. */
   log: (line: string) => void;
+  /** Processes an engine that can split the fleet uses (k6: one per execution segment); default 1. */
+  instances?: number;
 }
 
 /** A fleet under way. */

@@ -230,7 +230,8 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   const engine = engines[config.engine];
   if (!engine) throw new UsageError(`the ${config.engine} engine is not available`, `use --engine ${Object.keys(engines).join(' or ')}`);
   const fleet = await engine.start(
-    { target, allowRemote: config.allowRemote, world, recorder, traffic: config.scenario.traffic, startedAt, drainAt, endsAt, rampMs, seed: config.seed, log: io.log },
+    { target, allowRemote: config.allowRemote, world, recorder, traffic: config.scenario.traffic, startedAt, drainAt, endsAt, rampMs, seed: config.seed, log: io.log,
+      instances: config.k6Instances },
     signal,
   );
   const proxies = Object.fromEntries(Object.entries(state.proxies!.controls).filter(([, control]) => control !== undefined));

@@ -24,8 +24,9 @@ export interface CameraRun {
   rate: number;
   policy: ReconnectPolicy;
   thumbnailBytes: { min: number; max: number };
-  /** First connect at this time (the ramp), last close at `closeAt`. */
+  /** First connect at this time (the ramp); no new events from `quietAt` (the drain), last close at `closeAt`. */
   connectAt: number;
+  quietAt: number;
   closeAt: number;
   /** New events never exceed this (resends do not count). */
   maxEvents: number;
@@ -85,14 +86,16 @@ export function runCamera(run: CameraRun): void {
       socket?.close(); // the target sat on an event: drop the connection and resend after the reconnect
       return;
     }
-    if (created < run.maxEvents) {
+    // Quiet from the drain on but still connected, so what was sent last is still acknowledged (and resent).
+    const emitting = created < run.maxEvents && now < run.quietAt;
+    if (emitting) {
       created++;
       const eventId = `${cameraId}.e${created}`;
       const pending: Pending = { kind: Math.floor(random() * EVENT_KINDS.length), ts: now, sentAt: now };
       unacked.set(eventId, pending);
       send(eventId, pending);
     }
-    later(now + jittered(random, interval), tick);
+    later(emitting ? now + jittered(random, interval) : now + ACK_TIMEOUT_MS / 3, tick);
   };
 
   const onMessage = (data: unknown): void => {

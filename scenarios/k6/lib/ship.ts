@@ -15,9 +15,14 @@ const TRIES = 3;
 export const recordsMade = new Counter('stampede_records');
 const batchesFailed = new Counter('stampede_batches_failed');
 
+/**
+ * Batch numbers per VU (each VU is its own JS runtime, so this is per VU), shared by every recorder the VU makes
+ * across iterations: the collector drops a (instance, VU, sequence) it has seen, which must only ever be a retry.
+ */
+let nextSequence = 0;
+
 export class ShippingRecorder implements Recorder {
   private batch: HistoryRecord[] = [];
-  private sequence = 0;
 
   constructor(
     private readonly url: string,
@@ -36,7 +41,7 @@ export class ShippingRecorder implements Recorder {
   /** Sends what is batched; a few tries, then the batch is given up and shows up as missing records. */
   flush(): void {
     if (this.batch.length === 0) return;
-    const body = JSON.stringify({ instance: this.instance, vu: this.vu, sequence: this.sequence++, records: this.batch });
+    const body = JSON.stringify({ instance: this.instance, vu: this.vu, sequence: nextSequence++, records: this.batch });
     this.batch = [];
     const params = {
       headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },

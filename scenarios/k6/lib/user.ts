@@ -26,6 +26,8 @@ export interface UserRun {
   tapMs: number;
   startAt: number;
   endsAt: number;
+  /** Backoff (full jitter) for stream reopens and failed logins. */
+  backoff: { baseMs: number; capMs: number };
   /** HTTP requests of this user never exceed this. */
   maxRequests: number;
   seed: number;
@@ -35,13 +37,13 @@ export interface UserRun {
 const PAGE_LIMIT = Math.min(100, MAX_EVENTS_LIMIT);
 /** Events remembered for taps later. */
 const REMEMBERED = 32;
-const BACKOFF = { baseMs: 100, capMs: 5000 };
 
 export function runUser(run: UserRun): void {
   const { userId, email, password } = run.user;
   const random = seededRandom(run.seed ^ hashSeed(userId) ^ 0x05e2);
   const calls = new TargetCalls(run.httpBase);
-  const backoff = (attempt: number): number => Math.max(1, random() * Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** Math.min(attempt, 30)));
+  const { baseMs, capMs } = run.backoff;
+  const backoff = (attempt: number): number => Math.max(1, random() * Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30)));
   let token: string | undefined;
   let cursor: string | undefined;
   let requests = 0;

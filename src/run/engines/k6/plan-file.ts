@@ -1,0 +1,35 @@
+/** The plan file the k6 script reads: the world and the run's timings, as scenarios/k6/lib/plan.ts defines it. */
+import { writeFile } from 'node:fs/promises';
+import type { K6Plan, K6Traffic } from '../../../../scenarios/k6/lib/plan.ts';
+import type { World } from '../../../world/types.ts';
+
+/** Thumbnail sizes the Node cameras use by default (simulators/protocol/camera-options.ts). */
+export const THUMBNAIL_BYTES = { min: 2048, max: 8192 };
+
+export interface PlanInput {
+  world: World;
+  target: string;
+  drainMs: number;
+  durationMs: number;
+  rampMs: number;
+  traffic: K6Traffic;
+}
+
+export function k6Plan(input: PlanInput): K6Plan {
+  const { world, target, drainMs, durationMs, rampMs, traffic } = input;
+  const { eventRate, reconnect, pollMs, camerasMs, tapMs, probeMs } = traffic;
+  return {
+    version: 1,
+    world,
+    target,
+    drainMs: Math.max(0, Math.round(drainMs)),
+    durationMs: Math.max(0, Math.round(durationMs)),
+    rampMs: Math.max(0, Math.round(rampMs)),
+    traffic: { eventRate, reconnect, pollMs, camerasMs, tapMs, probeMs },
+    thumbnailBytes: THUMBNAIL_BYTES,
+  };
+}
+
+export async function writePlan(path: string, plan: K6Plan): Promise<void> {
+  await writeFile(path, JSON.stringify(plan), { mode: 0o600 });
+}

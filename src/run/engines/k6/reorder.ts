@@ -1,0 +1,63 @@
+/**
+ * Puts the VUs' records back in time order before the oracle sees them. The Node fleet records each observation
+ * the moment it happens; k6 VUs batch theirs, so a user's `shown` can reach the collector before the camera's
+ * `sent` of the same event, which the oracle would count as an item it cannot judge. Records are held for a short
+ * window and released oldest first; whatever arrives later than the window still goes through, and is counted.
+ */
+import type { HistoryRecord, Recorder } from '../../../world/history.ts';
+
+/** Longer than a VU's flush interval plus a slow collector round trip. */
+export const REORDER_WINDOW_MS = 3000;
+const TICK_MS = 200;
+
+function timeOf(record: HistoryRecord): number {
+  return record.type === 'access' ? record.end : record.t;
+}
+
+export class Reorder implements Recorder {
+  private held: HistoryRecord[] = [];
+  /** The newest time released so far: a record older than this arrived too late to be put in order. */
+  private releasedUpTo = -Infinity;
+  private late = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly next: Recorder,
+    private readonly windowMs = REORDER_WINDOW_MS,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.timer = setInterval(() => this.release(this.now() - this.windowMs), TICK_MS);
+    this.timer.unref();
+  }
+
+  record(record: HistoryRecord): void {
+    if (timeOf(record) < this.releasedUpTo) this.late++;
+    this.held.push(record);
+  }
+
+  /** Records that arrived after newer ones had already been released. */
+  lateRecords(): number {
+    return this.late;
+  }
+
+  /** Releases everything still held, in order, and stops the clock. */
+  flush(): void {
+    clearInterval(this.timer);
+    this.release(Infinity);
+  }
+
+  private release(upTo: number): void {
+    if (this.held.length === 0) return;
+    // Stable sort: records with equal times keep their arrival (and so per-VU) order.
+    this.held.sort((a, b) => timeOf(a) - timeOf(b));
+    let count = 0;
+    while (count < this.held.length && timeOf(this.held[count]!) <= upTo) count++;
+    if (count === 0) return;
+    const ready = this.held.slice(0, count);
+    this.held = this.held.slice(count);
+    for (const record of ready) {
+      this.next.record(record);
+      if (timeOf(record) > this.releasedUpTo) this.releasedUpTo = timeOf(record);
+    }
+  }
+}
