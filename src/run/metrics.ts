@@ -81,7 +81,13 @@ export async function startMetricsEndpoint(port: number): Promise<MetricsEndpoin
 function defineMetrics(registry: Registry, live: () => LiveRun | undefined) {
   const registers = [registry];
   const gauge = (name: string, help: string, read: (run: LiveRun) => number) =>
-    new Gauge({ name, help, registers, collect() { const run = live(); if (run) this.set(read(run)); } });
+    new Gauge({
+      name, help, registers,
+      collect() {
+        const run = live();
+        if (run) this.set(read(run));
+      },
+    });
   gauge('stampede_cameras_connected', 'Simulated cameras with a welcomed device socket', (run) => run.cameras.connected());
   gauge('stampede_cameras_simulated', 'Simulated cameras in the world', (run) => run.cameras.total);
   gauge('stampede_users_logged_in', 'Simulated users logged in', (run) => run.users.loggedIn());
@@ -89,7 +95,13 @@ function defineMetrics(registry: Registry, live: () => LiveRun | undefined) {
   gauge('stampede_run_seconds_left', 'Seconds until the planned end of the run', (run) => Math.max(0, (run.endsAt - Date.now()) / 1000));
   new Gauge({
     name: 'stampede_phase', help: 'The current phase of the scenario (1 on the current one)', labelNames: ['scenario', 'phase'], registers,
-    collect() { const run = live(); if (run) { this.reset(); this.set({ scenario: run.scenario, phase: run.phase() }, 1); } },
+    collect() {
+      const run = live();
+      if (!run) return;
+      // One series at a time: the phase that ended drops out rather than lingering at its last value.
+      this.reset();
+      this.set({ scenario: run.scenario, phase: run.phase() }, 1);
+    },
   });
   new Gauge({
     name: 'stampede_faults_active', help: 'Faults in force now, by fault and path', labelNames: ['fault', 'path'], registers,
