@@ -17,7 +17,7 @@ import type { Subcommand } from './main.ts';
 
 interface ReportOptions {
   out?: string;
-  gate: string[];
+  gate?: string[];
 }
 
 export const report: Subcommand = (program: Command, done) => {
@@ -26,7 +26,7 @@ export const report: Subcommand = (program: Command, done) => {
     .description('judge a run again from its journal and write summary.json, junit.xml, summary.md and report.html')
     .argument('<dir>', 'a run folder holding journal.ndjson (also one from a run that was killed)')
     .option('--out <dir>', 'where to write the reports (default: the run folder)')
-    .option('--gate <expr>', "override or add a gate, repeatable, e.g. 'reconnect.p95<10s'", (value: string, previous: string[]) => [...previous, value], [])
+    .option('--gate <expr>', "override or add a gate, repeatable, e.g. 'reconnect.p95<10s'", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .action(async (dir: string, options: ReportOptions) => done(await reportRun(dir, options)));
 };
 
@@ -36,7 +36,7 @@ async function reportRun(dir: string, options: ReportOptions): Promise<number> {
     throw new UsageError(`${dir} holds no journal.ndjson`, 'point at a run folder written by stampede run');
   }
   const outDir = options.out ?? dir;
-  const { result, header, complete, tornLines } = await rejudge(journal, scenarios, options.gate);
+  const { result, header, complete, tornLines } = await rejudge(journal, scenarios, options.gate ?? []);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   if (!complete) log(`stampede: ${journal} has no end mark: the run was killed; judging what it recorded until then`);
   if (tornLines > 0) log(`stampede: skipped ${tornLines} torn ${tornLines === 1 ? 'line' : 'lines'} in ${journal}`);

@@ -147,6 +147,5 @@ function toXml(testCase: TestCase): Record<string, unknown> {
 
 /** XML 1.0 cannot carry most control characters even escaped; ids and messages from a target might hold them. */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
 }
