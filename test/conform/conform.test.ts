@@ -7,21 +7,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/conform/runner.ts';
-import { resolveBug } from '../../simulators/cloud/bugs/index.ts';
 import { startGarbageTarget, startThumbnailCacheLeak, type RunningProxy } from './broken-target.ts';
 import { runStampede, startReferenceTarget, type RunningTarget } from './cli.ts';
 
 const ADMIN_TOKEN = `conform-test-${randomBytes(8).toString('hex')}`;
 const TALLY = /^(\d+) passed, (\d+) failed, (\d+) skipped$/m;
-
-function staleAclImplemented(): boolean {
-  try {
-    resolveBug('stale-acl');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function failedNames(stdout: string): string[] {
   return [...stdout.matchAll(/^ {2}FAIL {2}(.+)$/gm)].map((match) => match[1] as string);
@@ -63,7 +53,7 @@ describe('stampede conform against the reference cloud', () => {
     expect(Number(failedCount)).toBe(failed.length);
   });
 
-  it.skipIf(!staleAclImplemented())('fails the leak zoo\'s stale-acl cloud on the access rule', async () => {
+  it('fails the leak zoo\'s stale-acl cloud on the access rule', async () => {
     const stale = await startReferenceTarget(['--admin-token', ADMIN_TOKEN, '--bug', 'stale-acl']);
     try {
       const outcome = await runStampede(['conform', '--target', stale.url, '--admin-token', ADMIN_TOKEN]);

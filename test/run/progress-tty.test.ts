@@ -26,7 +26,9 @@ function underTerminal(command: string, timeoutMs: number): Promise<{ code: numb
   });
 }
 
-describe.skipIf(!hasScript)('stampede run on a terminal', () => {
+describe('stampede run on a terminal', () => {
+  it('has script(1) to give the CLI a pseudo-terminal', () => expect(hasScript, 'install util-linux (script)').toBe(true));
+
   it('redraws the panel in place and prints the summary under its last frame', async () => {
     const out = runDir('tty');
     const { code, screen } = await underTerminal(
