@@ -97,7 +97,7 @@ export function setup(): RunData {
 function shipping(): { recorder: ShippingRecorder; done: () => void } {
   const recorder = new ShippingRecorder(settings.collectorUrl, settings.collectorToken, settings.instance, exec.vu.idInTest);
   const flusher = setInterval(() => recorder.flush(), FLUSH_MS);
-  return { recorder, done: () => (clearInterval(flusher), recorder.flush()) };
+  return { recorder, done: () => (clearInterval(flusher), recorder.finish()) };
 }
 
 export function camera(data: RunData): void {
@@ -172,5 +172,5 @@ export function curious(data: RunData): void {
     madeSoFar: Math.floor(emittingFor * header.traffic.eventRate),
     random,
   });
-  recorder.flush();
+  recorder.finish();
 }

@@ -54,6 +54,8 @@ export function runCamera(run: CameraRun): void {
   let live = false;
   let created = 0;
   let attempts = 0;
+  /** When the next new event is due; kept across reconnects, so a camera back from an outage sends at once. */
+  let nextEventAt = 0;
   let errorRecorded = false;
   let stopped = false;
   let timer: number | undefined;
@@ -88,14 +90,15 @@ export function runCamera(run: CameraRun): void {
     }
     // Quiet from the drain on but still connected, so what was sent last is still acknowledged (and resent).
     const emitting = created < run.maxEvents && now < run.quietAt;
-    if (emitting) {
+    if (emitting && now >= nextEventAt) {
       created++;
       const eventId = `${cameraId}.e${created}`;
       const pending: Pending = { kind: Math.floor(random() * EVENT_KINDS.length), ts: now, sentAt: now };
       unacked.set(eventId, pending);
       send(eventId, pending);
+      nextEventAt = now + jittered(random, interval);
     }
-    later(emitting ? now + jittered(random, interval) : now + ACK_TIMEOUT_MS / 3, tick);
+    later(emitting ? Math.max(nextEventAt, now + 1) : now + ACK_TIMEOUT_MS / 3, tick);
   };
 
   const onMessage = (data: unknown): void => {
@@ -117,7 +120,8 @@ export function runCamera(run: CameraRun): void {
       errorRecorded = false;
       run.recorder.record({ type: 'camera', t, cameraId, state: 'welcome' });
       for (const [eventId, pending] of unacked) send(eventId, pending);
-      later(t + random() * interval, tick);
+      if (nextEventAt === 0) nextEventAt = t + random() * interval;
+      later(Math.max(nextEventAt, t + 1), tick);
       return;
     }
     const sample = typeof data === 'string' ? data.slice(0, 120) : '<binary frame>';
@@ -167,7 +171,7 @@ export function runCamera(run: CameraRun): void {
     stopped = true;
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    if (socket) socket.close(1001, 'fleet stopping');
+    if (socket) socket.close(1000, 'fleet stopping'); // k6 allows only 1000 or 3000-4999 here
     else finish();
   };
 

@@ -23,6 +23,8 @@ let nextSequence = 0;
 
 export class ShippingRecorder implements Recorder {
   private batch: HistoryRecord[] = [];
+  /** After the VU's last flush a stray record (a late socket event) is sent at once rather than left behind. */
+  private finished = false;
 
   constructor(
     private readonly url: string,
@@ -35,7 +37,13 @@ export class ShippingRecorder implements Recorder {
     if (this.url === '') return; // standalone: nobody to judge the history, the leak counter still runs
     recordsMade.add(1);
     this.batch.push(record);
-    if (this.batch.length >= BATCH_RECORDS) this.flush();
+    if (this.finished || this.batch.length >= BATCH_RECORDS) this.flush();
+  }
+
+  /** The VU is done: sends what is left, and from now on every record as it comes. */
+  finish(): void {
+    this.finished = true;
+    this.flush();
   }
 
   /** Sends what is batched; a few tries, then the batch is given up and shows up as missing records. */

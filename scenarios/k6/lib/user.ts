@@ -196,7 +196,7 @@ export function runUser(run: UserRun): void {
   const closeStream = (): void => {
     if (streamTimer !== undefined) clearTimeout(streamTimer);
     streamTimer = undefined;
-    stream?.close(1001, 'user leaving');
+    stream?.close(1000, 'user leaving'); // k6 allows only 1000 or 3000-4999 here
   };
 
   let done = false;
