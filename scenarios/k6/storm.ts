@@ -25,6 +25,7 @@ import { involvementOf } from './lib/involvement.ts';
 import { LeakCounter } from './lib/leaks.ts';
 import { checkPlan, clockOf, type K6Plan } from './lib/plan.ts';
 import { visit } from './lib/probe.ts';
+import { instanceOf } from './lib/instance.ts';
 import { readSettings, targetBases } from './lib/settings.ts';
 import { FLUSH_MS, ShippingRecorder } from './lib/ship.ts';
 import { runUser } from './lib/user.ts';
@@ -87,15 +88,17 @@ export const options = {
 
 interface RunData {
   startedAt: number;
+  instance: number;
 }
 
 export function setup(): RunData {
-  return { startedAt: settings.startedAt ?? Date.now() };
+  const { executionSegment, executionSegmentSequence } = exec.test.options as { executionSegment?: string | null; executionSegmentSequence?: string | null };
+  return { startedAt: settings.startedAt ?? Date.now(), instance: instanceOf(settings.instance, executionSegment, executionSegmentSequence) };
 }
 
 /** A VU's recorder, flushed every FLUSH_MS while it runs and once more when it is done. */
-function shipping(): { recorder: ShippingRecorder; done: () => void } {
-  const recorder = new ShippingRecorder(settings.collectorUrl, settings.collectorToken, settings.instance, exec.vu.idInTest);
+function shipping(data: RunData): { recorder: ShippingRecorder; done: () => void } {
+  const recorder = new ShippingRecorder(settings.collectorUrl, settings.collectorToken, data.instance, exec.vu.idInTest);
   const flusher = setInterval(() => recorder.flush(), FLUSH_MS);
   return { recorder, done: () => (clearInterval(flusher), recorder.finish()) };
 }
@@ -104,7 +107,7 @@ export function camera(data: RunData): void {
   const camera = cameras[exec.scenario.iterationInTest];
   if (!camera) return;
   const clock = clockOf(header, data.startedAt);
-  const { recorder, done } = shipping();
+  const { recorder, done } = shipping(data);
   const seconds = (clock.drainAt - clock.startedAt) / 1000;
   runCamera({
     camera,
@@ -129,7 +132,7 @@ export function user(data: RunData): void {
   const slot = users[exec.scenario.iterationInTest];
   if (!slot) return;
   const clock = clockOf(header, data.startedAt);
-  const { recorder, done } = shipping();
+  const { recorder, done } = shipping(data);
   const seconds = (clock.endsAt - clock.startedAt) / 1000;
   runUser({
     user: slot.user,
@@ -161,7 +164,7 @@ export function curious(data: RunData): void {
     if (candidate && !involved.has(candidate.cameraId)) stranger = candidate;
   }
   if (!stranger) return; // a world where this user is involved with every camera: nothing to be curious about
-  const recorder = new ShippingRecorder(settings.collectorUrl, settings.collectorToken, settings.instance, exec.vu.idInTest);
+  const recorder = new ShippingRecorder(settings.collectorUrl, settings.collectorToken, data.instance, exec.vu.idInTest);
   const emittingFor = Math.max(0, Date.now() - data.startedAt - header.rampMs / 2) / 1000;
   visit({
     user: slot.user,

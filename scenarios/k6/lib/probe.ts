@@ -29,11 +29,11 @@ export function visit(probe: ProbeVisit): void {
   const { userId, email, password } = probe.user;
   const calls = new TargetCalls(probe.httpBase);
   const login = calls.json('POST', '/v1/login', '/v1/login', undefined, shapes.login, { email, password });
+  // A visit's login is not the user's session (its own VU holds that), so only a failure is worth a record.
   if (!login.ok) {
-    probe.recorder.record({ type: 'user', t: Date.now(), userId, state: 'login-failed', code: login.status });
+    probe.recorder.record({ type: 'error', t: Date.now(), source: 'user.probe', message: login.problem, userId });
     return;
   }
-  probe.recorder.record({ type: 'user', t: Date.now(), userId, state: 'login' });
   const cameraId = probe.strangerCameraId;
   const eventId = `${cameraId}.e${1 + Math.floor(probe.random() * Math.max(1, probe.madeSoFar))}`;
   const start = Date.now();

@@ -13,8 +13,8 @@ export interface K6Settings {
   collectorToken: string;
   /** Keys the thumbnails' check values; the oracle compares the values the cameras record, never the key. */
   runKey: string;
-  /** This process's number among the run's k6 instances (0-based), so the collector counts each one's share. */
-  instance: number;
+  /** This process's number among the run's k6 instances (0-based) when the orchestrator says; see instance.ts. */
+  instance: number | undefined;
   /** The run's start (ms since the epoch) when an orchestrator set it; otherwise setup() takes "now". */
   startedAt: number | undefined;
   /** Overrides the plan's target: the same archive pointed at another backend. */
@@ -28,8 +28,10 @@ export function readSettings(env: Record<string, string | undefined>): K6Setting
   const collectorUrl = env.STAMPEDE_COLLECTOR ?? '';
   const collectorToken = env.STAMPEDE_COLLECTOR_TOKEN ?? '';
   if (collectorUrl !== '' && collectorToken === '') throw new Error('STAMPEDE_COLLECTOR needs STAMPEDE_COLLECTOR_TOKEN');
-  const instance = Number(env.STAMPEDE_INSTANCE ?? '0');
-  if (!Number.isInteger(instance) || instance < 0) throw new Error(`STAMPEDE_INSTANCE must be a whole number, got ${env.STAMPEDE_INSTANCE}`);
+  const instance = env.STAMPEDE_INSTANCE ? Number(env.STAMPEDE_INSTANCE) : undefined;
+  if (instance !== undefined && !(Number.isInteger(instance) && instance >= 0)) {
+    throw new Error(`STAMPEDE_INSTANCE must be a whole number, got ${env.STAMPEDE_INSTANCE}`);
+  }
   const startedAt = env.STAMPEDE_STARTED_AT ? Number(env.STAMPEDE_STARTED_AT) : undefined;
   if (startedAt !== undefined && !Number.isFinite(startedAt)) throw new Error('STAMPEDE_STARTED_AT must be ms since the epoch');
   return {

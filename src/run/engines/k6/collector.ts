@@ -19,9 +19,16 @@ export interface Collector {
   readonly token: string;
   /** Records accepted from each k6 instance so far. */
   received(): ReadonlyMap<number, number>;
+  /** The cameras and users each instance simulated, as their records name them: each instance's share. */
+  shares(): ReadonlyMap<number, InstanceShare>;
   /** Batches refused (bad token, too big, malformed), for diagnostics. */
   refused(): number;
   close(): Promise<void>;
+}
+
+export interface InstanceShare {
+  cameras: Set<string>;
+  users: Set<string>;
 }
 
 export interface CollectorOptions {
@@ -61,7 +68,16 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const received = new Map<number, number>();
   /** Batches already taken, so a retry whose first answer got lost is not recorded twice. */
   const seen = new Set<string>();
+  const shares = new Map<number, InstanceShare>();
   let refused = 0;
+
+  const note = (instance: number, record: z.infer<typeof Record>): void => {
+    if (record.type !== 'camera' && record.type !== 'user') return;
+    let share = shares.get(instance);
+    if (!share) shares.set(instance, (share = { cameras: new Set(), users: new Set() }));
+    if (record.type === 'camera' && typeof record.cameraId === 'string') share.cameras.add(record.cameraId);
+    if (record.type === 'user' && typeof record.userId === 'string') share.users.add(record.userId);
+  };
 
   const answer = (response: ServerResponse, status: number, message?: string): void => {
     if (status >= 400) refused++;
@@ -86,7 +102,10 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     if (!seen.has(key)) {
       seen.add(key);
       received.set(instance, (received.get(instance) ?? 0) + records.length);
-      for (const record of records) options.recorder.record(record as unknown as HistoryRecord);
+      for (const record of records) {
+        note(instance, record);
+        options.recorder.record(record as unknown as HistoryRecord);
+      }
     }
     answer(response, 204);
   };
@@ -129,6 +148,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     url,
     token,
     received: () => received,
+    shares: () => shares,
     refused: () => refused,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
