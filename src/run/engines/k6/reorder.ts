@@ -26,7 +26,7 @@ export class Reorder implements Recorder {
     private readonly windowMs = REORDER_WINDOW_MS,
     private readonly now: () => number = Date.now,
   ) {
-    this.timer = setInterval(() => this.release(this.now() - this.windowMs), TICK_MS);
+    this.timer = setInterval(() => this.releaseDue(), TICK_MS);
     this.timer.unref();
   }
 
@@ -38,6 +38,11 @@ export class Reorder implements Recorder {
   /** Records that arrived after newer ones had already been released. */
   lateRecords(): number {
     return this.late;
+  }
+
+  /** Releases, in order, what has been held for the whole window (the clock does this every TICK_MS). */
+  releaseDue(): void {
+    this.release(this.now() - this.windowMs);
   }
 
   /** Releases everything still held, in order, and stops the clock. */
