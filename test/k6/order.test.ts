@@ -57,13 +57,13 @@ describe('Reorder', () => {
     const out: HistoryRecord[] = [];
     let now = 10_000;
     const reorder = new Reorder({ record: (record) => out.push(record) }, 1000, () => now);
-    reorder.record(sent(5000));
+    reorder.record(sent(9500));
     reorder.releaseDue();
     expect(out).toHaveLength(0); // still inside the window
     now = 20_000;
     reorder.releaseDue();
     expect(out).toHaveLength(1);
-    reorder.record(sent(4000));
+    reorder.record(sent(9000));
     reorder.flush();
     expect(out).toHaveLength(2);
     expect(reorder.lateRecords()).toBe(1);
