@@ -1,0 +1,75 @@
+/**
+ * `stampede run --engine k6` through the real CLI and the real k6 against the embedded reference cloud: a correct
+ * cloud passes with every record delivered, wyze-2024 is caught on the surfaces it leaks through (and the VUs'
+ * own threshold trips), and two k6 instances split the fleet without overlap and reach the same verdict.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readSummary, runDir, stampede } from '../helpers/cli.ts';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dirname(dir), { recursive: true, force: true });
+});
+
+async function k6Run(name: string, args: string[]) {
+  const out = runDir(name);
+  dirs.push(out);
+  const run = await stampede(['run', 'storm', '--engine', 'k6', ...args, '--out', out], { timeoutMs: 170_000 });
+  return { run, out, summary: readSummary(out) };
+}
+
+/** "k6 instance 1/2 (0:1/2): 100 cameras, 50 users; 5384 records made (0 batches given up), 5384 received, 2 plain leaks ..." */
+function instanceLines(stderr: string) {
+  return [...stderr.matchAll(/k6 instance (\d+)\/(\d+) \(([^)]+)\): (\d+) cameras, (\d+) users; (\d+) records made \(\d+ batches given up\), (\d+) received, (\d+) plain leaks counted in the VUs, exit (\S+)/g)]
+    .map((m) => ({ instance: Number(m[1]), cameras: Number(m[4]), users: Number(m[5]), made: Number(m[6]), received: Number(m[7]), plainLeaks: Number(m[8]), exit: m[9] }));
+}
+
+// 200 cameras and 100 users saturate wyze-2024's connection pool when they storm back after the outage.
+const WYZE = ['--bug', 'wyze-2024', '--cameras', '200', '--users', '100', '--duration', '20', '--seed', '542311785'];
+
+describe('stampede run --engine k6', () => {
+  it('passes a correct cloud with zero leaks, every record received, every surface checked', async () => {
+    const { run, summary } = await k6Run('correct', ['--cameras', '20', '--users', '10', '--duration', '20', '--seed', '11']);
+    expect(run.code, run.stderr.slice(-3000)).toBe(0);
+    expect(summary.verdict).toBe('pass');
+    expect(summary.engine).toBe('k6');
+    expect(summary.leaks.total).toBe(0);
+    expect(summary.unknown).toBe(0);
+    for (const surface of ['list', 'stream', 'thumbnail', 'cameras'] as const) expect(summary.checked[surface]).toBeGreaterThan(0);
+    const [only, ...others] = instanceLines(run.stderr);
+    expect(others).toEqual([]);
+    expect(only).toMatchObject({ cameras: 20, users: 10, plainLeaks: 0, exit: '0' });
+    expect(only!.received).toBe(only!.made);
+  }, 200_000);
+
+  it('catches wyze-2024 on the surfaces it leaks through, with one instance and with two, on the same seed', async () => {
+    const one = await k6Run('wyze-1', WYZE);
+    const two = await k6Run('wyze-2', [...WYZE, '--k6-instances', '2']);
+    for (const { run, summary } of [one, two]) {
+      expect(run.code, run.stderr.slice(-3000)).toBe(1);
+      expect(summary.verdict).toBe('fail');
+      expect(summary.leaks.total).toBeGreaterThan(0);
+      // wyze-2024 files a camera's events under another: wrong pictures in lists, pushes and thumbnails, never a
+      // wrong camera in the camera list.
+      expect(summary.leaks.bySurface.list + summary.leaks.bySurface.stream + summary.leaks.bySurface.thumbnail).toBe(summary.leaks.total);
+      expect(summary.leaks.bySurface.cameras).toBe(0);
+      // The VUs saw plain leaks too, and k6's own threshold failed (exit 99) in at least one instance.
+      const lines = instanceLines(run.stderr);
+      expect(lines.reduce((sum, line) => sum + line.plainLeaks, 0)).toBeGreaterThan(0);
+      expect(lines.some((line) => line.exit === '99')).toBe(true);
+      for (const line of lines) expect(line.received).toBe(line.made);
+    }
+    // Two instances: disjoint halves that add up to the fleet (the engine fails the run on any overlap).
+    const halves = instanceLines(two.run.stderr);
+    expect(halves.map((line) => line.instance)).toEqual([1, 2]);
+    expect(halves.reduce((sum, line) => sum + line.cameras, 0)).toBe(200);
+    expect(halves.reduce((sum, line) => sum + line.users, 0)).toBe(100);
+    for (const line of halves) expect(line.cameras).toBeGreaterThan(0);
+    // Each camera simulated once: no camera was ever replaced by a second self (close code 4409).
+    const journal = readFileSync(join(two.out, 'journal.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; code?: number });
+    expect(journal.filter((record) => record.type === 'camera' && record.code === 4409)).toEqual([]);
+    expect(two.summary.world).toEqual(one.summary.world);
+  }, 400_000);
+});
