@@ -7,10 +7,12 @@
 import { spawn } from 'node:child_process';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { UnavailableError } from '../../../cli/exit.ts';
+import { UnavailableError, UsageError } from '../../../cli/exit.ts';
 import { findK6 } from '../../../services/k6.ts';
 import { generateWorld } from '../../../world/generate.ts';
 import { worldToSeed } from '../../../world/seed.ts';
+import { WorldSpecError } from '../../../world/spec.ts';
+import type { World } from '../../../world/types.ts';
 import type { RunConfig } from '../../config.ts';
 import { planScenario } from '../../scenario.ts';
 import { K6_SCRIPT } from './instances.ts';
@@ -47,10 +49,16 @@ export async function exportK6(options: ExportOptions, log: (line: string) => vo
   await mkdir(outDir, { recursive: true });
   const phases = planScenario(config.scenario, config.durationMs);
   const window = config.scenario.changeWindow(config.durationMs);
-  const world = generateWorld({
-    seed: config.seed, users: config.users, cameras: config.cameras,
-    timeline: { durationMs: config.durationMs, storm: window, settleMs: config.durationMs - window.endMs },
-  });
+  let world: World;
+  try {
+    world = generateWorld({
+      seed: config.seed, users: config.users, cameras: config.cameras,
+      timeline: { durationMs: config.durationMs, storm: window, settleMs: config.durationMs - window.endMs },
+    });
+  } catch (error) {
+    if (error instanceof WorldSpecError) throw new UsageError(error.message, 'change --cameras, --users or --duration');
+    throw error;
+  }
   const files: ExportedFiles = {
     archive: join(outDir, 'storm.tar'),
     manifest: join(outDir, 'testrun.json'),
