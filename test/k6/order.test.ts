@@ -53,6 +53,16 @@ describe('Reorder', () => {
     expect(reorder.lateRecords()).toBe(0);
   });
 
+  it('puts a camera\'s sent before a push of the same event in the same millisecond', () => {
+    const out: HistoryRecord[] = [];
+    const reorder = new Reorder({ record: (record) => out.push(record) }, 3000, () => 0);
+    reorder.record(shown(7));
+    reorder.record({ type: 'acked', t: 7, cameraId: 'c', eventId: 'c.e7' });
+    reorder.record(sent(7));
+    reorder.flush();
+    expect(out.map((record) => record.type)).toEqual(['sent', 'acked', 'shown']);
+  });
+
   it('counts a record that arrives after newer ones were released', () => {
     const out: HistoryRecord[] = [];
     let now = 10_000;

@@ -14,6 +14,18 @@ function timeOf(record: HistoryRecord): number {
   return record.type === 'access' ? record.end : record.t;
 }
 
+/**
+ * Within one millisecond, cause before effect: a camera's `sent` before anything that shows the event (a fast
+ * target pushes it in the same millisecond), then its `acked`; everything else keeps its arrival order.
+ */
+function causalRank(record: HistoryRecord): number {
+  return record.type === 'sent' ? 0 : record.type === 'acked' ? 1 : 2;
+}
+
+function before(a: HistoryRecord, b: HistoryRecord): number {
+  return timeOf(a) - timeOf(b) || causalRank(a) - causalRank(b);
+}
+
 export class Reorder implements Recorder {
   private held: HistoryRecord[] = [];
   /** The newest time released so far: a record older than this arrived too late to be put in order. */
@@ -53,8 +65,8 @@ export class Reorder implements Recorder {
 
   private release(upTo: number): void {
     if (this.held.length === 0) return;
-    // Stable sort: records with equal times keep their arrival (and so per-VU) order.
-    this.held.sort((a, b) => timeOf(a) - timeOf(b));
+    // Stable sort: records with equal times and ranks keep their arrival (and so per-VU) order.
+    this.held.sort(before);
     let count = 0;
     while (count < this.held.length && timeOf(this.held[count]!) <= upTo) count++;
     if (count === 0) return;
