@@ -56,7 +56,13 @@ describe('report.html of a real failing storm', () => {
     const outage = summary.faults.find((fault) => fault.fault === 'outage' && fault.path === 'client')!;
     expect(await page.locator('#outage-before').innerText()).toContain(`(${outage.id})`);
     const affected = await page.locator('#affected').innerText();
-    for (const recipient of new Set(rows.map((row) => row[2]!))) expect(affected).toContain(recipient);
+    // Every recipient is named, or counted in the "and N more" the list ends with when it is long.
+    const recipients = new Set(rows.map((row) => row[2]!));
+    const shownLine = affected.split('\n').find((line) => line.startsWith('Shown someone else'))!;
+    const named = shownLine.match(/\S+ \(\d+\)/g) ?? [];
+    const more = Number(/and (\d+) more/.exec(shownLine)?.[1] ?? 0);
+    expect(named.length + more).toBe(summary.leaks.recipients);
+    if (more === 0) for (const recipient of recipients) expect(shownLine).toContain(`${recipient} (`);
     expect(await page.locator('#headline').innerText()).toContain(`${summary.leaks.recipients} user`);
 
     await page.locator('#leak-surface').selectOption('stream');
