@@ -59,7 +59,7 @@ describe('report.html of a real failing storm', () => {
     // Every recipient is named, or counted in the "and N more" the list ends with when it is long.
     const recipients = new Set(rows.map((row) => row[2]!));
     const shownLine = affected.split('\n').find((line) => line.startsWith('Shown someone else'))!;
-    const named = shownLine.match(/\S+ \(\d+\)/g) ?? [];
+    const named = shownLine.slice(shownLine.indexOf(':') + 1).match(/\S+ \(\d+\)/g) ?? [];
     const more = Number(/and (\d+) more/.exec(shownLine)?.[1] ?? 0);
     expect(named.length + more).toBe(summary.leaks.recipients);
     if (more === 0) for (const recipient of recipients) expect(shownLine).toContain(`${recipient} (`);
