@@ -12,10 +12,10 @@ import { resolveTarget } from '../../../simulators/protocol/target.ts';
 import { UnavailableError } from '../../cli/exit.ts';
 import { findK6 } from '../../services/k6.ts';
 import type { Engine, FleetPlan, RunningFleet } from '../engine.ts';
-import { startCollector } from './k6/collector.ts';
+import { startCollector, type Collector } from './k6/collector.ts';
 import { FleetGauge } from './k6/gauge.ts';
 import { Reorder } from './k6/reorder.ts';
-import { endInstances, startInstances, THRESHOLDS_FAILED, type InstanceEnd } from './k6/instances.ts';
+import { endInstances, startInstances, THRESHOLDS_FAILED, type InstanceEnd, type K6Instance } from './k6/instances.ts';
 import { k6Plan, writePlan } from './k6/plan-file.ts';
 
 /** How long after the run's end the VUs get to close their sockets and flush before they are stopped. */
@@ -37,7 +37,7 @@ export const k6Engine: Engine = {
       ordered.flush();
       await rm(dir, { recursive: true, force: true });
     };
-    let running;
+    let running: K6Instance[];
     try {
       const planPath = join(dir, 'plan.json');
       await writePlan(planPath, k6Plan({
@@ -73,7 +73,7 @@ export const k6Engine: Engine = {
         await cleanup();
         if (collector.refused() > 0) plan.log(`k6: the collector refused ${collector.refused()} batches`);
         if (ordered.lateRecords() > 0) plan.log(`k6: ${ordered.lateRecords()} records arrived too late to be put in time order`);
-        judgeDelivery(ends, collector.received(), plan.log, signal.aborted);
+        judgeDelivery(ends, collector, plan.log, signal.aborted);
       })();
       return stopping;
     };
@@ -82,13 +82,23 @@ export const k6Engine: Engine = {
 };
 
 /** Logs each instance's share and throws when records went missing or an instance failed for another reason. */
-function judgeDelivery(ends: InstanceEnd[], received: ReadonlyMap<number, number>, log: (line: string) => void, aborted: boolean): void {
+function judgeDelivery(ends: InstanceEnd[], collector: Collector, log: (line: string) => void, aborted: boolean): void {
   const problems: string[] = [];
+  const owner = new Map<string, number>();
   for (const end of ends) {
     const name = `k6 instance ${end.index + 1}/${ends.length} (${end.segment})`;
-    const got = received.get(end.index) ?? 0;
+    const got = collector.received().get(end.index) ?? 0;
+    const share = collector.shares().get(end.index) ?? { cameras: new Set<string>(), users: new Set<string>() };
     const { tally, exit } = end;
-    log(`k6: ${name}: ${tally ? `${tally.records} records made (${tally.batchesFailed} batches given up), ` : ''}${got} received, ${tally?.plainLeaks ?? '?'} plain leaks counted in the VUs, exit ${exit.code ?? exit.signal}`);
+    log(`k6: ${name}: ${share.cameras.size} cameras, ${share.users.size} users; ` +
+      `${tally ? `${tally.records} records made (${tally.batchesFailed} batches given up), ` : ''}${got} received, ` +
+      `${tally?.plainLeaks ?? '?'} plain leaks counted in the VUs, exit ${exit.code ?? exit.signal}`);
+    // Execution segments promise disjoint slices; a client simulated twice would fight itself (4409) and skew counts.
+    for (const id of [...share.cameras, ...share.users]) {
+      const other = owner.get(id);
+      if (other !== undefined && other !== end.index) problems.push(`${id} was simulated by instances ${other + 1} and ${end.index + 1}`);
+      owner.set(id, end.index);
+    }
     if (aborted) continue;
     if (!tally) problems.push(`${name} wrote no summary (exit ${exit.code ?? exit.signal}): ${lastLine(end.output)}`);
     else if (tally.records !== got) problems.push(`${name} made ${tally.records} records but the collector received ${got}`);

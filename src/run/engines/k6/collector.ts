@@ -6,7 +6,7 @@
  * instance delivered so the engine can tell a lossless run from one that lost records in transit.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { HistoryRecord, Recorder } from '../../../world/history.ts';
@@ -85,7 +85,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     response.end(message ? JSON.stringify({ error: { code: String(status), message } }) : undefined);
   };
 
-  const handle = (request: IncomingMessage, response: ServerResponse, body: Buffer): void => {
+  const handle = (response: ServerResponse, body: Buffer): void => {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
@@ -131,7 +131,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     });
     request.on('end', () => {
       if (size > maxBodyBytes) return answer(response, 413, `batches are at most ${maxBodyBytes} bytes`);
-      handle(request, response, Buffer.concat(chunks, size));
+      handle(response, Buffer.concat(chunks, size));
     });
     request.on('error', () => response.destroy());
   });
