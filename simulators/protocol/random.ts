@@ -1,28 +1,16 @@
 /** Seeded randomness for the drivers: the same seed gives the same jitter, kinds and choices. */
+import { hashText, randomStream } from '../../src/world/random.ts';
 
-/** A seeded generator of floats in [0, 1) (mulberry32: small, fast, good enough for jitter). */
+/** A seeded generator of floats in [0, 1): the world's generator, as one plain function for hot paths. */
 export type Random = () => number;
 
 export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const stream = randomStream(seed >>> 0, 'drivers');
+  return () => stream.next();
 }
 
-/** FNV-1a of text: a stable per-thing seed (one per event, so a resend rebuilds the same thumbnail size). */
-export function hashSeed(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
+/** A stable per-thing seed (one per event, so a resend rebuilds the same thumbnail size). */
+export const hashSeed = hashText;
 
 /** An integer in [min, max]. */
 export function between(random: Random, min: number, max: number): number {

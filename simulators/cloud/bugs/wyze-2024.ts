@@ -13,6 +13,7 @@
  * device's events (thumbnails included) under another camera and its owner's account: right label, someone
  * else's picture. Under light load (batches of one) the mapping is exact.
  */
+import { hashText } from '../../../src/world/random.ts';
 import type { CameraRecord } from '../store.ts';
 import type { CachedPartEnv, CameraLookup, CloudBug, KeyValueCache } from '../seams.ts';
 
@@ -95,9 +96,7 @@ export function batchingCache(connection: KeyValueCache): KeyValueCache {
 
 /** A stable shard per key (FNV-1a), as a client-side sharding library computes it. */
 function shardOf(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % SHARDS;
+  return hashText(key) % SHARDS;
 }
 
 /**
