@@ -7,7 +7,8 @@ import type { Histogram } from 'hdr-histogram-js';
 import type { LeakEvidence, OracleOptions, Verdict, VerdictStatus } from './verdict.ts';
 
 /** The counters the oracle keeps as it goes; the rest of a verdict is derived at the end. */
-export type Tally = Omit<Verdict, 'status' | 'reasons' | 'leaks' | 'events' | 'latency' | 'evidence'> & {
+export type Tally = Omit<Verdict, 'status' | 'reasons' | 'leaks' | 'events' | 'latency' | 'evidence' | 'late'> & {
+  late: number;
   leaks: Pick<Verdict['leaks'], 'total' | 'bySurface'>;
   events: Omit<Verdict['events'], 'lost'>;
 };
@@ -23,6 +24,7 @@ export function emptyTally(): Tally {
     duplicates: 0,
     events: { emitted: 0, acked: 0, delivered: 0 },
     probes: { sent: 0, refused: 0, notRefused: 0 },
+    late: 0,
   };
 }
 
@@ -55,6 +57,7 @@ export function composeVerdict(tally: Tally, outcome: Outcome): Verdict {
   const status: VerdictStatus = leaks > 0 ? 'fail' : doubts.length > 0 ? 'unknown' : 'pass';
   const reasons = leaks > 0 ? [`${leaks} cross-account leaks: users were shown data that was not theirs`, ...doubts] : doubts;
   if (status === 'pass') reasons.push(`${tally.checked.total} items checked, no leak`);
+  if (tally.late > 0) reasons.push(`${tally.late} records named events older than the oracle's horizon; their sights were judged by camera only`);
 
   const histogram = outcome.latency;
   const seen = histogram !== undefined && histogram.totalCount > 0;
@@ -78,5 +81,6 @@ export function composeVerdict(tally: Tally, outcome: Outcome): Verdict {
     probes: { ...tally.probes },
     latency: { p50: at(50), p95: at(95), p99: at(99), max: seen ? histogram.maxValue : 0 },
     evidence: outcome.evidence ?? [],
+    ...(tally.late > 0 && { late: tally.late }),
   };
 }

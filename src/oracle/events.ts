@@ -1,14 +1,16 @@
 /**
  * What the oracle remembers per event: the truth from the camera's `sent` records, the timing bounds of its
- * acceptance, and who was shown it where. This is the state that grows with the run (one slot per event sent),
- * so each event is a row of 8 numbers in one Float64Array, not an object: no per-event allocation, nothing for
- * the garbage collector to copy, and one event's fields share a cache line or two. Rare extras (retried sends,
- * a fourth sight, a second delivery waiting for its ack) live in side maps keyed by the event number.
+ * acceptance, and who was shown it where. Each event is a row of numbers in one Float64Array, not an object: no
+ * per-event allocation, nothing for the garbage collector to copy, and one event's fields share a cache line or
+ * two. Rare extras (retried sends, a fourth sight, a second delivery waiting for its ack) live in side maps keyed
+ * by the event number.
  *
- * A soak run could window it: once an event's ack is older than `settleMs` plus the longest delivery still worth
- * judging, count its loss and recycle its row. We keep every event because a run's loss count needs them all.
+ * Event numbers are handed out in `sent` order and never reused, but the rows live in a ring: the oracle's horizon
+ * (horizon.ts) releases the oldest events once their judgement can no longer change, so a soak holds only the
+ * events of the last horizon, not of the whole run. Row `n` sits at `n & mask`; the ring doubles when full.
  */
 import type { AccessTimeline, CameraTimeline } from '../world/timeline.ts';
+import { EventIndex } from './event-index.ts';
 
 export const FIRST_SIGHT = 0;
 export const SEEN_ELSEWHERE = 1;
@@ -30,57 +32,88 @@ const SEEN = 4;
 const SEEN_SLOTS = 3;
 /** A first-delivery time waiting for the ack to be measured against; NaN for none. */
 const WAITING = 7;
-const WIDTH = 8;
+/**
+ * The latest `sent` or `acked` of the event: the horizon counts from here. Sights do not count, so an event a
+ * target keeps showing again does not hold every later event in memory; such a sight after release is late.
+ */
+const LAST = 8;
+const WIDTH = 9;
 
-/** Every event sent in the run, by event number. Numbers are dense and handed out in `sent` order. */
+/** Every event sent in the run and not yet released by the horizon, by event number. */
 export class EventBook {
-  private readonly numbers = new Map<string, number>();
+  private readonly index: EventIndex;
   private count = 0;
+  /** The oldest event still held; every number below it was released. */
+  private first = 0;
+  private capacity = 1024;
+  private mask = 1023;
   private rows = new Float64Array(1024 * WIDTH);
+  private eventIds: string[] = new Array<string>(1024);
+  private digests: string[] = new Array<string>(1024);
+  private checks: string[] = new Array<string>(1024);
   private readonly seenMore = new Map<number, number[]>();
   private readonly waitingMore = new Map<number, number[]>();
-  private readonly eventIds: string[] = [];
-  private readonly digests: string[] = [];
-  private readonly checks: string[] = [];
   /** Digest and check of each later `sent` version, flattened as [digest, check, ...]; retries are rare. */
   private readonly retries = new Map<number, string[]>();
 
-  constructor(private readonly timeline: AccessTimeline) {}
+  constructor(private readonly timeline: AccessTimeline) {
+    this.index = new EventIndex((n) => this.eventIds[n & this.mask]!);
+  }
 
+  /** Events ever added, released ones included. */
   get size(): number {
     return this.count;
   }
 
-  /** The event's number, or -1 for an event this run never sent. */
-  find(eventId: string): number {
-    return this.numbers.get(eventId) ?? -1;
+  /** The oldest event still held (equal to `size` when none is). */
+  get oldest(): number {
+    return this.first;
   }
 
-  /** Records a first `sent`; returns the new event's number. */
+  /** The event's number, or -1 for an event this run never sent or the horizon released. */
+  find(eventId: string): number {
+    return this.index.find(eventId);
+  }
+
+  /** Records a first `sent` (after `find` said -1); returns the new event's number. */
   add(eventId: string, camera: CameraTimeline, sentAt: number, digest: string, check: string): number {
     const n = this.count++;
-    if ((n + 1) * WIDTH > this.rows.length) {
-      const rows = new Float64Array(this.rows.length * 2);
-      rows.set(this.rows);
-      this.rows = rows;
-    }
+    if (n - this.first >= this.capacity) this.grow();
+    const slot = n & this.mask;
     const rows = this.rows;
-    const at = n * WIDTH;
+    const at = slot * WIDTH;
     rows[at + SENT] = sentAt;
     rows[at + ACKED] = Infinity;
     rows[at + SHOWN] = Infinity;
     rows[at + CAMERA] = camera.number * 2;
-    for (let slot = 0; slot < SEEN_SLOTS; slot++) rows[at + SEEN + slot] = -1;
+    rows[at + SEEN] = -1;
+    rows[at + SEEN + 1] = -1;
+    rows[at + SEEN + 2] = -1;
     rows[at + WAITING] = NaN;
-    this.numbers.set(eventId, n);
-    this.eventIds.push(eventId);
-    this.digests.push(digest);
-    this.checks.push(check);
+    rows[at + LAST] = sentAt;
+    this.eventIds[slot] = eventId;
+    this.digests[slot] = digest;
+    this.checks[slot] = check;
+    this.index.insert(eventId, n);
     return n;
   }
 
+  /** Forgets the oldest event held: its id no longer finds it and its row is free for a new event. */
+  releaseOldest(): void {
+    const n = this.first++;
+    const slot = n & this.mask;
+    this.index.delete(this.eventIds[slot]!, n);
+    // Drop the strings now, not when the slot is reused: an idle soak should not pin the last horizon's ids.
+    this.eventIds[slot] = '';
+    this.digests[slot] = '';
+    this.checks[slot] = '';
+    if (this.rows[slot * WIDTH + SEEN + 2] !== -1) this.seenMore.delete(n);
+    if (!Number.isNaN(this.rows[slot * WIDTH + WAITING]!)) this.waitingMore.delete(n);
+    this.retries.delete(n);
+  }
+
   eventId(n: number): string {
-    return this.eventIds[n]!;
+    return this.eventIds[n & this.mask]!;
   }
 
   camera(n: number): CameraTimeline {
@@ -89,35 +122,49 @@ export class EventBook {
 
   /** The event's camera by number in the timeline. */
   cameraNumber(n: number): number {
-    return this.rows[n * WIDTH + CAMERA]! >> 1;
+    return this.rows[(n & this.mask) * WIDTH + CAMERA]! >> 1;
   }
 
   sentAt(n: number): number {
-    return this.rows[n * WIDTH + SENT]!;
+    return this.rows[(n & this.mask) * WIDTH + SENT]!;
   }
 
   ackedAtOf(n: number): number {
-    return this.rows[n * WIDTH + ACKED]!;
+    return this.rows[(n & this.mask) * WIDTH + ACKED]!;
+  }
+
+  /** The latest history time that concerned the event. */
+  lastTouched(n: number): number {
+    return this.rows[(n & this.mask) * WIDTH + LAST]!;
+  }
+
+  /** Notes a record about the event at `t` (a retried `sent`), keeping it inside the horizon. */
+  touch(n: number, t: number): void {
+    const at = (n & this.mask) * WIDTH + LAST;
+    if (t > this.rows[at]!) this.rows[at] = t;
   }
 
   /** The latest moment acceptance can have happened, given what is known so far. */
   acceptedBy(n: number): number {
-    const at = n * WIDTH;
+    const at = (n & this.mask) * WIDTH;
     return Math.min(this.rows[at + ACKED]!, this.rows[at + SHOWN]!);
   }
 
   /** Notes an ack; true when it is the event's first. */
   ack(n: number, t: number): boolean {
-    const at = n * WIDTH + ACKED;
-    const first = this.rows[at] === Infinity;
-    if (t < this.rows[at]!) this.rows[at] = t;
+    const row = (n & this.mask) * WIDTH;
+    const rows = this.rows;
+    const first = rows[row + ACKED] === Infinity;
+    if (t < rows[row + ACKED]!) rows[row + ACKED] = t;
+    if (t > rows[row + LAST]!) rows[row + LAST] = t;
     return first;
   }
 
   /** Notes that a call ending at `t` showed the event, which bounds its acceptance. */
   shown(n: number, t: number): void {
-    const at = n * WIDTH + SHOWN;
-    if (t < this.rows[at]!) this.rows[at] = t;
+    const row = (n & this.mask) * WIDTH;
+    const rows = this.rows;
+    if (t < rows[row + SHOWN]!) rows[row + SHOWN] = t;
   }
 
   addVersion(n: number, digest: string, check: string): void {
@@ -129,7 +176,8 @@ export class EventBook {
 
   /** Did the camera send bytes with this digest (and this provenance check value, unless null)? */
   hasVersion(n: number, digest: string, check: string | null): boolean {
-    if (digest === this.digests[n] && (check === null || check === this.checks[n])) return true;
+    const slot = n & this.mask;
+    if (digest === this.digests[slot] && (check === null || check === this.checks[slot])) return true;
     const more = this.retries.get(n);
     if (more === undefined) return false;
     for (let i = 0; i < more.length; i += 2) if (more[i] === digest && (check === null || more[i + 1] === check)) return true;
@@ -139,12 +187,18 @@ export class EventBook {
   /** Notes a sight on the list (or the stream): FIRST_SIGHT, SEEN_ELSEWHERE, or DUPLICATE on this surface. */
   see(n: number, user: number, onList: boolean): Sighting {
     const code = user * 2 + (onList ? 1 : 0);
-    if (this.has(n, code)) return DUPLICATE;
+    const rows = this.rows;
+    const at = (n & this.mask) * WIDTH + SEEN;
+    // Most events are seen by one to three users: the common case is a scan of three numbers in the row.
+    const s0 = rows[at]!;
+    if (s0 === -1) {
+      rows[at] = code;
+      return FIRST_SIGHT;
+    }
+    if (s0 === code || this.has(n, code)) return DUPLICATE;
     const elsewhere = this.has(n, code ^ 1);
-    const at = n * WIDTH + SEEN;
-    let slot = 0;
-    while (slot < SEEN_SLOTS && this.rows[at + slot] !== -1) slot++;
-    if (slot < SEEN_SLOTS) this.rows[at + slot] = code;
+    if (rows[at + 1] === -1) rows[at + 1] = code;
+    else if (rows[at + 2] === -1) rows[at + 2] = code;
     else {
       const more = this.seenMore.get(n);
       if (more === undefined) this.seenMore.set(n, [code]);
@@ -160,7 +214,7 @@ export class EventBook {
 
   /** Marks the event delivered to an entitled user; true the first time. */
   deliver(n: number): boolean {
-    const at = n * WIDTH + CAMERA;
+    const at = (n & this.mask) * WIDTH + CAMERA;
     const packed = this.rows[at]!;
     if ((packed & 1) === 1) return false;
     this.rows[at] = packed + 1;
@@ -169,7 +223,7 @@ export class EventBook {
 
   /** Keeps a first-delivery time until the ack arrives to measure it against. */
   awaitAck(n: number, shownAt: number): void {
-    const at = n * WIDTH + WAITING;
+    const at = (n & this.mask) * WIDTH + WAITING;
     if (Number.isNaN(this.rows[at]!)) {
       this.rows[at] = shownAt;
       return;
@@ -181,7 +235,7 @@ export class EventBook {
 
   /** The first-delivery times that were waiting for this event's ack, now handed over (usually none). */
   takeWaiting(n: number): number[] | undefined {
-    const at = n * WIDTH + WAITING;
+    const at = (n & this.mask) * WIDTH + WAITING;
     const first = this.rows[at]!;
     if (Number.isNaN(first)) return undefined;
     this.rows[at] = NaN;
@@ -192,9 +246,33 @@ export class EventBook {
   }
 
   private has(n: number, code: number): boolean {
-    const at = n * WIDTH + SEEN;
+    const at = (n & this.mask) * WIDTH + SEEN;
     const rows = this.rows;
     if (rows[at] === code || rows[at + 1] === code || rows[at + 2] === code) return true;
     return rows[at + 2] !== -1 && this.seenMore.get(n)?.includes(code) === true;
+  }
+
+  /** Doubles the ring: every held row moves to its slot under the wider mask. */
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    const mask = capacity - 1;
+    const rows = new Float64Array(capacity * WIDTH);
+    const eventIds = new Array<string>(capacity);
+    const digests = new Array<string>(capacity);
+    const checks = new Array<string>(capacity);
+    for (let n = this.first; n < this.count - 1; n++) {
+      const from = n & this.mask;
+      const to = n & mask;
+      for (let k = 0; k < WIDTH; k++) rows[to * WIDTH + k] = this.rows[from * WIDTH + k]!;
+      eventIds[to] = this.eventIds[from]!;
+      digests[to] = this.digests[from]!;
+      checks[to] = this.checks[from]!;
+    }
+    this.capacity = capacity;
+    this.mask = mask;
+    this.rows = rows;
+    this.eventIds = eventIds;
+    this.digests = digests;
+    this.checks = checks;
   }
 }

@@ -14,8 +14,12 @@ export interface Candidate {
   user: number;
   userId: string;
   camera: CameraTimeline;
-  /** The event's number in the book; -1 on the `cameras` surface, where only the moment of the call counts. */
+  /**
+   * The event's number in the book; -1 on the `cameras` surface, where only the moment of the call counts, and for
+   * a late item, whose event the horizon released (then `late` says when its camera's released events were accepted).
+   */
   event: number;
+  late?: { eventId: string; from: number; to: number };
   surface: Surface;
   start: number;
   t: number;
@@ -45,7 +49,11 @@ export class LeakLedger {
     this.recipients.add(c.userId);
     if (c.surface === 'thumbnail') this.opened.add(c.userId);
     const ownersThen =
-      c.event === -1 ? c.camera.ownersDuring(c.start, c.t) : c.camera.ownersDuring(this.events.sentAt(c.event), this.events.acceptedBy(c.event));
+      c.late !== undefined
+        ? c.camera.ownersDuring(c.late.from, c.late.to)
+        : c.event === -1
+          ? c.camera.ownersDuring(c.start, c.t)
+          : c.camera.ownersDuring(this.events.sentAt(c.event), this.events.acceptedBy(c.event));
     // Whose data it was: whoever owned the camera when the event was accepted or when it was shown.
     for (const owner of [...ownersThen, ...c.camera.ownersDuring(c.start, c.t)]) if (owner !== c.userId) this.owners.add(owner);
     if (this.kept.length >= this.maxEvidence) return;
@@ -54,6 +62,7 @@ export class LeakLedger {
       owners: ownersThen,
       cameraId: c.camera.cameraId,
       ...(c.event !== -1 && { eventId: this.events.eventId(c.event) }),
+      ...(c.late !== undefined && { eventId: c.late.eventId }),
       surface: c.surface,
       call: {
         start: c.start,

@@ -2,27 +2,33 @@
 import type { EventBook } from './events.ts';
 
 /**
- * Acked events no surely entitled user (entitled at acceptance and at the end) ever saw on the list or the
- * stream by `endTime`. Events acked after `judgeableUntil` (the oracle passes the end minus the grace window) are
- * too late to judge and are not counted.
+ * Was acked event `event` lost: entitled users exist (entitled at acceptance and at `endTime`) and none of them
+ * was shown it on the list or the stream? Only a handful of users ever concern one camera, so this is a short scan.
+ */
+export function isLost(events: EventBook, event: number, endTime: number): boolean {
+  const camera = events.camera(event);
+  const users = camera.usersByNumber();
+  let entitled = false;
+  for (let i = 0; i < users.length; i++) {
+    const user = users[i]!;
+    const access = camera.userAt(user);
+    if (access.access(events.sentAt(event), events.acceptedBy(event)) !== 'yes' || access.access(endTime, endTime) !== 'yes') continue;
+    entitled = true;
+    if (events.reached(event, user)) return false;
+  }
+  return entitled;
+}
+
+/**
+ * Acked events still held that no surely entitled user ever saw on the list or the stream by `endTime`. Events
+ * acked after `judgeableUntil` (the oracle passes the end minus the grace window) are too late to judge and are
+ * not counted. Events the horizon already released had their loss decided then (horizon.ts).
  */
 export function countLosses(events: EventBook, judgeableUntil: number, endTime: number): number {
   let lost = 0;
-  for (let event = 0; event < events.size; event++) {
+  for (let event = events.oldest; event < events.size; event++) {
     if (events.ackedAtOf(event) > judgeableUntil) continue;
-    const camera = events.camera(event);
-    let entitled = false;
-    let reached = false;
-    for (const user of camera.usersByNumber()) {
-      const access = camera.userAt(user);
-      if (access.access(events.sentAt(event), events.acceptedBy(event)) !== 'yes' || access.access(endTime, endTime) !== 'yes') continue;
-      entitled = true;
-      if (events.reached(event, user)) {
-        reached = true;
-        break;
-      }
-    }
-    if (entitled && !reached) lost++;
+    if (isLost(events, event, endTime)) lost++;
   }
   return lost;
 }

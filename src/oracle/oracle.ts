@@ -10,12 +10,14 @@
  * showed it (a push can beat the ack to the harness). A would-be leak waits `settleMs` of history time before it
  * counts, because the `access` or `acked` record that excuses it may be written after it.
  */
-import * as hdr from 'hdr-histogram-js';
 import type { HistoryRecord, Surface } from '../world/history.ts';
-import { AccessTimeline, type Tri } from '../world/timeline.ts';
+import { AccessTimeline, type CameraTimeline, type Tri } from '../world/timeline.ts';
 import type { World } from '../world/types.ts';
 import { RunContext } from './context.ts';
 import { DUPLICATE, EventBook, FIRST_SIGHT } from './events.ts';
+import { HeldItems } from './held.ts';
+import { Horizon } from './horizon.ts';
+import { LatencyRecorder } from './latency.ts';
 import { LeakLedger, type Candidate } from './leaks.ts';
 import { countLosses } from './losses.ts';
 import { identifyBytes } from './thumbnail.ts';
@@ -25,6 +27,10 @@ import { defaultOracleOptions, type BySurface, type OracleOptions, type Verdict 
 type Shown = Extract<HistoryRecord, { type: 'shown' }>;
 type CameraList = Extract<HistoryRecord, { type: 'cameras' }>;
 type ThumbnailFetch = Extract<HistoryRecord, { type: 'thumbnail' }>;
+type Extra = Pick<Candidate, 'requestedEventId' | 'labelledCameraId' | 'probe'>;
+
+/** How often (history time) the horizon looks for events to release: often enough, without a scan per record. */
+const RELEASE_EVERY_MS = 1000;
 
 /** The time a record describes, for ordering and for the end of the run. */
 export function recordTime(record: HistoryRecord): number {
@@ -36,12 +42,22 @@ export class Oracle {
   private readonly timeline: AccessTimeline;
   private readonly context = new RunContext();
   private readonly events: EventBook;
-  private readonly latency = hdr.build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
+  private readonly horizon: Horizon;
+  private readonly latency = new LatencyRecorder();
   private readonly tally: Tally = emptyTally();
   private readonly leaks: LeakLedger;
-  private pending: Candidate[] = [];
-  private pendingHead = 0;
+  private readonly held = new HeldItems();
+  /** `settleHeld` bound once: it is handed to the queue on every record that finds items waiting. */
+  private readonly settleOne = (candidate: Candidate): void => this.settleHeld(candidate);
+  /**
+   * The call being judged (start and end of the request that showed the items), set once per record: the hot
+   * path reads these fields rather than passing times as arguments, since a double passed to a function that is
+   * not inlined is boxed on the heap, several allocations per item.
+   */
+  private callStart = 0;
+  private callEnd = 0;
   private watermark = -Infinity;
+  private nextRelease = -Infinity;
   private failure: string | null = null;
 
   constructor(
@@ -49,8 +65,13 @@ export class Oracle {
     options: Partial<OracleOptions> = {},
   ) {
     this.options = { ...defaultOracleOptions, ...options };
+    const { settleMs, horizonMs } = this.options;
+    if (!(horizonMs > settleMs + world.graceMs)) {
+      throw new Error(`the oracle's horizon (${horizonMs} ms) must exceed its settle delay plus the grace window (${settleMs + world.graceMs} ms)`);
+    }
     this.timeline = new AccessTimeline(world);
     this.events = new EventBook(this.timeline);
+    this.horizon = new Horizon(this.events, world.cameras.length, horizonMs);
     this.leaks = new LeakLedger(this.events, this.tally, this.options.maxEvidence);
   }
 
@@ -58,18 +79,27 @@ export class Oracle {
   observe(record: HistoryRecord): void {
     try {
       this.dispatch(record);
-      const t = recordTime(record);
-      if (t > this.watermark) this.watermark = t;
-      if (this.pendingHead < this.pending.length) this.settle(false);
+      if (this.held.firstShownAt <= this.watermark - this.options.settleMs) this.held.settleUpTo(this.watermark - this.options.settleMs, this.settleOne);
+      if (this.watermark >= this.nextRelease) {
+        this.nextRelease = this.watermark + RELEASE_EVERY_MS;
+        this.horizon.advance(this.watermark, this.held.waiting > 0 ? this.held.lowestEvent() : Infinity);
+      }
     } catch (error) {
       this.failure ??= `${error instanceof Error ? error.message : String(error)} (at a ${String(record?.type)} record)`;
+      const t = typeof record === 'object' && record !== null ? recordTime(record) : NaN;
+      if (t > this.watermark) this.watermark = t;
     }
+  }
+
+  /** The latest time among the records observed: the end of the history so far. */
+  latestTime(): number {
+    return this.watermark;
   }
 
   /** Live counters: exact for everything settled, leaks still waiting on late records not yet counted. */
   progress(): { checked: number; leaks: number; unknown: number; waiting: number } {
     const { checked, leaks, unknown } = this.tally;
-    return { checked: checked.total, leaks: leaks.total, unknown, waiting: this.pending.length - this.pendingHead };
+    return { checked: checked.total, leaks: leaks.total, unknown, waiting: this.held.waiting };
   }
 
   /** Live items checked and leaks counted so far, by surface (copies: the caller may keep them). */
@@ -81,13 +111,13 @@ export class Oracle {
   /** The answer for the run, `endTime` being the end of its history. Settles everything still waiting. */
   verdict(endTime: number): Verdict {
     try {
-      this.settle(true);
-      const lost = countLosses(this.events, endTime - this.world.graceMs, endTime);
+      this.held.settleUpTo(Infinity, this.settleOne);
+      const lost = this.horizon.lost + countLosses(this.events, endTime - this.world.graceMs, endTime);
       const evidence = this.leaks.evidence(this.context);
       return composeVerdict(this.tally, {
         lost,
         ...this.leaks.distinct(),
-        latency: this.latency,
+        latency: this.latency.histogramNow(),
         evidence,
         failure: this.failure,
         options: this.options,
@@ -98,37 +128,63 @@ export class Oracle {
     }
   }
 
+  /**
+   * Judges one record and moves the watermark to its time, read where the record's shape is known: a time read
+   * from records of a dozen shapes, or returned from here, would be boxed on the heap for every record.
+   */
   private dispatch(record: HistoryRecord): void {
+    let t: number;
     switch (record.type) {
       case 'shown':
-        return this.observeShown(record);
+        this.observeShown(record);
+        t = record.t;
+        break;
       case 'sent':
-        return this.observeSent(record);
+        this.observeSent(record);
+        t = record.t;
+        break;
       case 'acked':
-        return this.observeAcked(record.eventId, record.t);
+        this.observeAcked(record);
+        t = record.t;
+        break;
       case 'thumbnail':
-        return this.observeThumbnail(record);
+        this.observeThumbnail(record);
+        t = record.t;
+        break;
       case 'cameras':
-        return this.observeCameras(record);
+        this.observeCameras(record);
+        t = record.t;
+        break;
       case 'access':
-        return this.timeline.apply(record);
+        this.timeline.apply(record);
+        t = record.end;
+        break;
       case 'phase':
-        return this.context.observePhase(record);
+        this.context.observePhase(record);
+        t = record.t;
+        break;
       case 'fault':
-        return this.context.observeFault(record);
+        this.context.observeFault(record);
+        t = record.t;
+        break;
       case 'camera':
       case 'user':
       case 'error':
       case 'end':
-        return;
+        t = record.t;
+        break;
       default:
         throw new Error(`unknown history record type ${String((record as { type?: unknown }).type)}`);
     }
+    if (t > this.watermark) this.watermark = t;
   }
 
   private observeSent(record: Extract<HistoryRecord, { type: 'sent' }>): void {
     const known = this.events.find(record.eventId);
-    if (known !== -1) return this.events.addVersion(known, record.digest, record.check);
+    if (known !== -1) {
+      this.events.touch(known, record.t);
+      return this.events.addVersion(known, record.digest, record.check);
+    }
     const camera = this.timeline.camera(record.cameraId);
     if (camera === undefined) {
       this.tally.unknown++;
@@ -138,39 +194,51 @@ export class Oracle {
     this.tally.events.emitted++;
   }
 
-  private observeAcked(eventId: string, t: number): void {
-    const event = this.events.find(eventId);
+  private observeAcked(record: Extract<HistoryRecord, { type: 'acked' }>): void {
+    const event = this.events.find(record.eventId);
     if (event === -1) {
-      this.tally.unknown++;
+      // After the horizon released events, an ack for one we no longer hold is late, not a stranger's.
+      if (this.horizon.released > 0) this.tally.late++;
+      else this.tally.unknown++;
       return;
     }
-    if (this.events.ack(event, t)) {
+    if (this.events.ack(event, record.t)) {
       this.tally.events.acked++;
       const waiting = this.events.takeWaiting(event);
-      if (waiting !== undefined) for (const shownAt of waiting) this.recordLatency(shownAt - t);
+      if (waiting !== undefined) for (const shownAt of waiting) this.latency.record(shownAt - record.t);
     }
   }
 
   private observeShown(record: Shown): void {
     const user = this.timeline.userNumber(record.userId);
     const list = record.surface === 'list';
-    const items = record.events.length;
-    this.tally.checked.total += items;
-    if (list) this.tally.checked.list += items;
-    else this.tally.checked.stream += items;
+    const shownEvents = record.events;
+    const items = shownEvents.length;
+    const tally = this.tally;
+    tally.checked.total += items;
+    if (list) tally.checked.list += items;
+    else tally.checked.stream += items;
     const events = this.events;
+    const timeline = this.timeline;
+    this.callStart = record.start;
+    this.callEnd = record.t;
     for (let i = 0; i < items; i++) {
-      const shown = record.events[i]!;
+      const shown = shownEvents[i]!;
       const event = events.find(shown.eventId);
       if (event === -1 || user === -1) {
-        this.tally.unknown++;
+        if (user === -1 || !this.judgeLate(user, record.userId, shown.eventId, shown.cameraId, record.surface)) tally.unknown++;
         continue;
       }
-      if (shown.cameraId !== events.camera(event).cameraId) this.tally.mismatches++;
-      events.shown(event, record.t);
+      const camera = events.cameraNumber(event);
+      if (shown.cameraId !== timeline.cameraAt(camera).cameraId) tally.mismatches++;
+      events.shown(event, this.callEnd);
       const sighting = events.see(event, user, list);
-      if (sighting === DUPLICATE) this.tally.duplicates++;
-      this.judgeEvent(user, record.userId, event, record.surface, record.start, record.t, sighting === FIRST_SIGHT);
+      if (sighting === DUPLICATE) tally.duplicates++;
+      // The common case, a camera only its owner ever sees, shown to that owner: one array read, no object.
+      const solo = timeline.soloUser(camera);
+      if (solo === user) {
+        if (sighting === FIRST_SIGHT) this.deliver(event);
+      } else this.judgeEvent(user, record.userId, event, solo, record.surface, sighting === FIRST_SIGHT);
     }
   }
 
@@ -185,9 +253,19 @@ export class Oracle {
     this.tally.checked.total++;
     this.tally.checked.thumbnail++;
     const user = this.timeline.userNumber(record.userId);
+    this.callStart = record.start;
+    this.callEnd = record.t;
     const truth = identifyBytes(record, this.events, this.world.runId);
+    const extra: Extra = { requestedEventId: record.eventId, labelledCameraId: record.cameraId, probe: record.probe };
     if (!truth.ok || user === -1) {
-      this.tally.unknown++;
+      // Bytes of this run whose event the horizon released are judged by the camera their provenance names.
+      const provenance = record.provenance;
+      const late =
+        user !== -1 &&
+        provenance?.runId === this.world.runId &&
+        this.events.find(provenance.eventId) === -1 &&
+        this.judgeLate(user, record.userId, provenance.eventId, provenance.cameraId, 'thumbnail', extra);
+      if (!late) this.tally.unknown++;
       return;
     }
     const event = truth.event;
@@ -196,8 +274,7 @@ export class Oracle {
       this.tally.mismatches++;
     }
     this.events.shown(event, record.t);
-    const extra = { requestedEventId: record.eventId, labelledCameraId: record.cameraId, probe: record.probe };
-    this.judgeEvent(user, record.userId, event, 'thumbnail', record.start, record.t, false, extra);
+    this.judgeEvent(user, record.userId, event, this.timeline.soloUser(this.events.cameraNumber(event)), 'thumbnail', false, extra);
   }
 
   private observeCameras(record: CameraList): void {
@@ -212,7 +289,7 @@ export class Oracle {
       }
       const access = camera.access(record.userId, record.start, record.t);
       if (access === 'no') {
-        this.hold({ user, userId: record.userId, camera, event: -1, surface: 'cameras', start: record.start, t: record.t, first: false });
+        this.held.hold({ user, userId: record.userId, camera, event: -1, surface: 'cameras', start: record.start, t: record.t, first: false });
       } else if (access === 'yes') {
         const owner = camera.owner(record.userId, record.start, record.t);
         if ((listed.role === 'owner' && owner === 'no') || (listed.role === 'shared' && owner === 'yes')) this.tally.roleErrors++;
@@ -220,23 +297,15 @@ export class Oracle {
     }
   }
 
-  /** The hot path: two timeline questions (one array read for a camera only its owner sees); an object only for a would-be leak. */
-  private judgeEvent(
-    user: number,
-    userId: string,
-    event: number,
-    surface: Surface,
-    start: number,
-    t: number,
-    first: boolean,
-    extra?: Pick<Candidate, 'requestedEventId' | 'labelledCameraId' | 'probe'>,
-  ): void {
+  /** Two timeline questions about the current call (none for a camera only its owner sees); an object only for a would-be leak. */
+  private judgeEvent(user: number, userId: string, event: number, solo: number, surface: Surface, first: boolean, extra?: Extra): void {
     const events = this.events;
-    const solo = this.timeline.soloUser(events.cameraNumber(event));
     if (solo === user) {
-      if (first) this.deliver(event, t);
+      if (first) this.deliver(event);
       return;
     }
+    const start = this.callStart;
+    const t = this.callEnd;
     const camera = events.camera(event);
     let atAcceptance: Tri = 'no';
     let atShown: Tri = 'no';
@@ -248,42 +317,54 @@ export class Oracle {
     // An uncertain acceptance may still turn into a sure 'no' once the ack narrows it down: hold that one too.
     const ackMayConvict = atAcceptance === 'either' && events.ackedAtOf(event) === Infinity;
     if (atAcceptance === 'no' || atShown === 'no' || ackMayConvict) {
-      this.hold({ user, userId, camera, event, surface, start, t, first, ...extra });
-    } else if (first) this.deliver(event, t);
+      this.held.hold({ user, userId, camera, event, surface, start, t, first, ...extra });
+    } else if (first) this.deliver(event);
   }
 
-  private hold(candidate: Candidate): void {
-    this.pending.push(candidate);
-  }
-
-  /** Judges again, with everything now known, each held item that waited long enough (all of them when `final`). */
-  private settle(final: boolean): void {
-    const upTo = final ? Infinity : this.watermark - this.options.settleMs;
-    const pending = this.pending;
-    while (this.pendingHead < pending.length && pending[this.pendingHead]!.t <= upTo) {
-      const c = pending[this.pendingHead++]!;
-      const access = c.camera.userAt(c.user);
-      const atShown = access.access(c.start, c.t);
-      const atAcceptance = c.event === -1 ? atShown : access.access(this.events.sentAt(c.event), this.events.acceptedBy(c.event));
-      if (atAcceptance === 'no' || atShown === 'no') this.leaks.convict(c, atAcceptance === 'no', atShown === 'no');
-      else if (c.first && c.event !== -1) this.deliver(c.event, c.t);
+  /**
+   * A sight of an event the book does not hold. Once the horizon has released events of the camera it is
+   * labelled with, it may be one of them: judged by that camera over the span of their acceptance (see
+   * horizon.ts). False when it cannot be one (the caller counts it unknown, as an event never sent).
+   */
+  private judgeLate(user: number, userId: string, eventId: string, cameraId: string | undefined, surface: Surface, extra?: Extra): boolean {
+    const start = this.callStart;
+    const t = this.callEnd;
+    const camera: CameraTimeline | undefined = cameraId === undefined ? undefined : this.timeline.camera(cameraId);
+    if (camera === undefined) return false;
+    const from = this.horizon.retiredFrom(camera.number);
+    const to = this.horizon.retiredTo(camera.number);
+    if (Number.isNaN(from)) return false;
+    this.tally.late++;
+    const access = camera.userAt(user);
+    if (access.access(from, to) !== 'yes' || access.access(start, t) !== 'yes') {
+      this.held.hold({ user, userId, camera, event: -1, surface, start, t, first: false, late: { eventId, from, to }, ...extra });
     }
-    if (this.pendingHead > 1024 && this.pendingHead * 2 > pending.length) {
-      this.pending = pending.slice(this.pendingHead);
-      this.pendingHead = 0;
+    return true;
+  }
+
+  /** Judges a held item again with everything now known: a sure 'no' is a leak, doubt about a late item is unknown. */
+  private settleHeld(c: Candidate): void {
+    const access = c.camera.userAt(c.user);
+    const atShown = access.access(c.start, c.t);
+    let atAcceptance: Tri = atShown;
+    if (c.late !== undefined) atAcceptance = access.access(c.late.from, c.late.to);
+    else if (c.event !== -1) atAcceptance = access.access(this.events.sentAt(c.event), this.events.acceptedBy(c.event));
+    if (atAcceptance === 'no' || atShown === 'no') this.leaks.convict(c, atAcceptance === 'no', atShown === 'no');
+    else if (c.late !== undefined) {
+      // Nobody can tell which of the camera's released events this was: an answer that depends on it is unknown.
+      if (atAcceptance === 'either' || atShown === 'either') this.tally.unknown++;
+    } else if (c.first && c.event !== -1) {
+      this.callEnd = c.t;
+      this.deliver(c.event);
     }
   }
 
-  /** An entitled user's first sight of an event on the list or the stream. */
-  private deliver(event: number, shownAt: number): void {
+  /** An entitled user's first sight of an event on the list or the stream, at the end of the current call. */
+  private deliver(event: number): void {
+    const shownAt = this.callEnd;
     if (this.events.deliver(event)) this.tally.events.delivered++;
     const ackedAt = this.events.ackedAtOf(event);
-    if (ackedAt !== Infinity) this.recordLatency(shownAt - ackedAt);
+    if (ackedAt !== Infinity) this.latency.record(shownAt - ackedAt);
     else this.events.awaitAck(event, shownAt);
-  }
-
-  private recordLatency(ms: number): void {
-    // A push can reach the user before the ack reaches the camera: that is zero latency, not negative.
-    this.latency.recordValue(Math.max(0, Math.round(ms)));
   }
 }

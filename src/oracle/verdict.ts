@@ -75,6 +75,12 @@ export interface Verdict {
   latency: { p50: number; p95: number; p99: number; max: number };
   /** The first `maxEvidence` leaks in full; `leaks.total` counts them all. */
   evidence: LeakEvidence[];
+  /**
+   * Records naming an event the oracle's horizon had already released (see horizon.ts): sights judged by their
+   * camera alone, and late acks. Absent when there were none, which is always the case for runs shorter than the
+   * horizon.
+   */
+  late?: number;
 }
 
 /** Knobs of the oracle; every threshold that turns "too little seen" into 'unknown' is one of these. */
@@ -95,6 +101,12 @@ export interface OracleOptions {
    * call plus the skew between drivers' records.
    */
   settleMs: number;
+  /**
+   * How long (history time) after its last `sent` or `acked` the oracle keeps an event's state before releasing it
+   * and deciding its loss, so that a soak's memory stays bounded. Must exceed `settleMs` plus the world's grace
+   * window, and should exceed the longest outage (a camera retrying an event after the horizon sends a new one).
+   */
+  horizonMs: number;
 }
 
 export const defaultOracleOptions: OracleOptions = {
@@ -104,4 +116,5 @@ export const defaultOracleOptions: OracleOptions = {
   minThumbnails: 1,
   maxUnknown: 0,
   settleMs: 30_000,
+  horizonMs: 10 * 60_000,
 };
