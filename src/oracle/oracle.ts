@@ -57,6 +57,8 @@ export class Oracle {
   private callStart = 0;
   private callEnd = 0;
   private watermark = -Infinity;
+  /** The latest time among records other than access changes: what the horizon counts from. */
+  private releaseClock = -Infinity;
   private nextRelease = -Infinity;
   private failure: string | null = null;
 
@@ -80,9 +82,9 @@ export class Oracle {
     try {
       this.dispatch(record);
       if (this.held.firstShownAt <= this.watermark - this.options.settleMs) this.held.settleUpTo(this.watermark - this.options.settleMs, this.settleOne);
-      if (this.watermark >= this.nextRelease) {
-        this.nextRelease = this.watermark + RELEASE_EVERY_MS;
-        this.horizon.advance(this.watermark, this.held.waiting > 0 ? this.held.lowestEvent() : Infinity);
+      if (this.releaseClock >= this.nextRelease) {
+        this.nextRelease = this.releaseClock + RELEASE_EVERY_MS;
+        this.horizon.advance(this.releaseClock, this.held.waiting > 0 ? this.held.lowestEvent() : Infinity);
       }
     } catch (error) {
       this.failure ??= `${error instanceof Error ? error.message : String(error)} (at a ${String(record?.type)} record)`;
@@ -156,9 +158,10 @@ export class Oracle {
         t = record.t;
         break;
       case 'access':
+        // Not a tick of the release clock: `judge` feeds every access record first, so their times run ahead.
         this.timeline.apply(record);
-        t = record.end;
-        break;
+        if (record.end > this.watermark) this.watermark = record.end;
+        return;
       case 'phase':
         this.context.observePhase(record);
         t = record.t;
@@ -177,6 +180,7 @@ export class Oracle {
         throw new Error(`unknown history record type ${String((record as { type?: unknown }).type)}`);
     }
     if (t > this.watermark) this.watermark = t;
+    if (t > this.releaseClock) this.releaseClock = t;
   }
 
   private observeSent(record: Extract<HistoryRecord, { type: 'sent' }>): void {

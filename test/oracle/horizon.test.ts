@@ -111,6 +111,13 @@ describe('the horizon', () => {
     expect(verdict.evidence[0]).toMatchObject({ recipient: 'bob', eventId: 'e1', broken: 'both' });
   });
 
+  it('counts from the events, not from access changes that judge() feeds first', () => {
+    const transferLate = access({ kind: 'transfer', cameraId: 'camB', toUserId: 'carol' }, 100_000, 100_100);
+    const verdict = judge(world, [transferLate, ...emit('camA', 'e1', 1000), shown('list', 'carol', 5000, [['e1', 'camA']])], short);
+    expect(verdict.late).toBeUndefined();
+    expect(verdict.events.delivered).toBe(1);
+  });
+
   it('refuses a horizon that does not exceed the settle delay plus the grace window', () => {
     const verdict = judge(world, aged(), { settleMs: 30_000, horizonMs: 31_000 });
     expect(verdict.status).toBe('unknown');
