@@ -120,6 +120,11 @@ export class EventBook {
     return this.timeline.cameraAt(this.cameraNumber(n));
   }
 
+  /** The one user who ever reaches the event's camera (its owner, for good), or -1: see AccessTimeline.soloUser. */
+  soloOf(n: number): number {
+    return this.timeline.soloUser(this.cameraNumber(n));
+  }
+
   /** The event's camera by number in the timeline. */
   cameraNumber(n: number): number {
     return this.rows[(n & this.mask) * WIDTH + CAMERA]! >> 1;

@@ -6,6 +6,9 @@ import type { EventBook } from './events.ts';
  * was shown it on the list or the stream? Only a handful of users ever concern one camera, so this is a short scan.
  */
 export function isLost(events: EventBook, event: number, endTime: number): boolean {
+  // Most cameras: one owner for good, entitled at every moment, so lost is simply "never reached them".
+  const solo = events.soloOf(event);
+  if (solo !== -1) return !events.reached(event, solo);
   const camera = events.camera(event);
   const users = camera.usersByNumber();
   let entitled = false;
