@@ -13,7 +13,7 @@ export interface ReconnectStats {
   reconnected: number;
   /** Cameras connected before an outage that had not come back by the end of the run (or the next outage). */
   missing: number;
-  /** Reconnect time in ms: p50, p95, max across every camera and outage. */
+  /** Reconnect time in ms: p50, p95, max across every camera and outage; Infinity where cameras never came back. */
   p50: number;
   p95: number;
   max: number;
@@ -73,15 +73,28 @@ export class ReconnectTracker {
         allBackMs: outage.waiting.size === 0 && sorted.length > 0 ? sorted[sorted.length - 1]! : null,
       };
     });
-    const measured = this.histogram.totalCount > 0;
+    const reconnected = perOutage.reduce((sum, o) => sum + o.reconnected, 0);
+    const missing = this.outages.reduce((sum, o) => sum + o.waiting.size, 0);
     return {
       outages: this.outages.length,
-      reconnected: perOutage.reduce((sum, o) => sum + o.reconnected, 0),
-      missing: this.outages.reduce((sum, o) => sum + o.waiting.size, 0),
-      p50: measured ? this.histogram.getValueAtPercentile(50) : 0,
-      p95: measured ? this.histogram.getValueAtPercentile(95) : 0,
-      max: measured ? this.histogram.maxValue : 0,
+      reconnected,
+      missing,
+      p50: this.percentile(50, reconnected, missing),
+      p95: this.percentile(95, reconnected, missing),
+      max: missing > 0 ? Infinity : reconnected > 0 ? this.histogram.maxValue : 0,
       perOutage,
     };
+  }
+
+  /**
+   * A camera that never came back took forever, not nothing: it counts at the slow end, so a fleet that mostly
+   * failed to reconnect reads as Infinity (null in JSON) and breaches any reconnect gate instead of passing it.
+   */
+  private percentile(p: number, reconnected: number, missing: number): number {
+    const total = reconnected + missing;
+    if (total === 0) return 0;
+    const rank = Math.ceil((p / 100) * total);
+    if (rank > reconnected) return Infinity;
+    return this.histogram.getValueAtPercentile(Math.min(100, (rank / reconnected) * 100));
   }
 }
