@@ -31,8 +31,9 @@ export function consoleSummary(summary: Summary, outDir: string): string {
   lines.push(`events: ${events.emitted} emitted, ${events.acked} acknowledged, ${events.delivered} delivered, ${events.lost} lost; ` +
     `delivery p50 ${summary.latency.p50} ms, p99 ${summary.latency.p99} ms`);
   if (summary.reconnect.outages > 0) {
-    lines.push(`reconnect after ${summary.reconnect.outages} ${plural(summary.reconnect.outages, 'outage', 'outages')}: p50 ${summary.reconnect.p50} ms, ` +
-      `p95 ${summary.reconnect.p95} ms, max ${summary.reconnect.max} ms; ${summary.reconnect.missing} never came back`);
+    const { p50, p95, max } = summary.reconnect;
+    lines.push(`reconnect after ${summary.reconnect.outages} ${plural(summary.reconnect.outages, 'outage', 'outages')}: p50 ${ms(p50)}, ` +
+      `p95 ${ms(p95)}, max ${ms(max)}; ${summary.reconnect.missing} never came back`);
   }
   if (summary.mismatches + summary.unknown + summary.duplicates + summary.roleErrors > 0) {
     lines.push(`also: ${summary.mismatches} content mismatches, ${summary.unknown} unknown items, ${summary.duplicates} duplicates, ${summary.roleErrors} wrong roles`);
@@ -46,6 +47,11 @@ export function consoleSummary(summary: Summary, outDir: string): string {
   lines.push(`report: ${outDir}/summary.json`);
   lines.push(`repeat: ${summary.command}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A duration for people; cameras that never came back make it infinite. */
+function ms(value: number): string {
+  return Number.isFinite(value) ? `${value} ms` : 'never';
 }
 
 function plural(n: number, one: string, many: string): string {
