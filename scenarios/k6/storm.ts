@@ -27,7 +27,7 @@ import { checkPlan, clockOf, type K6Plan } from './lib/plan.ts';
 import { visit } from './lib/probe.ts';
 import { instanceOf } from './lib/instance.ts';
 import { readSettings, targetBases } from './lib/settings.ts';
-import { FLUSH_MS, ShippingRecorder } from './lib/ship.ts';
+import { FLUSH_MS, runClock, ShippingRecorder, shipTally } from './lib/ship.ts';
 import { runUser } from './lib/user.ts';
 
 const settings = readSettings(__ENV);
@@ -91,9 +91,39 @@ interface RunData {
   instance: number;
 }
 
+interface SegmentOptions {
+  executionSegment?: string | null;
+  executionSegmentSequence?: string | null;
+}
+
+function thisInstance(): number {
+  const { executionSegment, executionSegmentSequence } = exec.test.options as SegmentOptions;
+  return instanceOf(settings.instance, executionSegment, executionSegmentSequence);
+}
+
 export function setup(): RunData {
-  const { executionSegment, executionSegmentSequence } = exec.test.options as { executionSegment?: string | null; executionSegmentSequence?: string | null };
-  return { startedAt: settings.startedAt ?? Date.now(), instance: instanceOf(settings.instance, executionSegment, executionSegmentSequence) };
+  // Pods started elsewhere have no start in their environment: the central judge's collector tells it.
+  const told = settings.startedAt ?? (standalone ? undefined : runClock(settings.collectorUrl, settings.collectorToken));
+  return { startedAt: told ?? Date.now(), instance: thisInstance() };
+}
+
+/**
+ * At the end, an instance under a judge posts its own tally (records made, batches given up, plain leaks) to the
+ * collector, which is how a judge of pods it never started tells a complete run from one that lost records.
+ * Returning nothing keeps k6's usual end-of-test summary.
+ */
+export function handleSummary(data: { metrics: Record<string, { values?: { count?: number } } | undefined> }): undefined {
+  if (standalone) return undefined;
+  const count = (name: string): number => data.metrics[name]?.values?.count ?? 0;
+  const { executionSegment } = exec.test.options as SegmentOptions;
+  // A tally that never arrives is reported by the judge itself (the instance's delivery cannot be checked).
+  shipTally(settings.collectorUrl, settings.collectorToken, thisInstance(), {
+    segment: executionSegment ?? '0:1',
+    records: count('stampede_records'),
+    batchesFailed: count('stampede_batches_failed'),
+    plainLeaks: count('stampede_plain_leaks'),
+  });
+  return undefined;
 }
 
 /** A VU's recorder, flushed every FLUSH_MS while it runs and once more when it is done. */

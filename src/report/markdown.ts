@@ -51,6 +51,17 @@ export function renderMarkdown(result: RunResult): string {
     }
   }
 
+  const instances = summary.instances ?? [];
+  if (instances.length > 0) {
+    lines.push('', `The fleet ran as ${instances.length} ${summary.engine} instances; the verdict judges the union of their observations.`, '',
+      '| instance | segment | cameras | users | records sent | records received | plain leaks in its VUs |', '|---:|---|---:|---:|---:|---:|---:|');
+    for (const share of instances) {
+      const sent = share.recordsSent === null ? 'unknown' : String(share.recordsSent);
+      const received = share.recordsSent === share.recordsReceived ? String(share.recordsReceived) : `**${share.recordsReceived}**`;
+      lines.push(`| ${share.instance} | ${code(share.segment)} | ${share.cameras} | ${share.users} | ${sent} | ${received} | ${share.plainLeaks ?? 'unknown'} |`);
+    }
+  }
+
   if (summary.leaks.total > 0) {
     const startedAt = Date.parse(summary.startedAt);
     lines.push('', `### First leaks (${Math.min(LEAKS_LISTED, evidence.length)} of ${summary.leaks.total})`, '');

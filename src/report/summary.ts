@@ -22,6 +22,21 @@ export interface RunSettings {
   engine: string;
 }
 
+/** One process of the fleet (a k6 instance or pod): its slice of the world and what it delivered. */
+export interface EngineInstance {
+  /** 1-based, as the run log names it. */
+  instance: number;
+  /** The k6 execution segment, e.g. `0:1/2`. */
+  segment: string;
+  cameras: number;
+  users: number;
+  /** Records the instance says it made; null when it never said (killed, or its tally never arrived). */
+  recordsSent: number | null;
+  recordsReceived: number;
+  /** Plain leaks the instance's VUs counted themselves (its k6 threshold); null when unknown. */
+  plainLeaks: number | null;
+}
+
 export interface RunFacts extends RunSettings {
   scenario: string;
   seed: number;
@@ -33,6 +48,8 @@ export interface RunFacts extends RunSettings {
   interrupted?: string;
   /** The gates this run is held to (the scenario's, with --gate overrides). */
   gates?: readonly Gate[];
+  /** Each engine process's share; absent when the engine runs in this process (node). */
+  instances?: readonly EngineInstance[];
 }
 
 export interface FaultApplied {
@@ -53,6 +70,8 @@ export interface Summary {
   target: string;
   bug: string;
   engine: string;
+  /** Each k6 instance's share of the fleet and its delivery; summarize() always writes it, empty for the Node engine. */
+  instances?: EngineInstance[];
   world: { cameras: number; users: number };
   durationS: number;
   startedAt: string;
@@ -97,6 +116,7 @@ export function summarize(facts: RunFacts, verdict: Verdict, reconnect: Reconnec
     target: facts.target,
     bug: facts.bug,
     engine: facts.engine,
+    instances: [...(facts.instances ?? [])],
     world: { cameras: facts.cameras, users: facts.users },
     durationS: facts.durationS,
     startedAt: new Date(facts.startedAt).toISOString(),

@@ -3,6 +3,7 @@
  * client proxy, recording what they do and see. The orchestrator keeps everything else (nemesis, access
  * changes, oracle), so switching engines changes who makes the load, never how it is judged.
  */
+import type { EngineInstance } from '../report/summary.ts';
 import type { Recorder } from '../world/history.ts';
 import type { World } from '../world/types.ts';
 import type { Traffic } from './scenario.ts';
@@ -29,12 +30,24 @@ export interface FleetPlan {
   log: (line: string) => void;
   /** Processes an engine that can split the fleet uses (k6: one per execution segment); default 1. */
   instances?: number;
+  /** k6 only: start no k6 here; judge the VUs of the run exported to `exportDir`, reporting to a collector on host:port. */
+  remoteFleet?: RemoteFleet;
+}
+
+/** Where the central judge of an exported k6 run (pods started elsewhere) listens for their records. */
+export interface RemoteFleet {
+  /** The folder `stampede k6 export` wrote: its collector token, plan and parallelism. */
+  exportDir: string;
+  host: string;
+  port: number;
 }
 
 /** A fleet under way. */
 export interface RunningFleet {
   camerasConnected(): number;
   usersLoggedIn(): number;
+  /** Each process's share of the fleet, once stopped; engines that run in this process have none. */
+  instances?(): EngineInstance[];
   /** Stops everything and resolves once every socket and process is gone; safe to call twice. */
   stop(): Promise<void>;
 }

@@ -81,6 +81,8 @@ interface RunState {
   cloudPort?: number;
   journal?: Journal;
   metrics?: MetricsEndpoint;
+  /** The fleet under way, asked for each instance's share once it has stopped. */
+  fleet?: RunningFleet;
   header: JournalHeader;
   startedAt: number;
 }
@@ -231,9 +233,10 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   if (!engine) throw new UsageError(`the ${config.engine} engine is not available`, `use --engine ${Object.keys(engines).join(' or ')}`);
   const fleet = await engine.start(
     { target, allowRemote: config.allowRemote, world, recorder, traffic: config.scenario.traffic, startedAt, drainAt, endsAt, rampMs, seed: config.seed, log: io.log,
-      instances: config.k6Instances },
+      instances: config.k6Instances, ...(config.remoteFleet ? { remoteFleet: config.remoteFleet } : {}) },
     signal,
   );
+  state.fleet = fleet;
   const proxies = Object.fromEntries(Object.entries(state.proxies!.controls).filter(([, control]) => control !== undefined));
   const schedule = stepsFromPhases(phases).filter((step) => {
     if (proxies[step.path]) return true;
@@ -300,6 +303,7 @@ function runFacts(state: RunState, endedAt: number, interrupted: string | undefi
     command: state.io.command,
     ...settingsOf(config),
     gates: config.gates,
+    ...(state.fleet?.instances ? { instances: state.fleet.instances() } : {}),
     startedAt: state.startedAt,
     endedAt,
     ...(interrupted ? { interrupted } : {}),

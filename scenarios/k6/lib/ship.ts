@@ -64,3 +64,38 @@ export class ShippingRecorder implements Recorder {
     batchesFailed.add(1);
   }
 }
+
+/**
+ * The run's start as the collector's orchestrator tells it: pods started elsewhere (k6-operator) are not given the
+ * start in their environment, so they ask the central judge, whose nemesis and access changes run on that clock.
+ * Undefined when the collector has none to tell (an old judge) or cannot be reached; setup() then takes "now".
+ */
+export function runClock(url: string, token: string): number | undefined {
+  for (let attempt = 0; attempt < TRIES; attempt++) {
+    const answer = http.get(url, { headers: { authorization: `Bearer ${token}` }, timeout: '10s', tags: { name: 'stampede-collector' } });
+    if (answer.status === 200) {
+      const startedAt = (answer.json() as { startedAt?: unknown } | null)?.startedAt;
+      return typeof startedAt === 'number' && Number.isFinite(startedAt) ? startedAt : undefined;
+    }
+    if (answer.status >= 400 && answer.status < 500) break;
+  }
+  return undefined;
+}
+
+/** What this instance says about itself at its end, so a judge that cannot read its summary file can check delivery. */
+export interface Tally {
+  segment: string;
+  records: number;
+  batchesFailed: number;
+  plainLeaks: number;
+}
+
+/** Posts the instance's tally to the collector (from handleSummary, after every VU is done), with a few tries. */
+export function shipTally(url: string, token: string, instance: number, tally: Tally): void {
+  const body = JSON.stringify({ instance, tally });
+  const params = { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, timeout: '10s', tags: { name: 'stampede-collector' } };
+  for (let attempt = 0; attempt < TRIES; attempt++) {
+    const answer = http.post(url, body, params);
+    if (answer.status === 204 || (answer.status >= 400 && answer.status < 500)) return;
+  }
+}

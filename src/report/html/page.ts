@@ -11,6 +11,7 @@ import { factsSection } from './facts.ts';
 import { gatesOf, gatesSection } from './gates.ts';
 import { affectedSection, firstLeakSection, headline } from './headline.ts';
 import { affected, firstLeak, leakRows } from './incident.ts';
+import { instancesSection } from './instances.ts';
 import { leakTableSection } from './leak-table.ts';
 import { latencySection, reconnectSection } from './measurements.ts';
 import { SCRIPT } from './script.ts';
@@ -49,6 +50,7 @@ ${latencySection(summary)}
 ${reconnectSection(summary, origin)}
 ${leakTableSection(rows, summary.leaks.total)}
 ${factsSection(summary)}
+${instancesSection(summary)}
 <script>${trusted(SCRIPT)}</script>
 </body></html>
 `;

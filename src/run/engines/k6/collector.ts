@@ -21,6 +21,8 @@ export interface Collector {
   received(): ReadonlyMap<number, number>;
   /** The cameras and users each instance simulated, as their records name them: each instance's share. */
   shares(): ReadonlyMap<number, InstanceShare>;
+  /** What each instance said about itself at its end (remote pods post it; local instances write a summary file). */
+  tallies(): ReadonlyMap<number, ReportedTally>;
   /** Batches refused (bad token, too big, malformed), for diagnostics. */
   refused(): number;
   close(): Promise<void>;
@@ -31,8 +33,20 @@ export interface InstanceShare {
   users: Set<string>;
 }
 
+/** An instance's own account at its end: the records its VUs made and the plain leaks they counted. */
+export interface ReportedTally {
+  segment: string;
+  records: number;
+  batchesFailed: number;
+  plainLeaks: number;
+}
+
 export interface CollectorOptions {
   recorder: Recorder;
+  /** The bearer token VUs must send; random when left out, given when `stampede k6 export` already handed it out. */
+  token?: string;
+  /** The run's start, told to VUs that ask (GET): pods started elsewhere set their clocks by it. */
+  startedAt?: number;
   /** Listen here; loopback by default, a cluster run binds an address its pods reach. */
   host?: string;
   port?: number;
@@ -60,15 +74,27 @@ function batchSchema(maxRecords: number) {
   });
 }
 
+/** Sent once per instance from k6's handleSummary, after its VUs are done. */
+const Tally = z.object({
+  instance: z.number().int().min(0).max(10_000),
+  tally: z.object({
+    segment: z.string().max(200),
+    records: z.number().int().min(0),
+    batchesFailed: z.number().int().min(0),
+    plainLeaks: z.number().int().min(0),
+  }),
+});
+
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const Batch = batchSchema(options.maxRecordsPerBatch ?? 2000);
-  const token = randomBytes(24).toString('base64url');
+  const token = options.token ?? randomBytes(24).toString('base64url');
   const expected = Buffer.from(`Bearer ${token}`);
   const received = new Map<number, number>();
   /** Batches already taken, so a retry whose first answer got lost is not recorded twice. */
   const seen = new Set<string>();
   const shares = new Map<number, InstanceShare>();
+  const tallies = new Map<number, ReportedTally>();
   let refused = 0;
 
   const note = (instance: number, record: z.infer<typeof Record>): void => {
@@ -92,6 +118,11 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     } catch {
       return answer(response, 400, 'the body is not JSON');
     }
+    const tally = Tally.safeParse(parsed);
+    if (tally.success) {
+      tallies.set(tally.data.instance, tally.data.tally);
+      return answer(response, 204);
+    }
     const batch = Batch.safeParse(parsed);
     if (!batch.success) {
       const issue = batch.error.issues[0];
@@ -112,11 +143,16 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
 
   const server = createServer((request, response) => {
     if (request.url !== '/records') return answer(response, 404, 'POST batches to /records');
-    if (request.method !== 'POST') return answer(response, 405, 'POST only');
+    if (request.method !== 'POST' && request.method !== 'GET') return answer(response, 405, 'POST batches, GET the run\'s clock');
     const authorization = Buffer.from(request.headers.authorization ?? '');
     if (authorization.length !== expected.length || !timingSafeEqual(authorization, expected)) {
       request.resume();
       return answer(response, 401, 'wrong or missing collector token');
+    }
+    if (request.method === 'GET') {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/json' });
+      return response.end(JSON.stringify({ startedAt: options.startedAt ?? null }));
     }
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > maxBodyBytes) {
@@ -149,6 +185,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     token,
     received: () => received,
     shares: () => shares,
+    tallies: () => tallies,
     refused: () => refused,
     close: () => {
       closing ??= new Promise<void>((resolve) => {

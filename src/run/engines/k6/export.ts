@@ -5,6 +5,7 @@
  * splits the TestRun by execution segment exactly as `--k6-instances` does on one machine.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UnavailableError, UsageError } from '../../../cli/exit.ts';
@@ -36,7 +37,12 @@ export interface ExportedFiles {
   plan: string;
   seed: string;
   settings: string;
+  /** The collector's bearer token (mode 0600), for the pods' Secret and the central judge; only with a collector. */
+  token?: string;
 }
+
+/** Where the export keeps the collector's token. */
+export const COLLECTOR_TOKEN_FILE = 'collector-token';
 
 /** A ConfigMap holds at most 1 MiB; larger archives go through a volumeClaim instead. */
 export const CONFIG_MAP_LIMIT = 1_048_576;
@@ -65,6 +71,7 @@ export async function exportK6(options: ExportOptions, log: (line: string) => vo
     plan: join(outDir, 'plan.json'),
     seed: join(outDir, 'world-seed.json'),
     settings: join(outDir, 'settings.env'),
+    ...(options.collector ? { token: join(outDir, COLLECTOR_TOKEN_FILE) } : {}),
   };
   // The same timings `stampede run` gives its engines (storm.ts): ramp over half the first phase, drain at the
   // first phase that does not emit.
@@ -80,6 +87,8 @@ export async function exportK6(options: ExportOptions, log: (line: string) => vo
   if (size > CONFIG_MAP_LIMIT) log(`note: the archive is ${size} bytes, over a ConfigMap's 1 MiB: serve it from a volumeClaim`);
   await writeFile(files.manifest, `${JSON.stringify(testRun(options), null, 2)}\n`);
   await writeFile(files.settings, settingsFile(options));
+  // One token for the pods' Secret and the judge's collector (`stampede run --k6-export DIR` reads it from here).
+  if (files.token) await writeFile(files.token, randomBytes(24).toString('base64url'), { mode: 0o600 });
   return files;
 }
 
@@ -132,7 +141,7 @@ function settingsFile(options: ExportOptions): string {
     '# What the k6 pods need (testrun.json sets them; the two secrets come from the Secret named in it):',
     `#   kubectl create configmap ${options.name} --from-file=storm.tar`,
     `#   kubectl create secret generic ${options.name} --from-literal=run-key=$(openssl rand -hex 16)` +
-      (options.collector ? ' --from-literal=collector-token=<the collector\'s token>' : ''),
+      (options.collector ? ` --from-literal=collector-token=$(cat ${COLLECTOR_TOKEN_FILE})` : ''),
     '#   seed the target first: PUT world-seed.json to /v1/admin/world with the admin token',
     `STAMPEDE_TARGET=${options.target}`,
     `STAMPEDE_COLLECTOR=${options.collector}`,
