@@ -51,6 +51,13 @@ export const k6: Subcommand = (program: Command, done) => {
       const files = await exportK6({ config, outDir: config.outDir, target, collector, parallelism, name: raw.name }, log);
       process.stdout.write(`k6 export of ${config.scenario.name} (seed ${config.seed}, ${config.cameras} cameras, ${config.users} users, ` +
         `${config.durationMs / 1000} s, parallelism ${parallelism}):\n${Object.values(files).map((file) => `  ${file}`).join('\n')}\n`);
+      if (collector) {
+        // The judge must storm the same world on the same clock: the same scenario flags, and this folder.
+        const port = new URL(collector).port || (collector.startsWith('https:') ? '443' : '80');
+        process.stdout.write(`judge the pods centrally (start it first, then the TestRun): bin/stampede run ${config.scenario.name} --engine k6 ` +
+          `--k6-instances 0 --k6-export ${config.outDir} --collector-listen 0.0.0.0:${port} --allow-remote --seed ${config.seed} ` +
+          `--cameras ${config.cameras} --users ${config.users} --duration ${config.durationMs / 1000}\n`);
+      }
       done(ExitCode.ok);
     });
 };
