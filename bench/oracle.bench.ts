@@ -11,6 +11,7 @@ import { feed } from '../src/oracle/judge.ts';
 import { Oracle } from '../src/oracle/oracle.ts';
 import type { HistoryRecord, ShownEvent } from '../src/world/history.ts';
 import type { AccessChange, World } from '../src/world/types.ts';
+import { randomStream } from '../src/world/random.ts';
 
 const USERS = 2500;
 const CAMERAS = 5000;
@@ -22,16 +23,10 @@ const T0 = 1_700_000_000_000;
 const SPAN = 20 * 60_000;
 const FLOOR = 1_000_000;
 
-/** mulberry32: a tiny seeded generator, so every run of the bench judges the same history. */
+/** The world's seeded generator, so every run of the bench judges the same history. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const stream = randomStream(seed, 'bench');
+  return () => stream.next();
 }
 
 function buildWorld(random: () => number): World {

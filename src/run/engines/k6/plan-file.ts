@@ -1,19 +1,11 @@
 /** The plan file the k6 script reads: the world and the run's timings, as scenarios/k6/lib/plan.ts defines it. */
 import { writeFile } from 'node:fs/promises';
-import type { K6Plan, K6Traffic } from '../../../../scenarios/k6/lib/plan.ts';
-import type { World } from '../../../world/types.ts';
+import type { K6Plan } from '../../../../scenarios/k6/lib/plan.ts';
 
 /** Thumbnail sizes the Node cameras use by default (simulators/protocol/camera-options.ts). */
 export const THUMBNAIL_BYTES = { min: 2048, max: 8192 };
 
-export interface PlanInput {
-  world: World;
-  target: string;
-  drainMs: number;
-  durationMs: number;
-  rampMs: number;
-  traffic: K6Traffic;
-}
+export type PlanInput = Omit<K6Plan, 'version' | 'thumbnailBytes'>;
 
 export function k6Plan(input: PlanInput): K6Plan {
   const { world, target, drainMs, durationMs, rampMs, traffic } = input;
