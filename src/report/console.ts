@@ -44,7 +44,7 @@ export function consoleSummary(summary: Summary, outDir: string): string {
       (breached.length > 0 ? `; breached: ${breached.map((gate) => `${gate.name} ${gate.expression} (was ${formatActual(gate)})`).join(', ')}` : ''));
   }
   lines.push(`probes of other people's thumbnails: ${summary.probes.sent} sent, ${summary.probes.refused} refused, ${summary.probes.notRefused} answered`);
-  lines.push(`report: ${outDir}/summary.json`);
+  lines.push(`report: ${outDir}/report.html (summary.json, junit.xml, summary.md and journal.ndjson beside it)`);
   lines.push(`repeat: ${summary.command}`);
   return `${lines.join('\n')}\n`;
 }
