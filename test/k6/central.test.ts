@@ -112,8 +112,11 @@ describe('central verdict for an exported k6 run', () => {
     expectWholeShares(summary, 20, 10);
   }, 200_000);
 
-  // Skipped until it is reliable: of two tries, one judge found 8 records of one pod missing (exit 3) and one saw
-  // wyze-2024 leak nothing while the local run of the same seed failed (the bug needs the pool saturated in time).
+  // Skipped: a known gap of issue 5, which stays open for it. Central judging of externally started pods is not yet
+  // reliable under a leaking run: of two tries, one judge found 8 records of one pod missing (exit 3, the run refuses
+  // to judge rather than pass) and one saw wyze-2024 leak nothing at 200 cameras while the local run of the same
+  // seed failed (the bug needs its pool saturated, and pods started by hand come back more slowly). Enabling it is
+  // the done-when of that work; `--bug none` through the same path is tested above.
   it.skip('fails wyze-2024 once, with the leaks counted once, as a local two-instance k6 run of the same seed does', async () => {
     const flags = ['--bug', 'wyze-2024', '--cameras', '200', '--users', '100', '--duration', '20', '--seed', '542311785'];
     const central = await centralRun('wyze', flags);
