@@ -134,7 +134,8 @@ function resolveTarget(options: RunOptions): RunConfig['target'] {
       'Stampede only storms 127.0.0.1 or ::1 unless you add --allow-remote (and own that backend)',
     );
   }
-  const adminToken = options.adminToken ?? process.env.STAMPEDE_ADMIN_TOKEN;
+  // The CLI layer already fills this from STAMPEDE_ADMIN_TOKEN; the config only reads what it is given.
+  const adminToken = options.adminToken;
   if (!adminToken) throw new UsageError('--target needs --admin-token', 'pass --admin-token T or set STAMPEDE_ADMIN_TOKEN');
   return { url: options.target.replace(/\/+$/, ''), adminToken };
 }
