@@ -6,7 +6,9 @@
 import { evaluateGates, formatActual, type Gate, type GateResult } from '../oracle/gates.ts';
 import type { ReconnectStats } from '../oracle/reconnect.ts';
 import type { LeakEvidence, Verdict } from '../oracle/verdict.ts';
-import type { HistoryRecord } from '../world/history.ts';
+import type { EngineInstance, HistoryRecord } from '../world/history.ts';
+
+export type { EngineInstance };
 
 export type SummaryVerdict = 'pass' | 'fail' | 'error';
 
@@ -20,21 +22,6 @@ export interface RunSettings {
   durationS: number;
   /** Who drove the fleet: `node` or `k6`. */
   engine: string;
-}
-
-/** One process of the fleet (a k6 instance or pod): its slice of the world and what it delivered. */
-export interface EngineInstance {
-  /** 1-based, as the run log names it. */
-  instance: number;
-  /** The k6 execution segment, e.g. `0:1/2`. */
-  segment: string;
-  cameras: number;
-  users: number;
-  /** Records the instance says it made; null when it never said (killed, or its tally never arrived). */
-  recordsSent: number | null;
-  recordsReceived: number;
-  /** Plain leaks the instance's VUs counted themselves (its k6 threshold); null when unknown. */
-  plainLeaks: number | null;
 }
 
 export interface RunFacts extends RunSettings {

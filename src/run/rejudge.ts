@@ -61,6 +61,7 @@ export async function rejudge(path: string, scenarios: ReadonlyMap<string, Scena
     startedAt,
     endedAt,
     ...(interrupted !== undefined ? { interrupted } : {}),
+    ...(mark?.instances ? { instances: mark.instances } : {}),
   };
   return { result: observers.result(facts), header, complete: mark !== undefined, tornLines: contents.tornLines };
 }

@@ -111,7 +111,10 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   const endedAt = Date.now();
   const interrupted = result.aborted ? 'stopped by Ctrl-C' : result.failed ? `${result.failed.title} failed` : undefined;
   // The end mark tells `stampede report` this journal is whole (a killed run has none) and how the run ended.
-  state.journal?.record({ type: 'end', t: endedAt, startedAt: state.startedAt, ...(interrupted ? { interrupted } : {}) });
+  const instances = state.fleet?.instances?.();
+  state.journal?.record({
+    type: 'end', t: endedAt, startedAt: state.startedAt, ...(interrupted ? { interrupted } : {}), ...(instances ? { instances } : {}),
+  });
   await state.journal?.close();
   for (const { title, error } of result.teardownErrors) io.log(`warning: ${title}: teardown failed: ${(error as Error).message}`);
   for (const { name, error } of state.recorder.failures) io.log(`warning: the ${name} stopped recording: ${(error as Error).message}`);

@@ -100,6 +100,17 @@ describe('rejudge', () => {
     expect(result.summary).toMatchObject({ verdict: 'error', interrupted: 'stopped by Ctrl-C' });
   });
 
+  it('keeps each engine instance\'s share the end mark carries', async () => {
+    const instances = [
+      { instance: 1, segment: '0:1/2', cameras: 1, users: 2, recordsSent: 4, recordsReceived: 4, plainLeaks: 0 },
+      { instance: 2, segment: '1/2:1', cameras: 1, users: 1, recordsSent: 3, recordsReceived: 3, plainLeaks: null },
+    ];
+    const { result } = await rejudge(await journalOf([...cleanHistory(), { ...END, instances }] as HistoryRecord[]), scenarios);
+    expect(result.summary.instances).toEqual(instances);
+    const without = await rejudge(await journalOf([...cleanHistory(), END]), scenarios);
+    expect(without.result.summary.instances).toEqual([]);
+  });
+
   it('holds the run to the gates in its header, with --gate over them, else to the scenario\'s', async () => {
     const records = [...cleanHistory(), END];
     const recorded = await rejudge(await journalOf(records), scenarios);
