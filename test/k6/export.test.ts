@@ -1,7 +1,8 @@
 /**
  * `stampede k6 export` through the real CLI: the manifest is a k6-operator TestRun with the asked parallelism, and
  * the archive runs with plain `k6 run`, standalone (no orchestrator, no collector), against a seeded reference
- * cloud, split in two by execution segment as the operator's pods would be.
+ * cloud, split in two by execution segment as the operator's pods would be; alone against a leaking cloud, its own
+ * threshold fails it.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -57,6 +58,43 @@ describe('stampede k6 export', () => {
     expect(env.get('STAMPEDE_RUN_KEY')?.valueFrom).toBeDefined();
     expect(readFileSync(join(out, 'storm.tar')).toString('latin1')).not.toContain('STAMPEDE_COLLECTOR_TOKEN=');
   });
+
+  it('freezes into the archive whether its pods are judged: judged pods never abort at a plain leak, standalone ones do', async () => {
+    // k6 writes a threshold that never aborts as its bare expression, one that does as an object.
+    const abortsOnLeak = async (archive: string) => {
+      const { stdout } = await promisify(execFile)('tar', ['-xOf', archive, 'metadata.json'], { maxBuffer: 64 * 1024 * 1024 });
+      const { thresholds } = (JSON.parse(stdout) as { options: { thresholds: Record<string, (string | { abortOnFail?: boolean })[]> } }).options;
+      const plain = thresholds.stampede_plain_leaks;
+      expect(plain, 'the archive keeps the plain-leak threshold').toHaveLength(1);
+      return plain!.some((entry) => typeof entry === 'object' && entry.abortOnFail === true);
+    };
+    expect(await abortsOnLeak(join(out, 'storm.tar'))).toBe(false);
+    const alone = join(dir, 'alone');
+    const standalone = await stampede(['k6', 'export', '--out', alone, '--seed', '3', '--cameras', '10', '--users', '30', '--duration', '40',
+      '--target', cloud.cloud.url], { timeoutMs: 90_000 });
+    expect(standalone.code, standalone.stderr).toBe(0);
+    expect(await abortsOnLeak(join(alone, 'storm.tar'))).toBe(true);
+
+    // Alone, k6 is the gate: against github-2021 (30 users polling at once read each other's pages) the VUs count a
+    // plain leak from the seeded world and k6 stops the run early with its threshold's exit code.
+    const leaky = await startTestCloud({ bug: 'github-2021' });
+    try {
+      await leaky.api.seed(JSON.parse(readFileSync(join(alone, 'world-seed.json'), 'utf8')) as WorldSeed);
+      const summary = join(dir, 'alone-summary.json');
+      const started = Date.now();
+      const result = await promisify(execFile)(findK6()!.path, ['run', '--no-usage-report', '--quiet', '--summary-export', summary, join(alone, 'storm.tar')],
+        { timeout: 90_000, env: { ...process.env, STAMPEDE_TARGET: leaky.cloud.url } })
+        .then(() => ({ code: 0, stderr: '' }), (error: { code?: number; stderr?: string }) => ({ code: error.code ?? 1, stderr: error.stderr ?? '' }));
+      const elapsed = Date.now() - started;
+      expect(result.code, result.stderr.slice(-2000)).toBe(99);
+      expect(result.stderr).toContain('stampede_plain_leaks');
+      const metrics = (JSON.parse(readFileSync(summary, 'utf8')) as { metrics: Record<string, { count?: number } | undefined> }).metrics;
+      expect(metrics.stampede_plain_leaks?.count ?? 0).toBeGreaterThan(0);
+      expect(elapsed, 'aborted at the leak, not at the 40 s end').toBeLessThan(35_000);
+    } finally {
+      await leaky.cloud.stop();
+    }
+  }, 180_000);
 
   it('runs with k6 run, standalone and split in two, against the seeded target: every camera connects, no plain leak', async () => {
     const k6 = findK6();

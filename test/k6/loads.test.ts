@@ -21,7 +21,7 @@ describe('scenarios/k6/storm.ts in k6', () => {
     const world = generateWorld({ seed: 9, users: 4, cameras: 6, timeline: { durationMs: 30_000, storm: { startMs: 10_000, endMs: 20_000 }, settleMs: 10_000 } });
     const planPath = join(dir, 'plan.json');
     const traffic = { eventRate: 1, reconnect: 'immediate' as const, pollMs: 1000, camerasMs: 5000, tapMs: 2000, probeMs: 3000 };
-    await writePlan(planPath, k6Plan({ world, target: 'http://127.0.0.1:9', drainMs: 25_000, durationMs: 30_000, rampMs: 2000, traffic }));
+    await writePlan(planPath, k6Plan({ world, target: 'http://127.0.0.1:9', drainMs: 25_000, durationMs: 30_000, rampMs: 2000, traffic, judged: true }));
     const { stdout } = await promisify(execFile)(findK6()!.path, ['inspect', '-e', `STAMPEDE_PLAN=${planPath}`, K6_SCRIPT], { timeout: 60_000 });
     const options = JSON.parse(stdout) as { scenarios: Record<string, { executor: string; vus?: number; rate?: number }> };
     expect(options.scenarios.cameras).toMatchObject({ executor: 'per-vu-iterations', vus: 6 });

@@ -30,6 +30,12 @@ export interface K6Plan {
   traffic: K6Traffic;
   /** Thumbnail sizes per event, inclusive, as the Node cameras pick them. */
   thumbnailBytes: { min: number; max: number };
+  /**
+   * Whether a central judge (a collector) takes the VUs' records. Judged VUs never abort at the first plain leak:
+   * the judge needs the whole history, and VUs stopped mid-flight lose the records they still hold. It is in the
+   * plan, not read from the environment, because `k6 archive` freezes the options when the export is made.
+   */
+  judged: boolean;
 }
 
 /** A plan's absolute times, once the run's start is known. */
@@ -55,6 +61,7 @@ export function checkPlan(value: unknown): K6Plan {
       if (!(typeof plan[key] === 'number' && plan[key] >= 0)) problems.push(`${key} must be a non-negative number`);
     }
     if (!plan.traffic || !(plan.traffic.eventRate > 0)) problems.push('traffic is missing');
+    if (typeof plan.judged !== 'boolean') problems.push('judged must be true or false');
   }
   if (problems.length > 0) throw new Error(`the Stampede plan file is malformed: ${problems.join('; ')}`);
   return plan as K6Plan;

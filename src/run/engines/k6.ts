@@ -47,6 +47,7 @@ async function openCollector(plan: FleetPlan, options: { host?: string; port?: n
   };
   const diagnose = (): void => {
     if (collector.refused() > 0) plan.log(`k6: the collector refused ${collector.refused()} batches`);
+    if (collector.repeats() > 0) plan.log(`k6: ${collector.repeats()} batches came again under a number already taken and were dropped as retries`);
     if (ordered.lateRecords() > 0) plan.log(`k6: ${ordered.lateRecords()} records arrived too late to be put in time order`);
   };
   return { collector, gauge, close, diagnose };
@@ -68,7 +69,7 @@ async function runLocalFleet(plan: FleetPlan, signal: AbortSignal): Promise<Runn
     const planPath = join(dir, 'plan.json');
     await writePlan(planPath, k6Plan({
       world: plan.world, target: httpBase, traffic: plan.traffic, rampMs: plan.rampMs,
-      drainMs: plan.drainAt - plan.startedAt, durationMs: plan.endsAt - plan.startedAt,
+      drainMs: plan.drainAt - plan.startedAt, durationMs: plan.endsAt - plan.startedAt, judged: true,
     }));
     running = await startInstances({
       k6: k6.path, instances, dir, planPath,

@@ -25,6 +25,8 @@ export interface Collector {
   tallies(): ReadonlyMap<number, ReportedTally>;
   /** Batches refused (bad token, too big, malformed), for diagnostics. */
   refused(): number;
+  /** Batches that came again under a number already taken (retries whose first answer was lost), dropped. */
+  repeats(): number;
   close(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const shares = new Map<number, InstanceShare>();
   const tallies = new Map<number, ReportedTally>();
   let refused = 0;
+  let repeats = 0;
 
   const note = (instance: number, record: z.infer<typeof Record>): void => {
     if (record.type !== 'camera' && record.type !== 'user') return;
@@ -137,6 +140,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
         note(instance, record);
         options.recorder.record(record as unknown as HistoryRecord);
       }
+    } else {
+      repeats++;
     }
     answer(response, 204);
   };
@@ -187,6 +192,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     shares: () => shares,
     tallies: () => tallies,
     refused: () => refused,
+    repeats: () => repeats,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -80,6 +80,7 @@ export async function exportK6(options: ExportOptions, log: (line: string) => vo
     rampMs: Math.round((phases[0]?.endMs ?? 0) * 0.5),
     drainMs: phases.find((phase) => !phase.emit)?.startMs ?? config.durationMs,
     durationMs: config.durationMs,
+    judged: options.collector !== '',
   }));
   await writeFile(files.seed, JSON.stringify(worldToSeed(world)));
   await archive(k6.path, files.plan, files.archive);

@@ -8,7 +8,7 @@ export const THUMBNAIL_BYTES = { min: 2048, max: 8192 };
 export type PlanInput = Omit<K6Plan, 'version' | 'thumbnailBytes'>;
 
 export function k6Plan(input: PlanInput): K6Plan {
-  const { world, target, drainMs, durationMs, rampMs, traffic } = input;
+  const { world, target, drainMs, durationMs, rampMs, traffic, judged } = input;
   const { eventRate, reconnect, pollMs, camerasMs, tapMs, probeMs } = traffic;
   return {
     version: 1,
@@ -19,6 +19,7 @@ export function k6Plan(input: PlanInput): K6Plan {
     rampMs: Math.max(0, Math.round(rampMs)),
     traffic: { eventRate, reconnect, pollMs, camerasMs, tapMs, probeMs },
     thumbnailBytes: THUMBNAIL_BYTES,
+    judged,
   };
 }
 
