@@ -42,7 +42,7 @@ export interface CameraFleetOptions {
   recent?: RecentEvents;
 }
 
-/** Event ids are `${cameraId}.e${n}` and, like every id, at most 64 characters. */
+/** Event ids are `${cameraId}.e${n}` (event-id.ts) and, like every id, at most 64 characters. */
 const MAX_CAMERA_ID = 56;
 
 export type CameraFleetConfig = Required<Omit<CameraFleetOptions, 'allowRemote' | 'recent' | 'target'>> &

@@ -5,6 +5,7 @@
  */
 import WebSocket from 'ws';
 import { Ack, CloseCode, EVENT_KINDS, Welcome } from '../../src/protocol/schema.ts';
+import { eventIdOf } from '../../src/world/event-id.ts';
 import type { Camera } from '../../src/world/types.ts';
 import type { CameraFleetConfig } from './camera-options.ts';
 import { eventFrame } from './camera-event.ts';
@@ -27,7 +28,7 @@ export interface CameraSim extends Schedulable {
   readonly driver: CameraDriver;
   state: CameraState;
   socket: WebSocket | undefined;
-  /** Events this camera has created; the next id is `${cameraId}.e${created + 1}`. */
+  /** Events this camera has created; the next id is `eventIdOf(cameraId, created + 1)`. */
   created: number;
   unacked: Map<string, PendingEvent>;
   /** Failed connects since the last welcome: drives the backoff. */
@@ -121,7 +122,7 @@ export class CameraDriver {
     if (now >= sim.nextEventAt && emitting) {
       sim.created++;
       this.counters.created++;
-      const eventId = `${sim.camera.cameraId}.e${sim.created}`;
+      const eventId = eventIdOf(sim.camera.cameraId, sim.created);
       const pending: PendingEvent = { kind: Math.floor(this.random() * EVENT_KINDS.length), ts: now, sentAt: now };
       sim.unacked.set(eventId, pending);
       this.send(sim, eventId, pending, false);

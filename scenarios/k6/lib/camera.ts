@@ -7,6 +7,7 @@ import encoding from 'k6/encoding';
 import { clearTimeout, setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
 import { CloseCode, EVENT_KINDS } from '../../../src/protocol/limits.ts';
+import { eventIdOf } from '../../../src/world/event-id.ts';
 import type { Recorder } from '../../../src/world/history.ts';
 import { digest, makeThumbnail } from '../../../src/world/provenance-core.ts';
 import type { Camera } from '../../../src/world/types.ts';
@@ -92,7 +93,7 @@ export function runCamera(run: CameraRun): void {
     const emitting = created < run.maxEvents && now < run.quietAt;
     if (emitting && now >= nextEventAt) {
       created++;
-      const eventId = `${cameraId}.e${created}`;
+      const eventId = eventIdOf(cameraId, created);
       const pending: Pending = { kind: Math.floor(random() * EVENT_KINDS.length), ts: now, sentAt: now };
       unacked.set(eventId, pending);
       send(eventId, pending);

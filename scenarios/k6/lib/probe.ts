@@ -2,9 +2,11 @@
  * A curious user's visit, one k6 iteration of an arrival-rate scenario: log in, ask for the thumbnail of an event
  * of a camera the user never has anything to do with, record the answer. The Node users learn such ids from the
  * cameras in-process; VUs share no memory, so a visitor guesses them as an attacker would: event ids are the
- * camera's id and a counter, and a camera emitting at the planned rate has made about `rate x elapsed` by now.
+ * camera's id and a counter (event-id.ts), and a camera emitting at the planned rate has made about `rate x elapsed`
+ * by now.
  */
 import { thumbnailPath } from '../../../src/protocol/limits.ts';
+import { eventIdOf } from '../../../src/world/event-id.ts';
 import type { Recorder } from '../../../src/world/history.ts';
 import { digest, readProvenance } from '../../../src/world/provenance-core.ts';
 import type { User } from '../../../src/world/types.ts';
@@ -35,7 +37,7 @@ export function visit(probe: ProbeVisit): void {
     return;
   }
   const cameraId = probe.strangerCameraId;
-  const eventId = `${cameraId}.e${1 + Math.floor(probe.random() * Math.max(1, probe.madeSoFar))}`;
+  const eventId = eventIdOf(cameraId, 1 + Math.floor(probe.random() * Math.max(1, probe.madeSoFar)));
   const start = Date.now();
   const answer = calls.bytes(thumbnailPath(encodeURIComponent(eventId)), '/v1/events/{id}/thumbnail', login.value.token);
   const t = Date.now();

@@ -98,7 +98,7 @@ export function runUser(run: UserRun): void {
     if (!answer.ok) return answer.status === 401 ? loggedOut() : error('user.events', answer.problem);
     const { events, next } = answer.value;
     run.recorder.record({ type: 'shown', surface: 'list', start, t, userId, events });
-    run.leaks.shown('list', events.map((event) => event.cameraId));
+    run.leaks.events('list', events);
     remember(events);
     cursor = next;
     // A full page means more is waiting: catch up at once rather than a poll interval later.
@@ -112,7 +112,7 @@ export function runUser(run: UserRun): void {
     nextCameras = t + jittered(random, run.camerasMs);
     if (!answer.ok) return answer.status === 401 ? loggedOut() : error('user.cameras', answer.problem);
     run.recorder.record({ type: 'cameras', start, t, userId, cameras: answer.value });
-    run.leaks.shown('cameras', answer.value.map((camera) => camera.cameraId));
+    run.leaks.cameras(answer.value.map((camera) => camera.cameraId));
   };
 
   const tap = (): void => {
@@ -178,7 +178,7 @@ export function runUser(run: UserRun): void {
       }
       const events = [{ eventId: pushed.eventId, cameraId: pushed.cameraId, kind: String(pushed.kind), ts: Number(pushed.ts) }];
       run.recorder.record({ type: 'shown', surface: 'stream', start: t, t, userId, events });
-      run.leaks.shown('stream', [pushed.cameraId]);
+      run.leaks.events('stream', events);
       remember(events);
     };
     ws.onerror = () => undefined; // a close always follows, and the close is what gets recorded
