@@ -48,6 +48,12 @@ export interface RunningFleet {
   usersLoggedIn(): number;
   /** Each process's share of the fleet, once stopped; engines that run in this process have none. */
   instances?(): EngineInstance[];
+  /**
+   * Where the orchestrator records what it does (faults, phases, access changes) while this fleet runs, when the
+   * fleet's own records reach the run late (k6 batches them): both then reach the oracle and the reconnect
+   * figures in one time order. Absent when the fleet records as things happen.
+   */
+  recorder?: Recorder;
   /** Stops everything and resolves once every socket and process is gone; safe to call twice. */
   stop(): Promise<void>;
 }

@@ -27,6 +27,7 @@ import { writeReports } from '../report/reporter.ts';
 import type { RunFacts, RunSettings } from '../report/summary.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
 import { generateWorld } from '../world/generate.ts';
+import type { Recorder } from '../world/history.ts';
 import { worldToSeed } from '../world/seed.ts';
 import { WorldSpecError } from '../world/spec.ts';
 import type { World } from '../world/types.ts';
@@ -240,21 +241,23 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
     signal,
   );
   state.fleet = fleet;
+  // A fleet whose records arrive late takes the orchestrator's too, so the oracle sees one time order.
+  const ordered: Recorder = fleet.recorder ?? recorder;
   const proxies = Object.fromEntries(Object.entries(state.proxies!.controls).filter(([, control]) => control !== undefined));
   const schedule = stepsFromPhases(phases).filter((step) => {
     if (proxies[step.path]) return true;
     io.log(`note: ${step.label} (${step.fault} on the ${step.path} path) is skipped: this target has no ${step.path} proxy`);
     return false;
   });
-  const nemesis = new Nemesis({ steps: schedule, proxies, recorder, deadline: config.durationMs, signal });
+  const nemesis = new Nemesis({ steps: schedule, proxies, recorder: ordered, deadline: config.durationMs, signal });
   const live = liveRun(state, fleet, endsAt);
   const watchers = [...(io.watchers ?? [plainProgress(io.log)]), ...(state.metrics ? [state.metrics.watch] : [])];
   const stopWatchers = watchers.map((watch) => watch(live));
   try {
     await Promise.all([
       nemesis.run(startedAt),
-      applyChanges(world.changes, state.admin!, recorder, startedAt, signal),
-      markPhases(phases, recorder, startedAt, signal),
+      applyChanges(world.changes, state.admin!, ordered, startedAt, signal),
+      markPhases(phases, ordered, startedAt, signal),
       sleepUntil(endsAt, signal),
     ]);
   } finally {
@@ -264,7 +267,7 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   }
 }
 
-async function markPhases(phases: Phase[], recorder: FanOut, startedAt: number, signal: AbortSignal): Promise<void> {
+async function markPhases(phases: Phase[], recorder: Recorder, startedAt: number, signal: AbortSignal): Promise<void> {
   for (const phase of phases) {
     if (!(await sleepUntil(startedAt + phase.startMs, signal))) return;
     recorder.record({ type: 'phase', t: Date.now(), name: phase.name });

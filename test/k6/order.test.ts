@@ -78,4 +78,18 @@ describe('Reorder', () => {
     expect(out).toHaveLength(2);
     expect(reorder.lateRecords()).toBe(1);
   });
+
+  it('puts the orchestrator\'s outage between the welcomes before it and the closes after it, whichever arrived first', () => {
+    const out: HistoryRecord[] = [];
+    const reorder = new Reorder({ record: (record) => out.push(record) }, 3000, () => 0);
+    // The fault is recorded the moment it starts; the VUs' welcome from before it comes in their next batch.
+    reorder.record({ type: 'fault', t: 500, id: 'f1', fault: 'outage', path: 'client', action: 'start' });
+    reorder.record({ type: 'camera', t: 100, cameraId: 'c', state: 'welcome' });
+    reorder.record({ type: 'camera', t: 600, cameraId: 'c', state: 'closed', code: 1006 });
+    reorder.flush();
+    expect(out.map((record) => record.type === 'camera' ? record.state : record.type)).toEqual(['welcome', 'fault', 'closed']);
+    // Once flushed, nothing is held: a heal on the way out still reaches the run.
+    reorder.record({ type: 'fault', t: 900, id: 'f1', fault: 'outage', path: 'client', action: 'heal' });
+    expect(out).toHaveLength(4);
+  });
 });

@@ -39,6 +39,11 @@ describe('stampede run --engine k6', () => {
     expect(summary.leaks.total).toBe(0);
     expect(summary.unknown).toBe(0);
     for (const surface of ['list', 'stream', 'thumbnail', 'cameras'] as const) expect(summary.checked[surface]).toBeGreaterThan(0);
+    // The outage's reconnect figures: every camera connected when it began is measured coming back, although the
+    // VUs' welcomes reach the run in batches after the orchestrator recorded the outage.
+    const [outage] = summary.reconnect.perOutage;
+    expect(outage?.cameras).toBe(20);
+    expect(outage?.reconnected).toBe(20);
     const [only, ...others] = instanceLines(run.stderr);
     expect(others).toEqual([]);
     expect(only).toMatchObject({ cameras: 20, users: 10, plainLeaks: 0, exit: '0' });

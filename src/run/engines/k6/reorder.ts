@@ -31,6 +31,7 @@ export class Reorder implements Recorder {
   /** The newest time released so far: a record older than this arrived too late to be put in order. */
   private releasedUpTo = -Infinity;
   private late = 0;
+  private flushed = false;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -43,6 +44,8 @@ export class Reorder implements Recorder {
   }
 
   record(record: HistoryRecord): void {
+    // After the flush nothing is held any more: a last record (a heal on the way out) goes straight through.
+    if (this.flushed) return this.next.record(record);
     if (timeOf(record) < this.releasedUpTo) this.late++;
     this.held.push(record);
   }
@@ -60,6 +63,7 @@ export class Reorder implements Recorder {
   /** Releases everything still held, in order, and stops the clock. */
   flush(): void {
     clearInterval(this.timer);
+    this.flushed = true;
     this.release(Infinity);
   }
 
