@@ -2,7 +2,7 @@
  * The central verdict for pods started elsewhere: `stampede k6 export` a run, start `stampede run --k6-instances 0`
  * as its judge, then run the exported archive with plain `k6 run` in two processes split by execution segment, as
  * two k6-operator pods would. The judge's verdict must be the one a local `--engine k6` run gives on the same seed:
- * pass for a correct cloud, fail with the leaks counted once for wyze-2024, and every record accounted for.
+ * pass for a correct cloud, fail with the leaks counted once for a leaking one, and every record accounted for.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -114,10 +114,11 @@ describe('central verdict for an exported k6 run', () => {
 
   // The pods run the exported archive, whose options k6 froze at export time: a judged export must not abort at
   // the first plain leak, or the VUs it stops lose the records they still hold and the judge (rightly) refuses to
-  // judge. 400 cameras saturate wyze-2024's pool when pods started by hand storm back, as in the local k6 test.
-  it('fails wyze-2024 once, with the leaks counted once, as a local two-instance k6 run of the same seed does', async () => {
-    const flags = ['--bug', 'wyze-2024', '--cameras', '400', '--users', '200', '--duration', '20', '--seed', '542311785'];
-    const central = await centralRun('wyze', flags);
+  // judge. github-2021 leaks whenever 60 users poll at once, so both runs leak and the comparison means something
+  // (wyze-2024 needs its pool saturated, which a k6 fleet on a loaded machine sometimes never does).
+  it('fails a leaking cloud once, with the leaks counted once, as a local two-instance k6 run of the same seed does', async () => {
+    const flags = ['--bug', 'github-2021', '--cameras', '40', '--users', '60', '--duration', '20', '--seed', '542311785'];
+    const central = await centralRun('github', flags);
     const localOut = join(mkdtempSync(join(tmpdir(), 'stampede-k6-local-')), 'run');
     dirs.push(localOut);
     const local = await stampede(['run', 'storm', '--engine', 'k6', '--k6-instances', '2', ...flags, '--out', localOut], { timeoutMs: 170_000 });
@@ -127,8 +128,8 @@ describe('central verdict for an exported k6 run', () => {
     expect(central.summary.verdict).toBe(localSummary.verdict);
     const { leaks } = central.summary;
     expect(leaks.total).toBeGreaterThan(0);
+    expect(leaks.bySurface.list).toBeGreaterThan(0); // another user's page of events
     expect(leaks.bySurface.cameras).toBe(0);
-    expect(leaks.bySurface.list + leaks.bySurface.stream + leaks.bySurface.thumbnail).toBe(leaks.total);
     // Counted once: each leaked item is one row of evidence, never one per pod that saw it.
     const items = new Set(central.summary.evidence.map((leak) => JSON.stringify(leak)));
     expect(items.size).toBe(central.summary.evidence.length);
@@ -136,8 +137,8 @@ describe('central verdict for an exported k6 run', () => {
     const plain = (central.summary.instances ?? []).reduce((sum, share) => sum + (share.plainLeaks ?? 0), 0);
     expect(leaks.total).toBeGreaterThanOrEqual(plain);
     for (const [i, pod] of central.pods.entries()) expect(pod.code).toBe((central.summary.instances?.[i]?.plainLeaks ?? 0) > 0 ? 99 : 0);
-    expectWholeShares(central.summary, 400, 200);
-    expectWholeShares(localSummary, 400, 200);
+    expectWholeShares(central.summary, 40, 60);
+    expectWholeShares(localSummary, 40, 60);
     expect(central.summary.world).toEqual(localSummary.world);
   }, 400_000);
 });
