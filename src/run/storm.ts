@@ -24,7 +24,7 @@ import { gateSpecOf } from '../oracle/gates.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
 import { writeReports } from '../report/reporter.ts';
-import type { RunFacts, RunSettings } from '../report/summary.ts';
+import type { EngineInstance, RunFacts, RunSettings } from '../report/summary.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
 import { generateWorld } from '../world/generate.ts';
 import type { Recorder } from '../world/history.ts';
@@ -119,7 +119,7 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   await state.journal?.close();
   for (const { title, error } of result.teardownErrors) io.log(`warning: ${title}: teardown failed: ${(error as Error).message}`);
   for (const { name, error } of state.recorder.failures) io.log(`warning: the ${name} stopped recording: ${(error as Error).message}`);
-  const judged = state.observers.result(runFacts(state, endedAt, interrupted));
+  const judged = state.observers.result(runFacts(state, endedAt, interrupted, instances));
   const reports = await writeReports(reporters, judged, { header, outDir: config.outDir });
   for (const { format, error } of reports.failed) io.log(`warning: the ${format} report failed: ${(error as Error).message}`);
   if (!result.failed || state.journal) io.out(consoleSummary(judged.summary, config.outDir));
@@ -301,7 +301,7 @@ function settingsOf(config: RunConfig): RunSettings & Record<string, unknown> {
   };
 }
 
-function runFacts(state: RunState, endedAt: number, interrupted: string | undefined): RunFacts {
+function runFacts(state: RunState, endedAt: number, interrupted: string | undefined, instances: EngineInstance[] | undefined): RunFacts {
   const { config } = state;
   return {
     scenario: config.scenario.name,
@@ -309,7 +309,7 @@ function runFacts(state: RunState, endedAt: number, interrupted: string | undefi
     command: state.io.command,
     ...settingsOf(config),
     gates: config.gates,
-    ...(state.fleet?.instances ? { instances: state.fleet.instances() } : {}),
+    ...(instances ? { instances } : {}),
     startedAt: state.startedAt,
     endedAt,
     ...(interrupted ? { interrupted } : {}),

@@ -1,9 +1,10 @@
 /**
  * The in-VU leak counter: what a user was shown from a camera it is never involved with (see involvement.ts), by
  * the camera the target labels it with or by the camera that made it (its event id names it, see event-id.ts, and
- * its thumbnail's provenance does), and any probe a target answered with someone else's thumbnail. The script's threshold on `stampede_plain_leaks`
- * makes k6 itself exit non-zero, so the gate holds where no orchestrator is watching. It never replaces the oracle:
- * under the orchestrator every record still goes to the one oracle, which also judges the subtle leaks.
+ * its thumbnail's provenance does), and any probe a target answered with someone else's thumbnail. The script's
+ * threshold on `stampede_plain_leaks` makes k6 itself exit non-zero, so the gate holds where no orchestrator is
+ * watching. It never replaces the oracle: under the orchestrator every record still goes to the one oracle, which
+ * also judges the subtle leaks.
  */
 import { Counter } from 'k6/metrics';
 import { makerOf } from '../../../src/world/event-id.ts';
