@@ -81,16 +81,14 @@ describe('stampede k6 export', () => {
     try {
       await leaky.api.seed(JSON.parse(readFileSync(join(alone, 'world-seed.json'), 'utf8')) as WorldSeed);
       const summary = join(dir, 'alone-summary.json');
-      const started = Date.now();
       const result = await promisify(execFile)(findK6()!.path, ['run', '--no-usage-report', '--quiet', '--summary-export', summary, join(alone, 'storm.tar')],
         { timeout: 90_000, env: { ...process.env, STAMPEDE_TARGET: leaky.cloud.url } })
         .then(() => ({ code: 0, stderr: '' }), (error: { code?: number; stderr?: string }) => ({ code: error.code ?? 1, stderr: error.stderr ?? '' }));
-      const elapsed = Date.now() - started;
       expect(result.code, result.stderr.slice(-2000)).toBe(99);
-      expect(result.stderr).toContain('stampede_plain_leaks');
+      // k6's own word that it stopped early rather than at the end (a wall-clock bound would fail on a busy machine).
+      expect(result.stderr).toMatch(/thresholds on metrics 'stampede_plain_leaks' were crossed; at least one has abortOnFail enabled, stopping test prematurely/);
       const metrics = (JSON.parse(readFileSync(summary, 'utf8')) as { metrics: Record<string, { count?: number } | undefined> }).metrics;
       expect(metrics.stampede_plain_leaks?.count ?? 0).toBeGreaterThan(0);
-      expect(elapsed, 'aborted at the leak, not at the 40 s end').toBeLessThan(35_000);
     } finally {
       await leaky.cloud.stop();
     }
