@@ -53,7 +53,11 @@ async function openCollector(plan: FleetPlan, options: { host?: string; port?: n
     if (collector.repeats() > 0) plan.log(`k6: ${collector.repeats()} batches came again under a number already taken and were dropped as retries`);
     if (ordered.lateRecords() > 0) plan.log(`k6: ${ordered.lateRecords()} records arrived too late to be put in time order`);
   };
-  return { collector, gauge, ordered, close, diagnose };
+  /** The running fleet both kinds of k6 fleet hand the run: the gauge's counts, the time order, their own stop. */
+  const fleet = (stop: () => Promise<void>, instances: () => EngineInstance[]): RunningFleet => ({
+    camerasConnected: () => gauge.camerasConnected(), usersLoggedIn: () => gauge.usersLoggedIn(), instances, recorder: ordered, stop,
+  });
+  return { collector, close, diagnose, fleet };
 }
 
 async function runLocalFleet(plan: FleetPlan, signal: AbortSignal): Promise<RunningFleet> {
@@ -62,7 +66,7 @@ async function runLocalFleet(plan: FleetPlan, signal: AbortSignal): Promise<Runn
   if (!k6) throw new UnavailableError('k6 is not installed', 'run `bin/stampede setup` (builds k6 into the cache) or set K6_BIN');
   const { httpBase } = resolveTarget(plan.target, plan.allowRemote);
   const dir = await mkdtemp(join(tmpdir(), 'stampede-k6-'));
-  const { collector, gauge, ordered, close, diagnose } = await openCollector(plan, {});
+  const { collector, close, diagnose, fleet } = await openCollector(plan, {});
   const cleanup = async (): Promise<void> => {
     await close();
     await rm(dir, { recursive: true, force: true });
@@ -115,13 +119,13 @@ async function runLocalFleet(plan: FleetPlan, signal: AbortSignal): Promise<Runn
     })();
     return stopping;
   };
-  return { camerasConnected: () => gauge.camerasConnected(), usersLoggedIn: () => gauge.usersLoggedIn(), instances: () => shares, recorder: ordered, stop };
+  return fleet(stop, () => shares);
 }
 
 /** The central judge of pods started elsewhere: a collector where the export said, waiting for their records. */
 async function judgeRemoteFleet(plan: FleetPlan, remote: RemoteFleet, signal: AbortSignal): Promise<RunningFleet> {
   const exported = await readExportedRun(remote.exportDir, plan.world, plan.endsAt - plan.startedAt);
-  const { collector, gauge, ordered, close, diagnose } = await openCollector(plan, { host: remote.host, port: remote.port, token: exported.token });
+  const { collector, close, diagnose, fleet } = await openCollector(plan, { host: remote.host, port: remote.port, token: exported.token });
   // The token is the export's and never printed; the target is where this run's nemesis can reach the pods' traffic.
   plan.log(`k6: judging the ${exported.parallelism} pods of ${remote.exportDir}: their collector listens on ${collector.url}; ` +
     `the run's clock started now, so start them within the ramp; with STAMPEDE_TARGET=${plan.target} their traffic goes through this run's faults`);
@@ -146,7 +150,7 @@ async function judgeRemoteFleet(plan: FleetPlan, remote: RemoteFleet, signal: Ab
     })();
     return stopping;
   };
-  return { camerasConnected: () => gauge.camerasConnected(), usersLoggedIn: () => gauge.usersLoggedIn(), instances: () => shares, recorder: ordered, stop };
+  return fleet(stop, () => shares);
 }
 
 function failIfIncomplete(problems: string[]): void {
