@@ -2,7 +2,6 @@
  * Vitest global setup: runs once in the main process before any test file.
  * - Provisions toxiproxy-server (builds the pinned version with Go into the cache the first time;
  *   the build is file-locked, so this is safe however vitest is started).
- * - Provisions k6 the same way (the k6 engine's tests run the real binary; the first build takes minutes).
  * - Ensures Redis: the one at $REDIS_URL (default 127.0.0.1:6379), or a private redis-server it starts.
  * Hands both to the tests as environment variables, REDIS_URL and TOXIPROXY_BIN, set here before
  * the workers start so they inherit them, and so do CLIs the tests spawn; the library defaults
@@ -13,7 +12,7 @@
 import type { TestProject } from 'vitest/node';
 import { ensureRedis } from '../../src/services/redis.ts';
 import { provisionTool } from '../../src/services/provision.ts';
-import { k6Tool, toxiproxyTool } from '../../src/services/tools.ts';
+import { toxiproxyTool } from '../../src/services/tools.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,7 +26,6 @@ const log = (line: string): void => void process.stderr.write(`[global-setup] ${
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const toxiproxyBin = process.env.TOXIPROXY_URL ? '' : (await provisionTool(toxiproxyTool, { log })).path;
-  process.env.K6_BIN = (await provisionTool(k6Tool, { log })).path;
   const redis = await ensureRedis({ log });
   if (toxiproxyBin !== '') process.env.TOXIPROXY_BIN = toxiproxyBin;
   process.env.REDIS_URL = redis.url;
