@@ -27,10 +27,6 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--cameras <n>', 'simulated cameras (default: the scenario\'s)')
     .option('--users <n>', 'simulated users (default: the scenario\'s)')
     .option('--duration <seconds>', 'run length; every phase scales with it')
-    .option('--engine <name>', 'who drives the fleet: node (this process) or k6', 'node')
-    .option('--k6-instances <n>', 'with --engine k6: k6 processes splitting the fleet by execution segment (default 1; 0: start none, judge the pods of --k6-export)')
-    .option('--k6-export <dir>', 'with --k6-instances 0: the folder `stampede k6 export --collector URL` wrote, whose pods this run judges centrally')
-    .option('--collector-listen <host:port>', 'with --k6-instances 0: where the collector listens for those pods (a non-loopback host needs --allow-remote)')
     .option('--bug <name>', `embedded cloud only: a leak-zoo fault to switch on (${BUG_NAMES.join(', ')})`, 'none')
     .option('--gate <expr>', `a threshold besides zero leaks, repeatable, e.g. 'reconnect.p95<10s' or 'lost: <0.1%' (adds to or overrides the scenario's)`, collect)
     .option('--quiet', 'no progress display or lines (warnings, errors and the summary still print)', false)
@@ -82,12 +78,6 @@ function reproduce(config: RunConfig): string {
     if (scenarioGates[name] !== expression) parts.push(`--gate '${name}${expression.replace(/ /g, '')}'`);
   }
   if (config.allowRemote) parts.push('--allow-remote');
-  if (config.engine !== 'node') parts.push(`--engine ${config.engine}`);
-  if (config.k6Instances > 1) parts.push(`--k6-instances ${config.k6Instances}`);
-  if (config.remoteFleet) {
-    const { exportDir, host, port } = config.remoteFleet;
-    parts.push('--k6-instances 0', `--k6-export ${exportDir}`, `--collector-listen ${host.includes(':') ? `[${host}]` : host}:${port}`);
-  }
   return parts.join(' ');
 }
 

@@ -51,14 +51,14 @@ export function renderMarkdown(result: RunResult): string {
     }
   }
 
-  const instances = summary.instances ?? [];
-  if (instances.length > 0) {
-    lines.push('', `The fleet ran as ${instances.length} ${summary.engine} instances; the verdict judges the union of their observations.`, '',
-      '| instance | segment | cameras | users | records sent | records received | plain leaks in its VUs |', '|---:|---|---:|---:|---:|---:|---:|');
-    for (const share of instances) {
+  const workers = summary.workers ?? [];
+  if (workers.length > 0) {
+    lines.push('', `The fleet ran as ${workers.length} worker processes; the verdict judges the union of their observations.`, '',
+      '| worker | cameras | users | records sent | records received |', '|---:|---:|---:|---:|---:|');
+    for (const share of workers) {
       const sent = share.recordsSent === null ? 'unknown' : String(share.recordsSent);
       const received = share.recordsSent === share.recordsReceived ? String(share.recordsReceived) : `**${share.recordsReceived}**`;
-      lines.push(`| ${share.instance} | ${code(share.segment)} | ${share.cameras} | ${share.users} | ${sent} | ${received} | ${share.plainLeaks ?? 'unknown'} |`);
+      lines.push(`| ${share.worker} | ${share.cameras} | ${share.users} | ${sent} | ${received} |`);
     }
   }
 

@@ -6,9 +6,9 @@
 import { evaluateGates, formatActual, type Gate, type GateResult } from '../oracle/gates.ts';
 import type { ReconnectStats } from '../oracle/reconnect.ts';
 import type { LeakEvidence, Verdict } from '../oracle/verdict.ts';
-import type { EngineInstance, HistoryRecord } from '../world/history.ts';
+import type { HistoryRecord, WorkerShare } from '../world/history.ts';
 
-export type { EngineInstance };
+export type { WorkerShare };
 
 export type SummaryVerdict = 'pass' | 'fail' | 'error';
 
@@ -20,8 +20,6 @@ export interface RunSettings {
   cameras: number;
   users: number;
   durationS: number;
-  /** Who drove the fleet: `node` or `k6`. */
-  engine: string;
 }
 
 export interface RunFacts extends RunSettings {
@@ -35,8 +33,8 @@ export interface RunFacts extends RunSettings {
   interrupted?: string;
   /** The gates this run is held to (the scenario's, with --gate overrides). */
   gates?: readonly Gate[];
-  /** Each engine process's share; absent when the engine runs in this process (node). */
-  instances?: readonly EngineInstance[];
+  /** Each worker process's share; absent when the fleet ran in the run's own process. */
+  workers?: readonly WorkerShare[];
 }
 
 export interface FaultApplied {
@@ -56,9 +54,8 @@ export interface Summary {
   command: string;
   target: string;
   bug: string;
-  engine: string;
-  /** Each k6 instance's share of the fleet and its delivery; summarize() always writes it, empty for the Node engine. */
-  instances?: EngineInstance[];
+  /** Each worker's share of the fleet and its delivery; summarize() always writes it, empty for an unsplit fleet. */
+  workers?: WorkerShare[];
   world: { cameras: number; users: number };
   durationS: number;
   startedAt: string;
@@ -102,8 +99,7 @@ export function summarize(facts: RunFacts, verdict: Verdict, reconnect: Reconnec
     command: facts.command,
     target: facts.target,
     bug: facts.bug,
-    engine: facts.engine,
-    instances: [...(facts.instances ?? [])],
+    workers: [...(facts.workers ?? [])],
     world: { cameras: facts.cameras, users: facts.users },
     durationS: facts.durationS,
     startedAt: new Date(facts.startedAt).toISOString(),

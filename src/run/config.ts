@@ -5,8 +5,7 @@
 import { z } from 'zod';
 import { UsageError } from '../cli/exit.ts';
 import { GateError, resolveGates, type Gate, type GateSpec } from '../oracle/gates.ts';
-import { isLoopbackHost, isLoopbackUrl } from '../protocol/loopback.ts';
-import type { EngineName, RemoteFleet } from './engine.ts';
+import { isLoopbackUrl } from '../protocol/loopback.ts';
 import type { Scenario } from './scenario.ts';
 
 /** Flags as the CLI parsed them (strings where the user typed strings). */
@@ -22,12 +21,6 @@ export interface RunOptions {
   users?: string;
   duration?: string;
   bug?: string;
-  engine?: string;
-  k6Instances?: string;
-  /** With `--k6-instances 0`: the folder `stampede k6 export` wrote, whose pods this run judges. */
-  k6Export?: string;
-  /** With `--k6-instances 0`: host:port the collector listens on for those pods. */
-  collectorListen?: string;
   /** `--gate` flags, e.g. `reconnect.p95<10s`, laid over the scenario's gates. */
   gate?: string[];
   quiet?: boolean;
@@ -48,12 +41,6 @@ export interface RunConfig {
   durationMs: number;
   /** The embedded cloud's leak-zoo fault; `none` for a correct cloud. */
   bug: string;
-  /** Who drives the fleet: this Node process, or k6. */
-  engine: EngineName;
-  /** k6 processes splitting the fleet by execution segment (--k6-instances); 1 for the Node engine. */
-  k6Instances: number;
-  /** `--k6-instances 0`: no local k6; the central judge of an exported run's pods, started elsewhere. */
-  remoteFleet?: RemoteFleet;
   /** What the run is held to besides zero leaks: the scenario's gates with --gate overrides. */
   gates: Gate[];
   /** No progress display or lines; warnings, errors and the summary still print. */
@@ -74,7 +61,6 @@ const Flags = z.object({
   cameras: whole('--cameras', 1, 100_000).optional(),
   users: whole('--users', 1, 100_000).optional(),
   metricsPort: whole('--metrics-port', 0, 65_535).optional(),
-  k6Instances: whole('--k6-instances', 0, 64).optional(),
   duration: z.coerce
     .number({ error: '--duration must be a number of seconds' })
     .min(10, '--duration must be at least 10 seconds')
@@ -97,10 +83,6 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
   if (options.toxiproxy !== undefined && !isUrl(options.toxiproxy)) {
     throw new UsageError(`--toxiproxy ${options.toxiproxy} is not a URL`, 'give the API address, e.g. http://127.0.0.1:8474');
   }
-  const engine = options.engine ?? 'node';
-  if (engine !== 'node' && engine !== 'k6') throw new UsageError(`unknown --engine ${engine}`, 'use node or k6');
-  if (flags.k6Instances !== undefined && engine !== 'k6') throw new UsageError('--k6-instances goes with --engine k6');
-  const remoteFleet = resolveRemoteFleet(flags.k6Instances, options);
   const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
   return {
     scenario,
@@ -113,9 +95,6 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
     users: flags.users ?? scenario.defaults.users,
     durationMs: Math.round((flags.duration ?? scenario.defaults.durationS) * 1000),
     bug: options.bug ?? 'none',
-    engine,
-    k6Instances: flags.k6Instances ?? 1,
-    ...(remoteFleet ? { remoteFleet } : {}),
     gates: resolveRunGates(scenario.gates ?? {}, options.gate ?? []),
     quiet: options.quiet ?? false,
     ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
@@ -138,27 +117,6 @@ function resolveTarget(options: RunOptions): RunConfig['target'] {
   const adminToken = options.adminToken;
   if (!adminToken) throw new UsageError('--target needs --admin-token', 'pass --admin-token T or set STAMPEDE_ADMIN_TOKEN');
   return { url: options.target.replace(/\/+$/, ''), adminToken };
-}
-
-/** `--k6-instances 0 --k6-export DIR --collector-listen HOST:PORT`: all three or none. */
-function resolveRemoteFleet(instances: number | undefined, options: RunOptions): RemoteFleet | undefined {
-  if (instances !== 0) {
-    if (options.k6Export !== undefined || options.collectorListen !== undefined) {
-      throw new UsageError('--k6-export and --collector-listen go with --k6-instances 0', 'add --k6-instances 0 to judge pods started elsewhere');
-    }
-    return undefined;
-  }
-  if (options.k6Export === undefined || options.collectorListen === undefined) {
-    throw new UsageError('--k6-instances 0 starts no k6: it judges an exported run', 'add --k6-export DIR (the export folder) and --collector-listen HOST:PORT');
-  }
-  const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(options.collectorListen);
-  const port = Number(match?.[2]);
-  if (!match || port < 1 || port > 65_535) throw new UsageError(`--collector-listen ${options.collectorListen} is not HOST:PORT`, 'e.g. 0.0.0.0:9000 or 127.0.0.1:9000');
-  const host = match[1]!.replace(/^\[(.*)\]$/, '$1');
-  if (!options.allowRemote && !isLoopbackHost(host)) {
-    throw new UsageError(`--collector-listen ${host} takes records from other machines`, 'add --allow-remote to let pods elsewhere reach the collector (its token still guards it)');
-  }
-  return { exportDir: options.k6Export, host, port };
 }
 
 function isUrl(value: string): boolean {

@@ -61,7 +61,7 @@ export async function rejudge(path: string, scenarios: ReadonlyMap<string, Scena
     startedAt,
     endedAt,
     ...(interrupted !== undefined ? { interrupted } : {}),
-    ...(mark?.instances ? { instances: mark.instances } : {}),
+    ...(mark?.workers ? { workers: mark.workers } : {}),
   };
   return { result: observers.result(facts), header, complete: mark !== undefined, tornLines: contents.tornLines };
 }
@@ -74,7 +74,6 @@ function settingsOf(header: JournalHeader): Omit<RunFacts, 'scenario' | 'seed' |
   return {
     target: text('target', 'unknown'),
     bug: text('bug', 'none'),
-    engine: text('engine', 'node'),
     cameras: number('cameras', header.world.cameras.length),
     users: number('users', header.world.users.length),
     durationS: number('durationS', 0),

@@ -45,7 +45,7 @@ export interface Scenario {
   /** The window most access changes land in (where caches are most confused), in ms from the start. */
   changeWindow(durationMs: number): { startMs: number; endMs: number };
   /**
-   * Thresholds besides zero leaks, k6 style (`lost: '<0.1%'`, `reconnect.p95: '<20s'`); a breach fails the run.
+   * Thresholds besides zero leaks, written as conditions (`lost: '<0.1%'`, `reconnect.p95: '<20s'`); a breach fails the run.
    * `--gate` adds or overrides one.
    */
   gates?: GateSpec;

@@ -24,17 +24,17 @@ import { gateSpecOf } from '../oracle/gates.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
 import { writeReports } from '../report/reporter.ts';
-import type { EngineInstance, RunFacts, RunSettings } from '../report/summary.ts';
+import type { RunFacts, RunSettings } from '../report/summary.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
 import { generateWorld } from '../world/generate.ts';
-import type { Recorder } from '../world/history.ts';
+import type { Recorder, WorkerShare } from '../world/history.ts';
 import { worldToSeed } from '../world/seed.ts';
 import { WorldSpecError } from '../world/spec.ts';
 import type { World } from '../world/types.ts';
 import { applyChanges } from './changes.ts';
 import type { RunConfig } from './config.ts';
-import type { RunningFleet } from './engine.ts';
-import { engines } from './engines/index.ts';
+import type { RunningFleet } from './fleet/fleet.ts';
+import { startInProcessFleet } from './fleet/in-process.ts';
 import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
 import { Journal, type JournalHeader } from './journal.ts';
 import { runLifecycle, type Step } from './lifecycle.ts';
@@ -82,7 +82,7 @@ interface RunState {
   cloudPort?: number;
   journal?: Journal;
   metrics?: MetricsEndpoint;
-  /** The fleet under way, asked for each instance's share once it has stopped. */
+  /** The fleet under way, asked for each worker's share once it has stopped. */
   fleet?: RunningFleet;
   header: JournalHeader;
   startedAt: number;
@@ -112,14 +112,14 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   const endedAt = Date.now();
   const interrupted = result.aborted ? 'stopped by Ctrl-C' : result.failed ? `${result.failed.title} failed` : undefined;
   // The end mark tells `stampede report` this journal is whole (a killed run has none) and how the run ended.
-  const instances = state.fleet?.instances?.();
+  const workers = state.fleet?.workers?.();
   state.journal?.record({
-    type: 'end', t: endedAt, startedAt: state.startedAt, ...(interrupted ? { interrupted } : {}), ...(instances ? { instances } : {}),
+    type: 'end', t: endedAt, startedAt: state.startedAt, ...(interrupted ? { interrupted } : {}), ...(workers ? { workers } : {}),
   });
   await state.journal?.close();
   for (const { title, error } of result.teardownErrors) io.log(`warning: ${title}: teardown failed: ${(error as Error).message}`);
   for (const { name, error } of state.recorder.failures) io.log(`warning: the ${name} stopped recording: ${(error as Error).message}`);
-  const judged = state.observers.result(runFacts(state, endedAt, interrupted, instances));
+  const judged = state.observers.result(runFacts(state, endedAt, interrupted, workers));
   const reports = await writeReports(reporters, judged, { header, outDir: config.outDir });
   for (const { format, error } of reports.failed) io.log(`warning: the ${format} report failed: ${(error as Error).message}`);
   if (!result.failed || state.journal) io.out(consoleSummary(judged.summary, config.outDir));
@@ -233,12 +233,8 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   // The fleet comes up gradually in the first phase, as a fleet that has been running for a while would be:
   // the only stampede is the one the scenario's outage causes.
   const rampMs = Math.round((phases[0]?.endMs ?? 0) * 0.5);
-  const engine = engines[config.engine];
-  if (!engine) throw new UsageError(`the ${config.engine} engine is not available`, `use --engine ${Object.keys(engines).join(' or ')}`);
-  const fleet = await engine.start(
-    { target, allowRemote: config.allowRemote, world, recorder, traffic: config.scenario.traffic, startedAt, drainAt, endsAt, rampMs, seed: config.seed, log: io.log,
-      instances: config.k6Instances, ...(config.remoteFleet ? { remoteFleet: config.remoteFleet } : {}) },
-    signal,
+  const fleet = startInProcessFleet(
+    { target, allowRemote: config.allowRemote, world, recorder, traffic: config.scenario.traffic, startedAt, drainAt, endsAt, rampMs, seed: config.seed, log: io.log },
   );
   state.fleet = fleet;
   // A fleet whose records arrive late takes the orchestrator's too, so the oracle sees one time order.
@@ -297,11 +293,10 @@ function settingsOf(config: RunConfig): RunSettings & Record<string, unknown> {
     cameras: config.cameras,
     users: config.users,
     durationS: config.durationMs / 1000,
-    engine: config.engine,
   };
 }
 
-function runFacts(state: RunState, endedAt: number, interrupted: string | undefined, instances: EngineInstance[] | undefined): RunFacts {
+function runFacts(state: RunState, endedAt: number, interrupted: string | undefined, workers: WorkerShare[] | undefined): RunFacts {
   const { config } = state;
   return {
     scenario: config.scenario.name,
@@ -309,7 +304,7 @@ function runFacts(state: RunState, endedAt: number, interrupted: string | undefi
     command: state.io.command,
     ...settingsOf(config),
     gates: config.gates,
-    ...(instances ? { instances } : {}),
+    ...(workers ? { workers } : {}),
     startedAt: state.startedAt,
     endedAt,
     ...(interrupted ? { interrupted } : {}),

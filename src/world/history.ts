@@ -6,19 +6,15 @@
  */
 import type { AccessChange } from './types.ts';
 
-/** One process of the fleet (a k6 instance or pod): its slice of the world and what it delivered. */
-export interface EngineInstance {
+/** One worker process of a split fleet: its slice of the world and what it delivered to the run. */
+export interface WorkerShare {
   /** 1-based, as the run log names it. */
-  instance: number;
-  /** The k6 execution segment, e.g. `0:1/2`. */
-  segment: string;
+  worker: number;
   cameras: number;
   users: number;
-  /** Records the instance says it made; null when it never said (killed, or its tally never arrived). */
+  /** Records the worker says it made; null when it never said (killed, or its tally never arrived). */
   recordsSent: number | null;
   recordsReceived: number;
-  /** Plain leaks the instance's VUs counted themselves (its k6 threshold); null when unknown. */
-  plainLeaks: number | null;
 }
 
 /** Where a user was shown something. */
@@ -82,7 +78,7 @@ export type HistoryRecord =
    * The run's last record, written only when the run ends by itself (or by Ctrl-C), after the load stopped: a
    * journal without it was killed. Not an observation: the oracle ignores it. `startedAt` is when the load began.
    */
-  | { type: 'end'; t: number; startedAt: number; interrupted?: string; instances?: EngineInstance[] }
+  | { type: 'end'; t: number; startedAt: number; interrupted?: string; workers?: WorkerShare[] }
   /** Something went wrong that is not a judgement: the target answered garbage, a call failed. Counted, never silently dropped. */
   | { type: 'error'; t: number; source: string; message: string; userId?: string; cameraId?: string };
 

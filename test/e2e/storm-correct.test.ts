@@ -27,6 +27,10 @@ describe.concurrent('stampede run against the correct cloud', () => {
       expect(summary.faults.length).toBeGreaterThan(0);
       expect(summary.faults.every((fault) => fault.heal !== null)).toBe(true);
       expect(readFileSync(join(out, 'journal.ndjson'), 'utf8').split('\n').length).toBeGreaterThan(100);
+      // One engine, so nothing names one; an unsplit fleet has no worker shares.
+      expect(summary).not.toHaveProperty('engine');
+      expect(summary.command).not.toContain('--engine');
+      expect(summary.workers).toEqual([]);
     }, 120_000);
   }
 

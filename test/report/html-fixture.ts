@@ -57,7 +57,6 @@ export function failingRun(overrides: { evidence?: LeakEvidence[]; seconds?: num
     command: 'bin/stampede run storm --seed 4242 --cameras 40 --users 20 --duration 30 --bug wyze-2024',
     target: 'embedded',
     bug: 'wyze-2024',
-    engine: 'node',
     world: { cameras: 40, users: 20 },
     durationS: seconds,
     startedAt: new Date(T0).toISOString(),

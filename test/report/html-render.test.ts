@@ -80,6 +80,19 @@ describe('report.html content', () => {
     expect(page.length).toBeLessThan(2_000_000);
   });
 
+  it('shows a split fleet\'s workers, marks the one whose records fell short, and has no section for an unsplit fleet', () => {
+    const run = failingRun();
+    expect(renderReport(run)).not.toContain('id="workers"');
+    run.summary.workers = [
+      { worker: 1, cameras: 2, users: 1, recordsSent: 30, recordsReceived: 30 },
+      { worker: 2, cameras: 1, users: 2, recordsSent: null, recordsReceived: 7 },
+    ];
+    const section = /<section id="workers">[\s\S]*?<\/section>/.exec(renderReport(run))![0];
+    expect(section).toContain('split across 2 worker processes');
+    expect(section).toContain('<tr class="gate-ok"><td>1</td><td>2</td><td>1</td><td>30</td><td>30</td></tr>');
+    expect(section).toContain('<tr class="gate-breached"><td>2</td><td>1</td><td>2</td><td>unknown</td><td>7</td></tr>');
+  });
+
   it('a passing run says so and has no leak table', () => {
     const run = failingRun({ evidence: [], total: 0 });
     run.summary.verdict = 'pass';

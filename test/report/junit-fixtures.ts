@@ -6,7 +6,7 @@ import { resolveGates } from '../../src/oracle/gates.ts';
 import type { LeakEvidence, Verdict } from '../../src/oracle/verdict.ts';
 import { summarize } from '../../src/report/summary.ts';
 import type { RunResult } from '../../src/run/observers.ts';
-import type { Surface } from '../../src/world/history.ts';
+import type { Surface, WorkerShare } from '../../src/world/history.ts';
 
 export const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 
@@ -20,6 +20,8 @@ export interface Shape {
   interrupted?: string;
   /** Make the first thumbnail leak a probe. */
   probeLeak?: boolean;
+  /** The fleet was split across worker processes with these shares. */
+  workers?: WorkerShare[];
 }
 
 export function leak(surface: Surface, i: number, probe = false): LeakEvidence {
@@ -70,7 +72,6 @@ export function runResult(shape: Shape = {}): RunResult {
       command: 'bin/stampede run storm --seed 7',
       target: 'embedded',
       bug: 'none',
-      engine: 'node',
       cameras: 80,
       users: 40,
       durationS: 30,
@@ -78,6 +79,7 @@ export function runResult(shape: Shape = {}): RunResult {
       endedAt: T0 + 30_000,
       gates: resolveGates({ leaks: 0, lost: '<0.1%', 'reconnect.p95': '<20s', 'delivery.p99': '<2s' }, shape.gates ?? []),
       ...(shape.interrupted ? { interrupted: shape.interrupted } : {}),
+      ...(shape.workers ? { workers: shape.workers } : {}),
     },
     verdict,
     reconnect,

@@ -38,6 +38,19 @@ describe('summary.md', () => {
     expect(killed).toContain('**The run stopped early:** the journal has no end mark.');
   });
 
+  it('lists each worker\'s share of a split fleet, a shortfall in bold, and nothing for an unsplit one', () => {
+    const md = renderMarkdown(runResult({ workers: [
+      { worker: 1, cameras: 40, users: 20, recordsSent: 500, recordsReceived: 500 },
+      { worker: 2, cameras: 40, users: 20, recordsSent: 510, recordsReceived: 498 },
+      { worker: 3, cameras: 0, users: 0, recordsSent: null, recordsReceived: 0 },
+    ] }));
+    expect(md).toContain('The fleet ran as 3 worker processes');
+    expect(md).toContain('| 1 | 40 | 20 | 500 | 500 |');
+    expect(md).toContain('| 2 | 40 | 20 | 510 | **498** |');
+    expect(md).toContain('| 3 | 0 | 0 | unknown | **0** |');
+    expect(renderMarkdown(runResult())).not.toContain('worker');
+  });
+
   it('keeps table cells whole when text holds pipes or newlines', () => {
     const result = runResult({ leaks: { list: 1 } });
     result.evidence[0]!.recipient = 'u|1\nx';

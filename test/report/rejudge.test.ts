@@ -21,7 +21,7 @@ function header(settings: Record<string, unknown> = { gates: GATES }): JournalHe
     scenario: 'storm',
     seed: 5,
     command: 'bin/stampede run storm --seed 5',
-    settings: { target: 'embedded', bug: 'none', cameras: 2, users: 3, durationS: 20, engine: 'node', ...settings },
+    settings: { target: 'embedded', bug: 'none', cameras: 2, users: 3, durationS: 20, ...settings },
     world: tinyWorld(),
   };
 }
@@ -56,7 +56,7 @@ function live(records: HistoryRecord[], gates = GATES) {
   for (const record of records) observers.record(record);
   const h = header();
   return observers.result({
-    scenario: 'storm', seed: 5, command: h.command, target: 'embedded', bug: 'none', engine: 'node', cameras: 2, users: 3, durationS: 20,
+    scenario: 'storm', seed: 5, command: h.command, target: 'embedded', bug: 'none', cameras: 2, users: 3, durationS: 20,
     gates: resolveGates(gates), startedAt: T, endedAt: T + 20_000,
   });
 }
@@ -100,15 +100,15 @@ describe('rejudge', () => {
     expect(result.summary).toMatchObject({ verdict: 'error', interrupted: 'stopped by Ctrl-C' });
   });
 
-  it('keeps each engine instance\'s share the end mark carries', async () => {
-    const instances = [
-      { instance: 1, segment: '0:1/2', cameras: 1, users: 2, recordsSent: 4, recordsReceived: 4, plainLeaks: 0 },
-      { instance: 2, segment: '1/2:1', cameras: 1, users: 1, recordsSent: 3, recordsReceived: 3, plainLeaks: null },
+  it('keeps each worker\'s share the end mark carries', async () => {
+    const workers = [
+      { worker: 1, cameras: 1, users: 2, recordsSent: 4, recordsReceived: 4 },
+      { worker: 2, cameras: 1, users: 1, recordsSent: null, recordsReceived: 3 },
     ];
-    const { result } = await rejudge(await journalOf([...cleanHistory(), { ...END, instances }] as HistoryRecord[]), scenarios);
-    expect(result.summary.instances).toEqual(instances);
+    const { result } = await rejudge(await journalOf([...cleanHistory(), { ...END, workers }] as HistoryRecord[]), scenarios);
+    expect(result.summary.workers).toEqual(workers);
     const without = await rejudge(await journalOf([...cleanHistory(), END]), scenarios);
-    expect(without.result.summary.instances).toEqual([]);
+    expect(without.result.summary.workers).toEqual([]);
   });
 
   it('holds the run to the gates in its header, with --gate over them, else to the scenario\'s', async () => {

@@ -16,7 +16,7 @@ const world: World = {
   changes: [],
   graceMs: 2000,
 };
-const header: JournalHeader = { type: 'run', version: 1, startedAt: 1, scenario: 'storm', seed: 7, command: 'stampede run', settings: { target: 'embedded', bug: 'none', cameras: 1, users: 1, durationS: 10, engine: 'node' }, world };
+const header: JournalHeader = { type: 'run', version: 1, startedAt: 1, scenario: 'storm', seed: 7, command: 'stampede run', settings: { target: 'embedded', bug: 'none', cameras: 1, users: 1, durationS: 10 }, world };
 
 describe('journal', () => {
   it('writes records and reads them back in order, without secrets', async () => {

@@ -10,7 +10,6 @@ export function factsSection(summary: Summary): Html {
     ['world', `${count(summary.world.cameras)} cameras, ${count(summary.world.users)} users`],
     ['target', summary.target],
     ['bug', summary.bug],
-    ['engine', summary.engine],
     ['duration', `${count(summary.durationS)} s planned, ${summary.startedAt} to ${summary.endedAt}`],
     ...(summary.interrupted ? [['stopped early', summary.interrupted] as [string, string]] : []),
     ['checked', `${count(summary.checked.total)} items: ${count(summary.checked.list)} listed, ${count(summary.checked.stream)} pushed, ${count(summary.checked.thumbnail)} thumbnails, ${count(summary.checked.cameras)} camera-list entries`],

@@ -11,7 +11,7 @@ import { factsSection } from './facts.ts';
 import { gatesOf, gatesSection } from './gates.ts';
 import { affectedSection, firstLeakSection, headline } from './headline.ts';
 import { affected, firstLeak, leakRows } from './incident.ts';
-import { instancesSection } from './instances.ts';
+import { workersSection } from './workers.ts';
 import { leakTableSection } from './leak-table.ts';
 import { latencySection, reconnectSection } from './measurements.ts';
 import { SCRIPT } from './script.ts';
@@ -50,7 +50,7 @@ ${latencySection(summary)}
 ${reconnectSection(summary, origin)}
 ${leakTableSection(rows, summary.leaks.total)}
 ${factsSection(summary)}
-${instancesSection(summary)}
+${workersSection(summary)}
 <script>${trusted(SCRIPT)}</script>
 </body></html>
 `;

@@ -1,7 +1,7 @@
-/** The observation collector over real HTTP: authentication, bounds, duplicate batches, per-instance counts and shares. */
+/** The observation collector over real HTTP: authentication, bounds, duplicate batches, per-worker counts, shares and tallies. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCollector, type Collector } from '../../src/run/engines/k6/collector.ts';
-import type { HistoryRecord } from '../../src/world/history.ts';
+import { startCollector, type Collector } from '../../../src/run/fleet/collector.ts';
+import type { HistoryRecord } from '../../../src/world/history.ts';
 
 let collector: Collector | undefined;
 afterEach(async () => {
@@ -31,14 +31,14 @@ describe('collector', () => {
     const { collector: c, got } = await start();
     expect(new URL(c.url).hostname).toBe('127.0.0.1');
     const records = [welcome('c1'), { type: 'acked', t: 2, cameraId: 'c1', eventId: 'c1.e1' }];
-    expect((await post(c, { instance: 0, vu: 1, sequence: 0, records })).status).toBe(204);
+    expect((await post(c, { worker: 0, stream: 1, sequence: 0, records })).status).toBe(204);
     expect(got).toEqual(records);
     expect(c.received().get(0)).toBe(2);
   });
 
   it('refuses a wrong or missing token, records nothing, and counts the refusal', async () => {
     const { collector: c, got } = await start();
-    expect((await post(c, { instance: 0, vu: 1, sequence: 0, records: [welcome('c1')] }, 'wrong')).status).toBe(401);
+    expect((await post(c, { worker: 0, stream: 1, sequence: 0, records: [welcome('c1')] }, 'wrong')).status).toBe(401);
     const bare = await fetch(c.url, { method: 'POST', body: '{}', signal: AbortSignal.timeout(5000) });
     expect(bare.status).toBe(401);
     expect(got).toEqual([]);
@@ -48,9 +48,9 @@ describe('collector', () => {
   it('bounds the body size and the records per batch', async () => {
     const { collector: c, got } = await start({ maxBodyBytes: 2000, maxRecordsPerBatch: 3 });
     const big = Array.from({ length: 40 }, (_, i) => welcome(`camera-${i}`));
-    expect((await post(c, { instance: 0, vu: 1, sequence: 0, records: big })).status).toBe(413);
+    expect((await post(c, { worker: 0, stream: 1, sequence: 0, records: big })).status).toBe(413);
     const four = big.slice(0, 4);
-    expect((await post(c, { instance: 0, vu: 1, sequence: 1, records: four })).status).toBe(400);
+    expect((await post(c, { worker: 0, stream: 1, sequence: 1, records: four })).status).toBe(400);
     expect(got).toEqual([]);
   });
 
@@ -58,23 +58,35 @@ describe('collector', () => {
     const { collector: c } = await start();
     const notJson = await post(c, 'not json');
     expect(notJson.status).toBe(400);
-    const wrongType = await post(c, { instance: 0, vu: 1, sequence: 0, records: [{ type: 'nonsense', t: 1 }] });
+    const wrongType = await post(c, { worker: 0, stream: 1, sequence: 0, records: [{ type: 'nonsense', t: 1 }] });
     expect(wrongType.status).toBe(400);
     expect(JSON.stringify(await wrongType.json())).toContain('records.0.type');
     const elsewhere = await fetch(c.url.replace('/records', '/other'), { method: 'POST', signal: AbortSignal.timeout(5000) });
     expect(elsewhere.status).toBe(404);
   });
 
-  it('takes a retried batch once, and keeps each instance\'s count and share apart', async () => {
+  it('takes a retried batch once, and keeps each worker\'s count and share apart', async () => {
     const { collector: c, got } = await start();
-    const batch = { instance: 1, vu: 7, sequence: 3, records: [welcome('c1'), { type: 'user', t: 1, userId: 'u1', state: 'login' }] };
+    const batch = { worker: 1, stream: 7, sequence: 3, records: [welcome('c1'), { type: 'user', t: 1, userId: 'u1', state: 'login' }] };
     expect((await post(c, batch)).status).toBe(204);
     expect((await post(c, batch)).status).toBe(204);
-    expect((await post(c, { instance: 0, vu: 7, sequence: 3, records: [welcome('c2')] })).status).toBe(204);
+    expect((await post(c, { worker: 0, stream: 7, sequence: 3, records: [welcome('c2')] })).status).toBe(204);
     expect(got).toHaveLength(3);
     expect(c.received()).toEqual(new Map([[1, 2], [0, 1]]));
     expect([...c.shares().get(1)!.cameras]).toEqual(['c1']);
     expect([...c.shares().get(1)!.users]).toEqual(['u1']);
     expect([...c.shares().get(0)!.cameras]).toEqual(['c2']);
+  });
+
+  it('keeps each worker\'s tally, answers the run\'s clock to a GET, and refuses a malformed tally', async () => {
+    collector = await startCollector({ recorder: { record: () => undefined }, startedAt: 1234 });
+    const c = collector;
+    expect((await post(c, { worker: 2, tally: { records: 40, batchesFailed: 1 } })).status).toBe(204);
+    expect((await post(c, { worker: 0, tally: { records: -1, batchesFailed: 0 } })).status).toBe(400);
+    expect(c.tallies()).toEqual(new Map([[2, { records: 40, batchesFailed: 1 }]]));
+    const clock = await fetch(c.url, { headers: { authorization: `Bearer ${c.token}` }, signal: AbortSignal.timeout(5000) });
+    expect(await clock.json()).toEqual({ startedAt: 1234 });
+    const stranger = await fetch(c.url, { signal: AbortSignal.timeout(5000) });
+    expect(stranger.status).toBe(401);
   });
 });

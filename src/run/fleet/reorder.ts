@@ -1,12 +1,13 @@
 /**
- * Puts the VUs' records back in time order before the oracle sees them. The Node fleet records each observation
- * the moment it happens; k6 VUs batch theirs, so a user's `shown` can reach the collector before the camera's
- * `sent` of the same event, which the oracle would count as an item it cannot judge. Records are held for a short
- * window and released oldest first; whatever arrives later than the window still goes through, and is counted.
+ * Puts records that arrive through the collector back in time order before the oracle sees them. A fleet in the
+ * run's own process records each observation the moment it happens; worker processes batch theirs, so a user's
+ * `shown` from one worker can reach the collector before the camera's `sent` of the same event from another, which
+ * the oracle would count as an item it cannot judge. Records are held for a short window and released oldest
+ * first; whatever arrives later than the window still goes through, and is counted.
  */
-import type { HistoryRecord, Recorder } from '../../../world/history.ts';
+import type { HistoryRecord, Recorder } from '../../world/history.ts';
 
-/** Longer than a VU's flush interval plus a slow collector round trip. */
+/** Longer than a worker's flush interval plus a slow collector round trip. */
 export const REORDER_WINDOW_MS = 3000;
 const TICK_MS = 200;
 
@@ -69,7 +70,7 @@ export class Reorder implements Recorder {
 
   private release(upTo: number): void {
     if (this.held.length === 0) return;
-    // Stable sort: records with equal times and ranks keep their arrival (and so per-VU) order.
+    // Stable sort: records with equal times and ranks keep their arrival (and so per-stream) order.
     this.held.sort(before);
     let count = 0;
     while (count < this.held.length && timeOf(this.held[count]!) <= upTo) count++;

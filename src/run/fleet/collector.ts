@@ -1,28 +1,29 @@
 /**
- * The observation collector: where k6 VUs send their history records in batches, over plain HTTP so the same
- * channel serves VUs on this machine and in a cluster. Each record goes to the run's Recorder, so the one oracle
- * judges k6's observations exactly as it judges the Node fleet's. Bounded (body size, records per batch),
- * authenticated by a per-run random token, loopback-only unless asked otherwise, and it counts what each k6
- * instance delivered so the engine can tell a lossless run from one that lost records in transit.
+ * The observation collector: where the fleet's worker processes send their history records in batches, over plain
+ * HTTP so the same channel serves workers on this machine and in a cluster. Each record goes to the run's Recorder,
+ * so the one oracle judges a split fleet's observations exactly as it judges a fleet in the run's own process.
+ * Bounded (body size, records per batch), authenticated by a per-run random token, loopback-only unless asked
+ * otherwise, and it counts what each worker delivered so the run can tell a lossless fleet from one that lost
+ * records in transit.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import type { HistoryRecord, Recorder } from '../../../world/history.ts';
+import type { HistoryRecord, Recorder } from '../../world/history.ts';
 
 /** A running collector. */
 export interface Collector {
-  /** Where VUs POST their batches. */
+  /** Where workers POST their batches. */
   readonly url: string;
-  /** The bearer token VUs must send; never logged. */
+  /** The bearer token workers must send; never logged. */
   readonly token: string;
-  /** Records accepted from each k6 instance so far. */
+  /** Records accepted from each worker so far, by its 0-based index. */
   received(): ReadonlyMap<number, number>;
-  /** The cameras and users each instance simulated, as their records name them: each instance's share. */
-  shares(): ReadonlyMap<number, InstanceShare>;
-  /** What each instance said about itself at its end (remote pods post it; local instances write a summary file). */
-  tallies(): ReadonlyMap<number, ReportedTally>;
+  /** The cameras and users each worker simulated, as their records name them: each worker's share. */
+  shares(): ReadonlyMap<number, WorkerClients>;
+  /** What each worker said about itself at its end. */
+  tallies(): ReadonlyMap<number, WorkerTally>;
   /** Batches refused (bad token, too big, malformed), for diagnostics. */
   refused(): number;
   /** Batches that came again under a number already taken (retries whose first answer was lost), dropped. */
@@ -30,29 +31,28 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-export interface InstanceShare {
+/** The cameras and users one worker's records name. */
+export interface WorkerClients {
   cameras: Set<string>;
   users: Set<string>;
 }
 
-/** An instance's own account at its end: the records its VUs made and the plain leaks they counted. */
-export interface ReportedTally {
-  segment: string;
+/** A worker's own account at its end: the records it made, and the batches it gave up on after retries. */
+export interface WorkerTally {
   records: number;
   batchesFailed: number;
-  plainLeaks: number;
 }
 
 export interface CollectorOptions {
   recorder: Recorder;
-  /** The bearer token VUs must send; random when left out, given when `stampede k6 export` already handed it out. */
+  /** The bearer token workers must send; random when left out, given when it was already handed out. */
   token?: string;
-  /** The run's start, told to VUs that ask (GET): pods started elsewhere set their clocks by it. */
+  /** The run's start, told to workers that ask (GET): workers started elsewhere set their clocks by it. */
   startedAt?: number;
-  /** Listen here; loopback by default, a cluster run binds an address its pods reach. */
+  /** Listen here; loopback by default, a cluster run binds an address its workers reach. */
   host?: string;
   port?: number;
-  /** The URL VUs are told, when it differs from the listening address (a Service in front of it). */
+  /** The URL workers are told, when it differs from the listening address (a Service in front of it). */
   publicUrl?: string;
   maxBodyBytes?: number;
   maxRecordsPerBatch?: number;
@@ -60,7 +60,7 @@ export interface CollectorOptions {
 
 const RECORD_TYPES = ['phase', 'fault', 'access', 'camera', 'sent', 'acked', 'user', 'shown', 'cameras', 'thumbnail', 'error'] as const;
 
-/** A record as the VUs build it; its type and times are checked, the rest is the VU's own HistoryRecord. */
+/** A record as a worker built it; its type and times are checked, the rest is the worker's own HistoryRecord. */
 const Record = z.looseObject({
   type: z.enum(RECORD_TYPES),
   t: z.number().finite().optional(),
@@ -69,21 +69,20 @@ const Record = z.looseObject({
 
 function batchSchema(maxRecords: number) {
   return z.object({
-    instance: z.number().int().min(0).max(10_000),
-    vu: z.number().int().min(0),
+    worker: z.number().int().min(0).max(10_000),
+    /** One of the worker's shipping streams; batch numbers count per stream. */
+    stream: z.number().int().min(0),
     sequence: z.number().int().min(0),
     records: z.array(Record).max(maxRecords),
   });
 }
 
-/** Sent once per instance from k6's handleSummary, after its VUs are done. */
+/** Sent once per worker at its end, after every batch it made was answered or given up. */
 const Tally = z.object({
-  instance: z.number().int().min(0).max(10_000),
+  worker: z.number().int().min(0).max(10_000),
   tally: z.object({
-    segment: z.string().max(200),
     records: z.number().int().min(0),
     batchesFailed: z.number().int().min(0),
-    plainLeaks: z.number().int().min(0),
   }),
 });
 
@@ -95,15 +94,15 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const received = new Map<number, number>();
   /** Batches already taken, so a retry whose first answer got lost is not recorded twice. */
   const seen = new Set<string>();
-  const shares = new Map<number, InstanceShare>();
-  const tallies = new Map<number, ReportedTally>();
+  const shares = new Map<number, WorkerClients>();
+  const tallies = new Map<number, WorkerTally>();
   let refused = 0;
   let repeats = 0;
 
-  const note = (instance: number, record: z.infer<typeof Record>): void => {
+  const note = (worker: number, record: z.infer<typeof Record>): void => {
     if (record.type !== 'camera' && record.type !== 'user') return;
-    let share = shares.get(instance);
-    if (!share) shares.set(instance, (share = { cameras: new Set(), users: new Set() }));
+    let share = shares.get(worker);
+    if (!share) shares.set(worker, (share = { cameras: new Set(), users: new Set() }));
     if (record.type === 'camera' && typeof record.cameraId === 'string') share.cameras.add(record.cameraId);
     if (record.type === 'user' && typeof record.userId === 'string') share.users.add(record.userId);
   };
@@ -123,7 +122,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     }
     const tally = Tally.safeParse(parsed);
     if (tally.success) {
-      tallies.set(tally.data.instance, tally.data.tally);
+      tallies.set(tally.data.worker, tally.data.tally);
       return answer(response, 204);
     }
     const batch = Batch.safeParse(parsed);
@@ -131,13 +130,13 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       const issue = batch.error.issues[0];
       return answer(response, 400, `not a batch of records: ${issue ? `${issue.path.join('.')}: ${issue.message}` : ''}`);
     }
-    const { instance, vu, sequence, records } = batch.data;
-    const key = `${instance}/${vu}/${sequence}`;
+    const { worker, stream, sequence, records } = batch.data;
+    const key = `${worker}/${stream}/${sequence}`;
     if (!seen.has(key)) {
       seen.add(key);
-      received.set(instance, (received.get(instance) ?? 0) + records.length);
+      received.set(worker, (received.get(worker) ?? 0) + records.length);
       for (const record of records) {
-        note(instance, record);
+        note(worker, record);
         options.recorder.record(record as unknown as HistoryRecord);
       }
     } else {

@@ -1,8 +1,9 @@
 /**
- * The live counts the progress display asks the fleet for, read off the records flowing back from the VUs: k6
- * keeps its VUs' state to itself, but every welcome, close and login passes through the collector anyway.
+ * The live counts the progress display asks the fleet for, read off the records flowing back from the workers:
+ * worker processes keep their sockets to themselves, but every welcome, close and login passes through the
+ * collector anyway.
  */
-import type { HistoryRecord, Recorder } from '../../../world/history.ts';
+import type { HistoryRecord, Recorder } from '../../world/history.ts';
 
 export class FleetGauge implements Recorder {
   private readonly live = new Set<string>();

@@ -1,0 +1,44 @@
+/**
+ * The fleet: the world's cameras and users, driven against the target through the client proxy, recording what
+ * they do and see. The orchestrator keeps everything else (nemesis, access changes, oracle), so how the fleet is
+ * laid out changes who makes the load, never how it is judged.
+ */
+import type { Recorder, WorkerShare } from '../../world/history.ts';
+import type { World } from '../../world/types.ts';
+import type { Traffic } from '../scenario.ts';
+
+/** What the fleet is asked to do. Times are ms since the epoch. */
+export interface FleetPlan {
+  /** Base URL of the client proxy in front of the target. */
+  target: string;
+  allowRemote: boolean;
+  world: World;
+  recorder: Recorder;
+  traffic: Traffic;
+  startedAt: number;
+  /** Cameras stop emitting here (the drain), so deliveries can catch up before the end. */
+  drainAt: number;
+  /** Everything stops here. */
+  endsAt: number;
+  /** Initial connects and logins are spread over this long. */
+  rampMs: number;
+  seed: number;
+  /** Progress and diagnostics. */
+  log: (line: string) => void;
+}
+
+/** A fleet under way. */
+export interface RunningFleet {
+  camerasConnected(): number;
+  usersLoggedIn(): number;
+  /** Each worker process's share of the fleet, once stopped; a fleet in the run's own process has none. */
+  workers?(): WorkerShare[];
+  /**
+   * Where the orchestrator records what it does (faults, phases, access changes) while this fleet runs, when the
+   * fleet's own records reach the run late (workers batch them through the collector): both then reach the oracle
+   * and the reconnect figures in one time order. Absent when the fleet records as things happen.
+   */
+  recorder?: Recorder;
+  /** Stops everything and resolves once every socket and process is gone; safe to call twice. */
+  stop(): Promise<void>;
+}
