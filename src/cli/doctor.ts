@@ -33,7 +33,7 @@ export function renderChecks(checks: readonly Check[]): string {
 export const doctor: Subcommand = (program: Command, done) => {
   program
     .command('doctor')
-    .description('check the tools and services Stampede needs (Node, Go, toxiproxy-server, k6, Redis, Mosquitto)')
+    .description('check the tools and services Stampede needs (Node, Go, toxiproxy-server, Redis, Mosquitto)')
     .option('--json', 'print the checks as JSON')
     .action(async (raw: RawOptions) => {
       const checks = await takeInventory();

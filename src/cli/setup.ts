@@ -1,18 +1,14 @@
 /**
- * `stampede setup`: puts toxiproxy-server and k6 in the cache (building the pinned versions with Go
- * when they are not already on this machine) and checks Redis. Safe to run again: what is there is reused.
+ * `stampede setup`: puts toxiproxy-server in the cache (building the pinned version with Go when it is not
+ * already on this machine) and checks Redis. Safe to run again: what is there is reused.
  */
 import type { Command } from 'commander';
 import { findOnPath } from '../services/locate.ts';
 import { provisionTool, provisionedVersion } from '../services/provision.ts';
 import { DEFAULT_REDIS_URL, probeRedis } from '../services/redis-probe.ts';
-import { k6Tool, toxiproxyTool, type ToolSpec } from '../services/tools.ts';
+import { toxiproxyTool, type ToolSpec } from '../services/tools.ts';
 import { ExitCode, UnavailableError } from './exit.ts';
 import type { Subcommand } from './main.ts';
-
-interface RawOptions {
-  skipK6?: boolean;
-}
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -35,12 +31,9 @@ async function checkRedis(): Promise<void> {
 export const setup: Subcommand = (program: Command, done) => {
   program
     .command('setup')
-    .description('provision toxiproxy-server and k6 into the cache (built with Go when missing) and check Redis')
-    .option('--skip-k6', 'do not provision k6 (building it takes several minutes)')
-    .action(async (raw: RawOptions) => {
+    .description('provision toxiproxy-server into the cache (built with Go when missing) and check Redis')
+    .action(async () => {
       await setUp(toxiproxyTool);
-      if (raw.skipK6 === true) say('k6: skipped (--skip-k6)');
-      else await setUp(k6Tool);
       await checkRedis();
       done(ExitCode.ok);
     });

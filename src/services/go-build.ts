@@ -10,7 +10,7 @@ import { goInstallLine, type ToolSpec } from './tools.ts';
 
 const run = promisify(execFile);
 
-/** k6 takes minutes on a 2-core machine; past this something is wrong, not slow. */
+/** A build takes a minute or two on a 2-core machine; past this something is wrong, not slow. */
 const BUILD_TIMEOUT_MS = 30 * 60_000;
 /** Another process may be building the same tool; wait for it rather than build it twice. */
 const LOCK_WAIT_MS = BUILD_TIMEOUT_MS + 60_000;
@@ -42,7 +42,7 @@ export async function buildWithGo(tool: ToolSpec, go: GoToolchain, cacheDir: str
   });
   try {
     if (isExecutableFile(target)) return { path: target, built: false }; // built by whoever held the lock before us
-    log(`building ${tool.name} ${tool.version} with ${go.version} (${tool.name === 'k6' ? 'takes several minutes' : 'takes a minute'}) ...`);
+    log(`building ${tool.name} ${tool.version} with ${go.version} (takes a minute) ...`);
     await buildInto(tool, go, cacheDir, target);
     if (compromised !== undefined) log(`warning: the build lock for ${tool.name} was lost (${compromised.message})`);
     log(`built ${target}`);
@@ -54,8 +54,8 @@ export async function buildWithGo(tool: ToolSpec, go: GoToolchain, cacheDir: str
 
 /**
  * `go install pkg@version` would be the obvious command, but it looks up the module's latest
- * version to check for deprecation and fails when the proxy cannot list versions (as happens for
- * k6 here). Requiring the pinned version from a throwaway module builds the same code and skips
+ * version to check for deprecation and fails when the proxy cannot list versions (as some module
+ * proxies do). Requiring the pinned version from a throwaway module builds the same code and skips
  * that lookup (`go get` only warns about deprecation).
  */
 async function buildInto(tool: ToolSpec, go: GoToolchain, cacheDir: string, target: string): Promise<void> {

@@ -4,7 +4,7 @@ import { findOnPath, isExecutableFile, locateTool } from './locate.ts';
 import { provisionedVersion } from './provision.ts';
 import { DEFAULT_REDIS_URL, probeRedis } from './redis-probe.ts';
 import { answersVersion } from './toxiproxy-server.ts';
-import { goInstallLine, k6Tool, toxiproxyTool, type ToolSpec } from './tools.ts';
+import { goInstallLine, toxiproxyTool, type ToolSpec } from './tools.ts';
 
 /** One line of `stampede doctor`: a tool or service, whether it is usable, and what to do if not. */
 export interface Check {
@@ -24,13 +24,8 @@ const MOSQUITTO = { host: '127.0.0.1', port: 1883, binary: '/usr/sbin/mosquitto'
 /** Looks at every tool and service Stampede uses; never throws, never starts or builds anything. */
 export async function takeInventory(env: NodeJS.ProcessEnv = process.env): Promise<Check[]> {
   const go = await findGo(env);
-  const [toxiproxy, k6, redis, mosquitto] = await Promise.all([
-    toxiproxyCheck(env, go),
-    toolCheck(k6Tool, env, go, false),
-    redisChecks(env),
-    mosquittoChecks(env),
-  ]);
-  return [nodeCheck(), goCheck(go), toxiproxy, k6, ...redis, ...mosquitto];
+  const [toxiproxy, redis, mosquitto] = await Promise.all([toxiproxyCheck(env, go), redisChecks(env), mosquittoChecks(env)]);
+  return [nodeCheck(), goCheck(go), toxiproxy, ...redis, ...mosquitto];
 }
 
 function nodeCheck(): Check {
@@ -41,7 +36,7 @@ function nodeCheck(): Check {
 
 function goCheck(go: GoToolchain | undefined): Check {
   if (go !== undefined) return { name: 'go', ok: true, required: false, detail: `${go.version} (${go.path})` };
-  return { name: 'go', ok: false, required: false, detail: 'not found', fix: 'install Go (https://go.dev/dl) so `bin/stampede setup` can build toxiproxy-server and k6' };
+  return { name: 'go', ok: false, required: false, detail: 'not found', fix: 'install Go (https://go.dev/dl) so `bin/stampede setup` can build toxiproxy-server' };
 }
 
 async function toxiproxyCheck(env: NodeJS.ProcessEnv, go: GoToolchain | undefined): Promise<Check> {

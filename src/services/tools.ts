@@ -35,18 +35,6 @@ export const toxiproxyTool: ToolSpec = {
   otherWays: '`brew install toxiproxy`, or the container image ghcr.io/shopify/toxiproxy (then set TOXIPROXY_URL)',
 };
 
-/** v2.3.0's module zip is refused by the proxy (403); v2.2.0 is the newest v2 that installs. */
-export const k6Tool: ToolSpec = {
-  name: 'k6',
-  envVar: 'K6_BIN',
-  goModule: 'go.k6.io/k6/v2',
-  version: 'v2.2.0',
-  goPackage: 'go.k6.io/k6/v2',
-  builtName: 'k6',
-  versionArgs: ['version'],
-  otherWays: '`brew install k6`, or a release binary from the k6 project (then set K6_BIN)',
-};
-
 /** The `go install` line a user can run by hand. */
 export function goInstallLine(tool: ToolSpec): string {
   return `go install ${tool.goPackage}@${tool.version}`;
