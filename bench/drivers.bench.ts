@@ -103,7 +103,7 @@ async function outageStorm(world: ReturnType<typeof generateWorld>, cameraCount:
   );
 }
 
-/** Thumbnails built and digested per second, pure-JS hashes (k6) beside Node's native ones (the drivers). */
+/** Thumbnails built and digested per second, pure-JS hashes (the default) beside Node's native ones (the drivers). */
 function thumbnailThroughput(): void {
   const count = 2000;
   const rate = (hashes: ProvenanceHashes): number => {

@@ -1,5 +1,5 @@
 /**
- * Gates: pass/fail thresholds on a run's figures, written the way k6 users write thresholds
+ * Gates: pass/fail thresholds on a run's figures, written as a figure's name and a condition
  * (`leaks: 0`, `lost: '<0.1%'`, `reconnect.p95: '<20s'`, `delivery.p99: '<2s'`). A scenario carries its own;
  * `--gate` adds or overrides one. Pure: parsing is checked before a run starts, evaluation reads plain figures.
  * A leak fails a run whatever the gates say; gates only add reasons to fail.
@@ -100,7 +100,7 @@ export function parseGate(name: string, condition: string | number): Gate {
   const text = typeof condition === 'number' ? String(condition) : condition.trim();
   const match = CONDITION.exec(text);
   const bad = (why: string) =>
-    new GateError(`gate ${name}: ${JSON.stringify(condition)} ${why}`, "write it like k6: '<0.1%', '<=20s', '>0', 0");
+    new GateError(`gate ${name}: ${JSON.stringify(condition)} ${why}`, "write a comparison and a number with its unit: '<0.1%', '<=20s', '>0', 0");
   if (!match || (typeof condition === 'number' && !Number.isFinite(condition))) throw bad('is not a condition');
   const operator = (match[1] === undefined || match[1] === '=' ? '==' : match[1]) as GateOperator;
   const number = Number(match[2]);

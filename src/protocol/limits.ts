@@ -1,6 +1,6 @@
 /**
- * The protocol's plain constants, with no imports at all: the k6 scripts load this file directly (k6 resolves
- * relative paths only, never npm packages such as zod), and schema.ts re-exports it so there is one definition.
+ * The protocol's plain constants, with no imports at all, so pure code (the world's thumbnail provenance) reads
+ * them without pulling in zod; schema.ts re-exports them so there is one definition.
  */
 export const EVENT_KINDS = ['motion', 'sound', 'person'] as const;
 /** Decoded thumbnails are at most 64 KiB. */

@@ -1,8 +1,6 @@
 /**
  * Event ids. PROTOCOL.md lets the camera choose them, and ours name their maker: `${cameraId}.e${n}` for the
- * camera's n-th event. So an id says which camera made the event whatever camera a target labels it with, which
- * is how a k6 VU, holding no one's history but its own, can still tell a stranger's picture under its own label.
- * No imports: k6 loads this file too.
+ * camera's n-th event. So an id says which camera made the event whatever camera a target labels it with.
  */
 export function eventIdOf(cameraId: string, n: number): string {
   return `${cameraId}.e${n}`;

@@ -1,6 +1,6 @@
 /**
  * Person names for the world's users. The only file `buildWorld` reaches that imports a library (zod stays in
- * spec.ts), so it can be swapped if k6 cannot load faker. Faker draws from our own seeded stream (its
+ * spec.ts), so the name source can be swapped in one place. Faker draws from our own seeded stream (its
  * `randomizer` option), never from its global instance or its default random seed.
  */
 import { Faker, en } from '@faker-js/faker';

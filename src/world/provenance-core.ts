@@ -10,14 +10,15 @@
  * target cannot forge or splice a thumbnail that still matches what the camera recorded.
  *
  * Pure and import-free at run time: no Node built-ins, no npm packages, no TextEncoder/TextDecoder (ids are ASCII
- * by the protocol), so k6 VUs load this very file and pass k6's own hashes. provenance.ts adds pure-JS defaults.
+ * by the protocol), so any JavaScript runtime loads it and passes its own hashes. provenance.ts adds pure-JS
+ * defaults.
  */
 import { MAX_THUMBNAIL_BYTES } from '../protocol/limits.ts';
 import type { ThumbnailProvenance } from './history.ts';
 
 /**
- * The two hash functions provenance needs. Every runtime passes its own pair (pure JS, Node's crypto, k6's
- * crypto), which must give identical results (test/drivers/provenance.test.ts checks that).
+ * The two hash functions provenance needs. Every caller passes its own pair (pure JS, Node's crypto), which
+ * must give identical results (test/drivers/provenance.test.ts checks that).
  */
 export interface ProvenanceHashes {
   sha256(data: Uint8Array): Uint8Array;

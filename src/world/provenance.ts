@@ -1,5 +1,5 @@
 /**
- * Thumbnail provenance for Node callers: the format lives in provenance-core.ts (pure, loadable by k6); this file
+ * Thumbnail provenance for Node callers: the format lives in provenance-core.ts (pure, import-free); this file
  * adds the pure-JS hashes from @noble/hashes as the default, so callers without native crypto need pass nothing.
  */
 import { hmac } from '@noble/hashes/hmac.js';

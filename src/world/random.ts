@@ -1,7 +1,7 @@
 /**
  * The seeded randomness every structural choice of the world comes from. sfc32 is small, fast and passes
  * PractRand; it uses only 32-bit integer arithmetic (Math.imul, >>>), so it gives the same sequence in Node,
- * in browsers and in k6's Go runtime. Never Math.random: the world must be a pure function of its seed.
+ * in browsers and in any other JavaScript runtime. Never Math.random: the world must be a pure function of its seed.
  */
 
 /** A deterministic stream of random choices. */

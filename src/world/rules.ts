@@ -1,6 +1,6 @@
 /**
- * The limits a world keeps and the shape of a validated spec, free of zod so that `buildWorld` and everything it
- * imports load in runtimes that only need to rebuild a world from an already checked spec (k6).
+ * The limits a world keeps and the shape of a validated spec, free of zod so that rebuilding a world from an
+ * already checked spec (`buildWorld` and everything it imports) needs no validator.
  */
 
 /** Cameras a user owns at most: what real households look like. */

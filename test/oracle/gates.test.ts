@@ -33,7 +33,7 @@ function figures(overrides: Partial<GateFigures> = {}): GateFigures {
 const judge = (name: string, condition: string | number, f: GateFigures = figures()) => evaluateGates([parseGate(name, condition)], f)[0]!;
 
 describe('gate parsing', () => {
-  it('reads k6-style conditions with units into ms, % or counts', () => {
+  it('reads conditions with units into ms, % or counts', () => {
     expect(parseGate('reconnect.p95', '<20s')).toMatchObject({ operator: '<', threshold: 20_000, unit: 'ms', expression: '< 20s' });
     expect(parseGate('delivery.p99', '<=500ms')).toMatchObject({ operator: '<=', threshold: 500, unit: 'ms' });
     expect(parseGate('delivery.max', '< 1.5m')).toMatchObject({ threshold: 90_000, unit: 'ms' });

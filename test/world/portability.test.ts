@@ -32,7 +32,7 @@ function externalsReachedFrom(entry: string): Set<string> {
   return externals;
 }
 
-describe('the world loads outside Node (k6)', () => {
+describe('the world is pure: no Node built-ins, so it loads in any JavaScript runtime', () => {
   it('builds a world with faker as its only external import, and no Node built-ins', () => {
     expect([...externalsReachedFrom(resolve(WORLD, 'build.ts'))]).toEqual(['@faker-js/faker']);
   });
