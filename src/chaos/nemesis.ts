@@ -13,7 +13,7 @@ import type { Fault, ProxyControl, ProxyPath } from './faults/fault.ts';
 import { MAX_SCHEDULE_MS, parseSchedule, type PlannedFault } from './schedule.ts';
 
 export type { FaultSpec, ResolvedFaultSpec, FaultName } from './fault-spec.ts';
-export type { FaultStep, FaultPhase } from './schedule.ts';
+export type { FaultStep, FaultPhase, PlannedFault } from './schedule.ts';
 export { stepsFromPhases, parseSchedule } from './schedule.ts';
 export type { ProxyControl, ProxyPath } from './faults/fault.ts';
 
@@ -43,6 +43,8 @@ export interface NemesisSummary {
 interface LiveFault {
   fault: Fault;
   proxy: ProxyControl;
+  /** Toxiproxy confirmed the apply; a fault whose apply failed is still healed (it may be half applied), silently. */
+  applied: boolean;
   /** Settles (never rejects) when the apply call is over, whatever its outcome. */
   applying: Promise<void>;
   healing?: Promise<void>;
@@ -105,13 +107,22 @@ export class Nemesis {
 
   private async runStep(step: PlannedFault, startedAt: number): Promise<void> {
     if (!(await this.sleepUntil(startedAt + step.at)) || this.stopped.signal.aborted) return;
-    const fault = buildFault(step.spec, `${this.options.idPrefix ?? ''}f${step.index + 1}-${step.spec.fault}`);
+    const fault = buildFault(step.spec, faultId(step, this.options.idPrefix));
     const proxy = this.options.proxies[fault.path] as ProxyControl;
-    // Recorded before the call: the fault may take effect before Toxiproxy answers, so its window opens here.
-    this.record('start', fault);
-    this.summary.applied++;
-    const applying = fault.apply(proxy).catch((error: unknown) => this.fail(`apply ${describe(fault, proxy)}`, error));
-    this.live.set(fault.id, { fault, proxy, applying });
+    // The fault may take effect before Toxiproxy answers, so its window opens when the call is made; but it is
+    // recorded as applied only once Toxiproxy confirmed it, so a fault that never took is never drawn or counted.
+    const calledAt = Date.now();
+    const live: LiveFault = { fault, proxy, applied: false, applying: Promise.resolve() };
+    live.applying = fault.apply(proxy).then(
+      () => {
+        live.applied = true;
+        this.record('start', fault, calledAt);
+        this.summary.applied++;
+      },
+      (error: unknown) => this.fail('apply', fault, proxy, error),
+    );
+    this.live.set(fault.id, live);
+    const applying = live.applying;
     await applying;
     if (step.until !== undefined) await this.sleepUntil(startedAt + step.until);
     else await this.sleepUntil(Infinity);
@@ -127,11 +138,13 @@ export class Nemesis {
       try {
         await live.fault.heal(live.proxy);
         // Recorded after the call: until Toxiproxy confirms, the fault may still be in force.
-        this.record('heal', live.fault);
-        this.summary.healed++;
+        if (live.applied) {
+          this.record('heal', live.fault);
+          this.summary.healed++;
+        }
         this.live.delete(id);
       } catch (error) {
-        this.fail(`heal ${describe(live.fault, live.proxy)}`, error);
+        this.fail('heal', live.fault, live.proxy, error, live.applied);
       } finally {
         live.healing = undefined;
       }
@@ -152,15 +165,28 @@ export class Nemesis {
     }
   }
 
-  private record(action: 'start' | 'heal', fault: Fault): void {
-    this.options.recorder.record({ type: 'fault', t: Date.now(), action, id: fault.id, fault: fault.name, path: fault.path, detail: fault.detail });
+  private record(action: 'start' | 'heal', fault: Fault, t = Date.now()): void {
+    this.options.recorder.record({ type: 'fault', t, action, id: fault.id, fault: fault.name, path: fault.path, detail: fault.detail });
   }
 
-  private fail(what: string, error: unknown): void {
+  /**
+   * A failed call is an error record and, for an apply or for the heal of an applied fault, a fault record saying
+   * so: the run then knows the fault never took, or may still be in force, instead of finding a heal missing.
+   */
+  private fail(call: 'apply' | 'heal', fault: Fault, proxy: ProxyControl, error: unknown, applied = true): void {
     this.summary.failures++;
+    const t = Date.now();
     const message = error instanceof Error ? error.message : String(error);
-    this.options.recorder.record({ type: 'error', t: Date.now(), source: 'nemesis', message: `${what}: ${message}` });
+    this.options.recorder.record({ type: 'error', t, source: 'nemesis', message: `${call} ${describe(fault, proxy)}: ${message}` });
+    if (call === 'heal' && !applied) return;
+    const action = call === 'apply' ? 'apply-failed' : 'heal-failed';
+    this.options.recorder.record({ type: 'fault', t, action, id: fault.id, fault: fault.name, path: fault.path, message });
   }
+}
+
+/** The id the nemesis gives a planned fault: it names the fault's toxics and pairs its records in the history. */
+export function faultId(step: Pick<PlannedFault, 'index' | 'spec'>, prefix = ''): string {
+  return `${prefix}f${step.index + 1}-${step.spec.fault}`;
 }
 
 function describe(fault: Fault, proxy: ProxyControl): string {

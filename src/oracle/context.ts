@@ -24,6 +24,8 @@ export class RunContext {
   }
 
   observeFault(record: FaultRecord): void {
+    // A failed apply or heal changes nothing here: until a heal is confirmed, the fault counts as in force.
+    if (record.action !== 'start' && record.action !== 'heal') return;
     const span = this.faults.get(record.id);
     if (record.action === 'start') {
       // A heal may be recorded before its start (two recorders); keep whichever half arrived first.

@@ -173,6 +173,7 @@ export class Oracle {
       case 'camera':
       case 'user':
       case 'error':
+      case 'down':
       case 'end':
         t = record.t;
         break;

@@ -9,6 +9,11 @@ import type { HistoryRecord } from '../world/history.ts';
 export interface ReconnectStats {
   /** Client outages healed during the run. */
   outages: number;
+  /**
+   * Client outages applied whose heal Toxiproxy never confirmed (it failed, or the run ended first): how the fleet
+   * came back after them is unknown, so they count neither as reconnected nor as missing.
+   */
+  unhealed: number;
   /** Camera reconnections measured across all of them. */
   reconnected: number;
   /** Cameras connected before an outage that had not come back by the end of the run (or the next outage). */
@@ -31,6 +36,8 @@ interface Outage {
 
 export class ReconnectTracker {
   private readonly connected = new Set<string>();
+  /** When each camera last closed: an outage's start record may arrive after the closes it caused. */
+  private readonly closedAt = new Map<string, number>();
   private readonly outages: Outage[] = [];
   private readonly openOutages = new Map<string, Set<string>>();
   private current: Outage | undefined;
@@ -47,12 +54,15 @@ export class ReconnectTracker {
           this.histogram.recordValue(Math.max(1, Math.round(ms)));
         }
       } else if (record.state === 'closed' || record.state === 'refused') {
-        this.connected.delete(record.cameraId);
+        if (this.connected.delete(record.cameraId)) this.closedAt.set(record.cameraId, record.t);
       }
     } else if (record.type === 'fault' && record.fault === 'outage' && record.path === 'client') {
       if (record.action === 'start') {
-        this.openOutages.set(record.id, new Set(this.connected));
-      } else {
+        // Recorded once Toxiproxy confirmed it, with the time the call was made: cameras it already dropped were up then.
+        const before = new Set(this.connected);
+        for (const [cameraId, t] of this.closedAt) if (t >= record.t) before.add(cameraId);
+        this.openOutages.set(record.id, before);
+      } else if (record.action === 'heal') {
         const before = this.openOutages.get(record.id);
         if (!before) return;
         this.openOutages.delete(record.id);
@@ -77,6 +87,7 @@ export class ReconnectTracker {
     const missing = this.outages.reduce((sum, o) => sum + o.waiting.size, 0);
     return {
       outages: this.outages.length,
+      unhealed: this.openOutages.size,
       reconnected,
       missing,
       p50: this.percentile(50, reconnected, missing),

@@ -11,7 +11,8 @@ export function consoleSummary(summary: Summary, outDir: string): string {
   const headline =
     summary.verdict === 'pass' ? 'PASS: no user was shown anything that is not theirs' : summary.verdict === 'fail'
         ? summary.leaks.total > 0 ? 'FAIL: cross-account leaks' : 'FAIL: gates breached'
-        : 'ERROR: no verdict';
+        // The first line says why: a dead target, a fault never applied, too little observed.
+        : `ERROR: ${summary.reasons[0] ?? 'no verdict'}`;
   lines.push(`${headline} (scenario ${summary.scenario}, seed ${summary.seed}, ${summary.world.cameras} cameras, ${summary.world.users} users)`);
   if (leaks.total > 0) {
     lines.push(
@@ -35,6 +36,8 @@ export function consoleSummary(summary: Summary, outDir: string): string {
     lines.push(`reconnect after ${summary.reconnect.outages} ${plural(summary.reconnect.outages, 'outage', 'outages')}: p50 ${ms(p50)}, ` +
       `p95 ${ms(p95)}, max ${ms(max)}; ${summary.reconnect.missing} never came back`);
   }
+  const { unhealed } = summary.reconnect;
+  if (unhealed > 0) lines.push(`reconnect unknown after ${unhealed} ${plural(unhealed, 'outage whose heal was', 'outages whose heals were')} never confirmed`);
   if (summary.mismatches + summary.unknown + summary.duplicates + summary.roleErrors > 0) {
     lines.push(`also: ${summary.mismatches} content mismatches, ${summary.unknown} unknown items, ${summary.duplicates} duplicates, ${summary.roleErrors} wrong roles`);
   }

@@ -5,8 +5,9 @@
  */
 import { evaluateGates, formatActual, type Gate, type GateResult } from '../oracle/gates.ts';
 import type { ReconnectStats } from '../oracle/reconnect.ts';
+import type { HealState, ObservedFault } from '../oracle/observed.ts';
 import type { LeakEvidence, Verdict } from '../oracle/verdict.ts';
-import type { HistoryRecord, WorkerShare } from '../world/history.ts';
+import type { WorkerShare } from '../world/history.ts';
 
 export type { WorkerShare };
 
@@ -37,18 +38,23 @@ export interface RunFacts extends RunSettings {
   workers?: readonly WorkerShare[];
 }
 
+/** A fault Toxiproxy confirmed in force; a planned fault that never was is not listed (the reasons say so). */
 export interface FaultApplied {
   id: string;
   fault: string;
   path: 'client' | 'cache';
   start: number;
+  /** When Toxiproxy confirmed the heal; null when it never did, `state` saying whether it failed or is unknown. */
   heal: number | null;
+  state: HealState;
   detail?: Record<string, unknown>;
 }
 
 export interface Summary {
   verdict: SummaryVerdict;
   reasons: string[];
+  /** What the run set out to observe and did not (a service down, a fault not applied...); any makes it an error. */
+  shortfalls: string[];
   seed: number;
   scenario: string;
   command: string;
@@ -82,18 +88,27 @@ export interface Summary {
 /** How many leaks summary.json carries in full (report.html and the journal have the rest). */
 const EVIDENCE_IN_SUMMARY = 50;
 
-export function summarize(facts: RunFacts, verdict: Verdict, reconnect: ReconnectStats, faults: FaultApplied[], errors: number): Summary {
+/**
+ * The run's verdict and figures. `shortfalls` are what it set out to observe and did not (expectations.ts): like
+ * an interruption, any of them turns what would pass into an error, while a leak still fails.
+ */
+export function summarize(
+  facts: RunFacts, verdict: Verdict, reconnect: ReconnectStats, faults: FaultApplied[], errors: number, shortfalls: readonly string[] = [],
+): Summary {
   const status: SummaryVerdict = verdict.status === 'unknown' ? 'error' : verdict.status;
-  const reasons = [...verdict.reasons];
+  // A leak is the headline whatever else happened; then why the run may not have tested anything.
+  const leading = verdict.leaks.total > 0 ? 1 : 0;
+  const reasons = [...verdict.reasons.slice(0, leading), ...shortfalls, ...verdict.reasons.slice(leading)];
   if (facts.interrupted) reasons.unshift(`the run stopped early: ${facts.interrupted}`);
   const gates = evaluateGates(facts.gates ?? [], { ...verdict, reconnect, errors });
   const breached = gates.filter((gate) => !gate.ok);
   for (const gate of breached) reasons.push(`gate ${gate.name} ${gate.expression} breached: it was ${formatActual(gate)}`);
   // A leak already fails; an unjudgeable run stays an error (its figures may be incomplete); a breach fails the rest.
-  const judged: SummaryVerdict = facts.interrupted && status === 'pass' ? 'error' : status;
+  const judged: SummaryVerdict = (facts.interrupted || shortfalls.length > 0) && status === 'pass' ? 'error' : status;
   return {
     verdict: judged === 'pass' && breached.length > 0 ? 'fail' : judged,
     reasons,
+    shortfalls: [...shortfalls],
     seed: facts.seed,
     scenario: facts.scenario,
     command: facts.command,
@@ -122,21 +137,8 @@ export function summarize(facts: RunFacts, verdict: Verdict, reconnect: Reconnec
   };
 }
 
-/** Collects the faults applied, pairing each start with its heal; a pure reducer over history records. */
-export class FaultLog {
-  private readonly byId = new Map<string, FaultApplied>();
-
-  observe(record: HistoryRecord): void {
-    if (record.type !== 'fault') return;
-    if (record.action === 'start') {
-      this.byId.set(record.id, { id: record.id, fault: record.fault, path: record.path, start: record.t, heal: null, ...(record.detail ? { detail: record.detail } : {}) });
-    } else {
-      const fault = this.byId.get(record.id);
-      if (fault) fault.heal = record.t;
-    }
-  }
-
-  list(): FaultApplied[] {
-    return [...this.byId.values()];
-  }
+/** The faults Toxiproxy confirmed in force, as summary.json lists them. */
+export function faultsApplied(observed: readonly ObservedFault[]): FaultApplied[] {
+  return observed.flatMap(({ id, fault, path, start, heal, state, detail }) =>
+    start === null ? [] : [{ id, fault, path, start, heal, state, ...(detail ? { detail } : {}) }]);
 }

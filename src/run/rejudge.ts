@@ -5,6 +5,7 @@
  * found so far or end in error, but never pass.
  */
 import { UsageError } from '../cli/exit.ts';
+import type { Expectations } from '../oracle/expectations.ts';
 import { GateError, parseGates, resolveGates, type Gate } from '../oracle/gates.ts';
 import { recordTime } from '../oracle/oracle.ts';
 import type { RunFacts } from '../report/summary.ts';
@@ -44,9 +45,9 @@ export async function rejudge(path: string, scenarios: ReadonlyMap<string, Scena
     const t = recordTime(record);
     if (t > lastT) lastT = t;
     observers!.record(record);
-  }, (header) => (observers = new RunObservers(header.world, header.startedAt)));
+  }, (header) => (observers = new RunObservers(header.world, header.startedAt, expectationsOf(header))));
   const { header } = contents;
-  observers ??= new RunObservers(header.world, header.startedAt);
+  observers ??= new RunObservers(header.world, header.startedAt, expectationsOf(header));
   const gates = gatesOf(header, scenarios, gateFlags);
   const mark = end as EndMark | undefined;
   const startedAt = mark?.startedAt ?? firstPhaseAt ?? header.startedAt;
@@ -78,6 +79,32 @@ function settingsOf(header: JournalHeader): Omit<RunFacts, 'scenario' | 'seed' |
     users: number('users', header.world.users.length),
     durationS: number('durationS', 0),
   };
+}
+
+/**
+ * What the run set out to observe, as its header states it. A journal from before runs stated it has none and is
+ * judged as it was then; one whose statement is unreadable is refused rather than judged without it.
+ */
+function expectationsOf(header: JournalHeader): Expectations | undefined {
+  const stated = (header.settings as Record<string, unknown>).expect;
+  if (stated === undefined) return undefined;
+  if (!isExpectations(stated)) throw new UsageError('the journal\'s expectations (settings.expect) are malformed', 'point at a journal Stampede wrote, unedited');
+  return stated;
+}
+
+function isExpectations(value: unknown): value is Expectations {
+  const e = value as Partial<Expectations> | null;
+  const share = (x: unknown) => typeof x === 'number' && x >= 0 && x <= 1;
+  return (
+    typeof e === 'object' && e !== null &&
+    typeof e.durationMs === 'number' &&
+    typeof e.fleet?.cameras === 'number' && typeof e.fleet?.users === 'number' &&
+    typeof e.connected === 'object' && e.connected !== null && Object.values(e.connected).every(share) &&
+    share(e.camerasHeard) &&
+    typeof e.itemsPerUser === 'object' && e.itemsPerUser !== null && ['list', 'stream', 'thumbnail', 'cameras'].every((k) => typeof (e.itemsPerUser as unknown as Record<string, unknown>)[k] === 'number') &&
+    typeof e.accessChanges?.planned === 'number' && share(e.accessChanges?.share) &&
+    Array.isArray(e.faults) && e.faults.every((f) => typeof f?.id === 'string' && typeof f?.label === 'string')
+  );
 }
 
 function gatesOf(header: JournalHeader, scenarios: ReadonlyMap<string, Scenario>, flags: readonly string[]): Gate[] {

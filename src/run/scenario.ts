@@ -49,6 +49,52 @@ export interface Scenario {
    * `--gate` adds or overrides one.
    */
   gates?: GateSpec;
+  /** What a run must observe to have tested anything (see `ObservationSpec`); defaults fill what is left out. */
+  observe?: ObservationSpec;
+}
+
+/**
+ * What a run of a scenario must observe, or it is an error (exit 3) however clean it looks: its fleet connected,
+ * its cameras heard, every surface exercised, its access changes applied. Shares are 0..1 and honest floors that
+ * a healthy run meets with room to spare on a loaded machine, not targets. (Every planned fault must also be
+ * applied and healed; that needs no setting.)
+ */
+export interface ObservationSpec {
+  /**
+   * The least mean share of the fleet's cameras connected through a phase. By kind of phase: the first (the fleet
+   * ramps up in it), one with a client outage (cameras are meant to be down), one with another client-path fault,
+   * the one after a client outage (the fleet reconnecting), and every other phase; `phases` overrides by name.
+   */
+  connected?: Partial<Record<PhaseKind, number>> & { phases?: Record<string, number> };
+  /** The least share of the fleet's cameras with at least one event acknowledged by the target. */
+  camerasHeard?: number;
+  /** The least items checked per user of the world, on each surface (event list, stream, thumbnails, camera list). */
+  itemsPerUser?: number;
+  /** The least share of the planned access changes (transfers, shares, revocations) the target must confirm. */
+  accessChanges?: number;
+}
+
+export type PhaseKind = 'first' | 'outage' | 'clientFault' | 'reconnecting' | 'steady';
+
+/** The defaults of every ObservationSpec field. */
+export const defaultObservation: Required<Omit<ObservationSpec, 'connected'>> & { connected: Record<PhaseKind, number> } = {
+  // A healthy storm keeps about three quarters of the fleet connected through its first phase (half of it a ramp) and
+  // all of it through steady phases; a dead or refusing target keeps next to none.
+  connected: { first: 0.3, outage: 0, clientFault: 0.25, reconnecting: 0.25, steady: 0.6 },
+  camerasHeard: 0.8,
+  itemsPerUser: 0.25,
+  accessChanges: 0.9,
+};
+
+/** What kind of phase `phases[index]` is, for its connected floor. */
+export function phaseKind(phases: readonly Phase[], index: number): PhaseKind {
+  const clientFaults = (phase: Phase | undefined) => phase?.faults.filter((fault) => fault.path === 'client') ?? [];
+  const here = clientFaults(phases[index]);
+  if (here.some((fault) => fault.fault === 'outage')) return 'outage';
+  if (here.length > 0) return 'clientFault';
+  if (index === 0) return 'first';
+  if (clientFaults(phases[index - 1]).some((fault) => fault.fault === 'outage')) return 'reconnecting';
+  return 'steady';
 }
 
 /** A phase by its share of the run, for `sequence`. */

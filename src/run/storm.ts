@@ -1,13 +1,15 @@
 /**
  * `stampede run`: the whole lifecycle of a storm, step by step, in one place (as Jepsen's `run!` does).
  *
- *  1. plan: the scenario's phases for this duration, the world from the seed;
+ *  1. plan: the scenario's phases for this duration, the world from the seed, the fault schedule (validated) and
+ *     what the run must observe to have tested anything (written to the journal header);
  *  2. Toxiproxy: the provisioned server, or the one --toxiproxy names;
  *  3. the target: the embedded reference cloud with its Redis behind a cache proxy, or the --target given;
  *     the client proxy in front of it; its health; the world seeded through the admin API;
  *  4. the journal, opened before any load so every record reaches the disk;
  *  5. the body: camera and user fleets through the client proxy, the nemesis running the fault schedule, the
- *     planned access changes applied on time, a phase record at each boundary, until the run's end;
+ *     planned access changes applied on time, a phase record at each boundary, the target and Toxiproxy watched
+ *     (a death is recorded and said at once), until the run's end;
  *  6. teardown in reverse order, whatever happened: fleets stopped, faults healed, proxies removed, processes
  *     stopped; then the verdict from the live oracle, summary.json and the console summary.
  *
@@ -17,7 +19,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { adminClient, AdminCallError, type AdminClient } from '../../simulators/protocol/admin.ts';
 import { createRunProxies, type RunProxies } from '../chaos/run-proxies.ts';
-import { Nemesis, stepsFromPhases } from '../chaos/nemesis.ts';
+import { Nemesis, type ProxyPath } from '../chaos/nemesis.ts';
 import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
 import { UnavailableError, UsageError } from '../cli/exit.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
@@ -28,6 +30,7 @@ import type { RunFacts, RunSettings } from '../report/summary.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
 import { generateWorld } from '../world/generate.ts';
 import type { Recorder, WorkerShare } from '../world/history.ts';
+import type { ChildExit } from '../services/child.ts';
 import { worldToSeed } from '../world/seed.ts';
 import { WorldSpecError } from '../world/spec.ts';
 import type { World } from '../world/types.ts';
@@ -36,6 +39,7 @@ import type { RunConfig } from './config.ts';
 import type { RunningFleet } from './fleet/fleet.ts';
 import { startInProcessFleet } from './fleet/in-process.ts';
 import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
+import { planExpectations, planFaults, type FaultPlan } from './expectations.ts';
 import { Journal, type JournalHeader } from './journal.ts';
 import { runLifecycle, type Step } from './lifecycle.ts';
 import type { LiveRun, Watcher } from './live.ts';
@@ -44,6 +48,7 @@ import { RunObservers, type RunResult } from './observers.ts';
 import { plainProgress } from './progress.ts';
 import { FanOut } from './recorders.ts';
 import { planScenario, type Phase } from './scenario.ts';
+import { httpProbe, watchServices, type WatchedService } from './service-watch.ts';
 import { sleepUntil } from './time.ts';
 
 export interface RunIo {
@@ -70,6 +75,7 @@ interface RunState {
   config: RunConfig;
   io: RunIo;
   phases: Phase[];
+  faults: FaultPlan;
   world: World;
   recorder: FanOut;
   observers: RunObservers;
@@ -80,6 +86,8 @@ interface RunState {
   /** Present for the embedded cloud: the Redis host:port its cache proxy forwards to. */
   cacheUpstream?: string;
   cloudPort?: number;
+  /** The embedded cloud's process: its exit mid-run is a dead target. */
+  cloudExited?: Promise<ChildExit>;
   journal?: Journal;
   metrics?: MetricsEndpoint;
   /** The fleet under way, asked for each worker's share once it has stopped. */
@@ -92,6 +100,11 @@ interface RunState {
 export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome> {
   const phases = planScenario(config.scenario, config.durationMs);
   const world = planWorld(config);
+  // Before anything starts, so a bad schedule is one usage error with nothing left running. The embedded cloud
+  // gets a cache proxy besides the client one; someone else's target only the client one.
+  const faults = planFaults(phases, config.target ? ['client'] : (['client', 'cache'] satisfies ProxyPath[]));
+  for (const note of faults.skipped) io.log(`note: ${note}`);
+  const expect = planExpectations(config.scenario, phases, faults.faults, world, config.durationMs);
   const startedAt = Date.now();
   const header: JournalHeader = {
     type: 'run',
@@ -100,11 +113,12 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
     scenario: config.scenario.name,
     seed: config.seed,
     command: io.command,
-    // The effective gates go in the journal so `stampede report` holds the run to the same ones.
-    settings: { ...settingsOf(config), gates: gateSpecOf(config.gates) },
+    // The effective gates and expectations go in the journal so `stampede report` holds the run to the same ones.
+    settings: { ...settingsOf(config), gates: gateSpecOf(config.gates), expect },
     world,
   };
-  const state: RunState = { config, io, phases, world, recorder: new FanOut(), observers: new RunObservers(world, startedAt), header, startedAt };
+  const observers = new RunObservers(world, startedAt, expect);
+  const state: RunState = { config, io, phases, faults, world, recorder: new FanOut(), observers, header, startedAt };
   state.recorder.add('oracle', state.observers);
   await mkdir(config.outDir, { recursive: true });
 
@@ -193,6 +207,7 @@ function steps(config: RunConfig): Step<RunState>[] {
         const cache = state.proxies!.cache!;
         const cloud = await startEmbeddedCloud(state.cloudPort!, `redis://${cache.host}:${cache.port}`, config.bug);
         state.targetUrl = cloud.url;
+        state.cloudExited = cloud.child.exited;
         state.admin = adminClient(cloud.url, cloud.adminToken);
         await state.admin.health();
         return async () => void (await cloud.child.stop());
@@ -233,34 +248,48 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   // The fleet comes up gradually in the first phase, as a fleet that has been running for a while would be:
   // the only stampede is the one the scenario's outage causes.
   const rampMs = Math.round((phases[0]?.endMs ?? 0) * 0.5);
+  const proxies = Object.fromEntries(Object.entries(state.proxies!.controls).filter(([, control]) => control !== undefined));
+  // A fleet whose records arrive late takes the orchestrator's too, so the oracle sees one time order.
+  let ordered: Recorder = recorder;
+  // Made before the fleet starts: a schedule the nemesis refuses leaves nothing running.
+  const nemesis = new Nemesis({ steps: state.faults.steps, proxies, recorder: { record: (r) => ordered.record(r) }, deadline: config.durationMs, signal });
+  // The first phase starts with the load: what the run observed is measured from here.
+  recorder.record({ type: 'phase', t: startedAt, name: phases[0]!.name });
   const fleet = startInProcessFleet(
     { target, allowRemote: config.allowRemote, world, recorder, traffic: config.scenario.traffic, startedAt, drainAt, endsAt, rampMs, seed: config.seed, log: io.log },
   );
   state.fleet = fleet;
-  // A fleet whose records arrive late takes the orchestrator's too, so the oracle sees one time order.
-  const ordered: Recorder = fleet.recorder ?? recorder;
-  const proxies = Object.fromEntries(Object.entries(state.proxies!.controls).filter(([, control]) => control !== undefined));
-  const schedule = stepsFromPhases(phases).filter((step) => {
-    if (proxies[step.path]) return true;
-    io.log(`note: ${step.label} (${step.fault} on the ${step.path} path) is skipped: this target has no ${step.path} proxy`);
-    return false;
-  });
-  const nemesis = new Nemesis({ steps: schedule, proxies, recorder: ordered, deadline: config.durationMs, signal });
+  ordered = fleet.recorder ?? recorder;
   const live = liveRun(state, fleet, endsAt);
   const watchers = [...(io.watchers ?? [plainProgress(io.log)]), ...(state.metrics ? [state.metrics.watch] : [])];
   const stopWatchers = watchers.map((watch) => watch(live));
+  const stopWatching = watchServices(servicesOf(state), ordered, io.log, { signal });
   try {
     await Promise.all([
       nemesis.run(startedAt),
       applyChanges(world.changes, state.admin!, ordered, startedAt, signal),
-      markPhases(phases, ordered, startedAt, signal),
+      markPhases(phases.slice(1), ordered, startedAt, signal),
       sleepUntil(endsAt, signal),
     ]);
   } finally {
+    // Before the teardown stops the services on purpose.
+    stopWatching();
     for (const stop of stopWatchers) stop();
     await nemesis.healAll();
     await fleet.stop();
   }
+}
+
+/** What the load depends on, watched while it goes: a process we started by its exit, another by its health. */
+function servicesOf(state: RunState): WatchedService[] {
+  const { config, toxiproxy } = state;
+  const target: WatchedService = state.cloudExited
+    ? { service: 'target', name: 'the reference cloud (stampede target)', exited: state.cloudExited }
+    : { service: 'target', name: `the target at ${config.target!.url}`, probe: httpProbe(`${config.target!.url}/v1/health`) };
+  const proxy: WatchedService = toxiproxy!.exited
+    ? { service: 'toxiproxy', name: 'Toxiproxy (toxiproxy-server)', exited: toxiproxy!.exited }
+    : { service: 'toxiproxy', name: `Toxiproxy at ${toxiproxy!.url}`, probe: httpProbe(`${toxiproxy!.url}/version`) };
+  return [target, proxy];
 }
 
 async function markPhases(phases: Phase[], recorder: Recorder, startedAt: number, signal: AbortSignal): Promise<void> {

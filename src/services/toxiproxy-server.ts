@@ -1,5 +1,5 @@
 import { UnavailableError, UsageError } from '../cli/exit.ts';
-import { startChild, type ManagedChild } from './child.ts';
+import { startChild, type ChildExit, type ManagedChild } from './child.ts';
 import { freePort } from './ports.ts';
 import { provisionTool } from './provision.ts';
 import { toxiproxyTool } from './tools.ts';
@@ -14,6 +14,8 @@ export interface ToxiproxyServer {
   readonly started: boolean;
   /** The server's process id when we started it. */
   readonly pid?: number;
+  /** When we started it: settles when its process exits, for whatever reason. */
+  readonly exited?: Promise<ChildExit>;
   stop(): Promise<void>;
 }
 
@@ -59,7 +61,7 @@ export async function startToxiproxy(options: ToxiproxyServerOptions = {}): Prom
 }
 
 function started(child: ManagedChild, url: string, port: number): ToxiproxyServer {
-  return { url, host: HOST, port, started: true, pid: child.pid, stop: async () => void (await child.stop()) };
+  return { url, host: HOST, port, started: true, pid: child.pid, exited: child.exited, stop: async () => void (await child.stop()) };
 }
 
 async function useRunning(raw: string): Promise<ToxiproxyServer> {

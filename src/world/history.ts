@@ -40,8 +40,27 @@ export interface ShownEvent {
 export type HistoryRecord =
   /** A run phase began (warm-up, outage, storm, settle, drain...). */
   | { type: 'phase'; t: number; name: string }
-  /** A fault was applied (`start`) or healed (`heal`). `id` pairs the two. */
-  | { type: 'fault'; t: number; action: 'start' | 'heal'; id: string; fault: string; path: 'client' | 'cache'; detail?: Record<string, unknown> }
+  /**
+   * A fault's life, `id` pairing its records. `start`: Toxiproxy confirmed the fault is in force; `t` is when the
+   * call was made (it may take effect before the answer), so the record can arrive after records it covers.
+   * `heal`: Toxiproxy confirmed it is gone. `apply-failed` / `heal-failed`: the call did not succeed (`message`
+   * says why); the fault was never applied, or may still be in force.
+   */
+  | {
+      type: 'fault';
+      t: number;
+      action: 'start' | 'heal' | 'apply-failed' | 'heal-failed';
+      id: string;
+      fault: string;
+      path: 'client' | 'cache';
+      detail?: Record<string, unknown>;
+      message?: string;
+    }
+  /**
+   * A service the run depends on stopped while the run went (the target's process exited, its health probes
+   * failed, Toxiproxy stopped answering): what followed tested nothing. `message` names it and says how it was seen.
+   */
+  | { type: 'down'; t: number; service: 'target' | 'toxiproxy'; message: string }
   /** An access change was applied through the admin API between `start` and `end` (both harness times). */
   | { type: 'access'; start: number; end: number; change: AccessChange; ok: boolean }
   /** A camera's device socket: connected, welcomed, or closed (with code). */

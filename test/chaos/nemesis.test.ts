@@ -152,15 +152,32 @@ describe('nemesis schedule', () => {
 });
 
 describe('nemesis failures', () => {
-  it('records a failed apply as an error and still heals the fault', async () => {
+  it('records a failed apply as not applied, never as a start, and still cleans up after it', async () => {
     // The toxic the nemesis is about to add already exists, so Toxiproxy refuses the apply with 409.
     await toxiproxy.client.addToxic(proxies.client.name, { name: 'f1-latency-downstream', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1_000 } });
     const recorder = new MemoryRecorder();
     const summary = await nemesisFor([{ at: 0, duration: 100, fault: 'latency', path: 'client' }], recorder).run();
-    expect(summary).toMatchObject({ applied: 1, healed: 1, failures: 1, unhealed: [] });
-    expect(recorder.records.map((r) => r.type)).toEqual(['fault', 'error', 'fault']);
+    expect(summary).toMatchObject({ applied: 0, healed: 0, failures: 1, unhealed: [] });
+    expect(recorder.records.map((r) => (r.type === 'fault' ? r.action : r.type))).toEqual(['error', 'apply-failed']);
     expect(recorder.errors()[0]?.message).toMatch(/apply latency f1-latency on the client proxy.*409/);
+    expect(recorder.faults()[0]?.message).toMatch(/409/);
     await expectAllClean();
+  });
+
+  it('records a heal Toxiproxy refused as failed, not as a missing heal', async () => {
+    const own = await createRunProxies(toxiproxy.client, { client: { upstream: echo.upstream } });
+    const recorder = new MemoryRecorder();
+    const nemesis = new Nemesis({ steps: [{ at: 0, duration: 300, fault: 'outage', path: 'client' }], proxies: own.controls, recorder, deadline: 5_000 });
+    const running = nemesis.run();
+    await untilStarted(recorder, 1);
+    // Toxiproxy loses the proxy under the fault (as when it is restarted): the heal cannot be confirmed.
+    await toxiproxy.client.deleteProxy(own.client.name);
+    const summary = await running;
+    expect(summary).toMatchObject({ applied: 1, healed: 0, unhealed: ['f1-outage'] });
+    const actions = recorder.faults().map((r) => r.action);
+    expect(actions[0]).toBe('start');
+    expect(actions.slice(1).every((action) => action === 'heal-failed')).toBe(true);
+    expect(actions.length).toBeGreaterThan(1);
   });
 
   it('survives a Toxiproxy that never answers: errors recorded, fault reported unhealed, no rejection', async () => {
@@ -173,10 +190,11 @@ describe('nemesis failures', () => {
       const recorder = new MemoryRecorder();
       const nemesis = new Nemesis({ steps: [{ at: 0, duration: 50, fault: 'outage', path: 'client' }], proxies: { client: stuck.control('nowhere') }, recorder, deadline: 5_000 });
       const summary = await nemesis.run();
-      expect(summary).toMatchObject({ applied: 1, healed: 0, unhealed: ['f1-outage'] });
+      expect(summary).toMatchObject({ applied: 0, healed: 0, unhealed: ['f1-outage'] });
       expect(summary.failures).toBeGreaterThanOrEqual(2);
       expect(recorder.errors().every((r) => r.source === 'nemesis' && /no answer within 300 ms/.test(r.message))).toBe(true);
-      expect(recorder.faults().map((r) => r.action)).toEqual(['start']);
+      // Never confirmed, so never recorded as applied.
+      expect(recorder.faults().map((r) => r.action)).toEqual(['apply-failed']);
     } finally {
       for (const socket of held) socket.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));

@@ -2,7 +2,7 @@
  * Runs the real `bin/stampede` as a user would, with a deadline, and hands back its exit code and output.
  * Black-box: tests that use this see only what a user or a CI job sees.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +17,13 @@ export interface CliResult {
   stderr: string;
 }
 
-export function stampede(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function stampede(
+  args: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; /** Sees the process once spawned, e.g. to find its children. */ onSpawn?: (child: ChildProcess) => void } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [STAMPEDE, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -64,7 +64,7 @@ export function runResult(shape: Shape = {}): RunResult {
     latency: { p50: 5, p95: 300, p99: 1200, max: 3000 },
     evidence,
   };
-  const reconnect = { outages: 1, reconnected: 80, missing: 0, p50: 100, p95: 900, max: 1500, perOutage: [] };
+  const reconnect = { outages: 1, unhealed: 0, reconnected: 80, missing: 0, p50: 100, p95: 900, max: 1500, perOutage: [] };
   const summary = summarize(
     {
       scenario: 'storm',
