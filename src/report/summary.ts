@@ -37,6 +37,8 @@ export interface RunFacts extends RunSettings {
   gates?: readonly Gate[];
   /** Each engine process's share; absent when the engine runs in this process (node). */
   instances?: readonly EngineInstance[];
+  /** Evidence that could not be written (a journal the disk refused), one line each naming the file: never a pass. */
+  unwritten?: readonly string[];
 }
 
 export interface FaultApplied {
@@ -89,11 +91,12 @@ export function summarize(facts: RunFacts, verdict: Verdict, reconnect: Reconnec
   const status: SummaryVerdict = verdict.status === 'unknown' ? 'error' : verdict.status;
   const reasons = [...verdict.reasons];
   if (facts.interrupted) reasons.unshift(`the run stopped early: ${facts.interrupted}`);
+  reasons.unshift(...(facts.unwritten ?? []));
   const gates = evaluateGates(facts.gates ?? [], { ...verdict, reconnect, errors });
   const breached = gates.filter((gate) => !gate.ok);
   for (const gate of breached) reasons.push(`gate ${gate.name} ${gate.expression} breached: it was ${formatActual(gate)}`);
   // A leak already fails; an unjudgeable run stays an error (its figures may be incomplete); a breach fails the rest.
-  const judged: SummaryVerdict = facts.interrupted && status === 'pass' ? 'error' : status;
+  const judged: SummaryVerdict = (facts.interrupted || facts.unwritten?.length) && status === 'pass' ? 'error' : status;
   return {
     verdict: judged === 'pass' && breached.length > 0 ? 'fail' : judged,
     reasons,
