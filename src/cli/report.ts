@@ -4,14 +4,15 @@
  * reported as interrupted and never passes. Exit codes as `run`: 0 pass, 1 fail, 2 bad usage, 3 no verdict.
  */
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { scenarios } from '../../scenarios/index.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
-import { writeReports } from '../report/reporter.ts';
+import { reportFailure, writeReports } from '../report/reporter.ts';
+import { prepareOutDir } from '../run/out-dir.ts';
 import { rejudge } from '../run/rejudge.ts';
+import { outputFailure, unwrittenOf } from '../run/unwritten.ts';
 import { ExitCode, UsageError } from './exit.ts';
 import type { Subcommand } from './main.ts';
 
@@ -31,19 +32,32 @@ export const report: Subcommand = (program: Command, done) => {
 };
 
 async function reportRun(dir: string, options: ReportOptions): Promise<number> {
-  const journal = join(dir, 'journal.ndjson');
-  if (!existsSync(journal) || !statSync(journal).isFile()) {
-    throw new UsageError(`${dir} holds no journal.ndjson`, 'point at a run folder written by stampede run');
-  }
+  const journal = journalIn(dir);
   const outDir = options.out ?? dir;
+  // An explicit --out is checked before judging; the run folder itself exists, and a failure to write into it
+  // is named file by file below.
+  if (options.out !== undefined) await prepareOutDir(options.out);
   const { result, header, complete, tornLines } = await rejudge(journal, scenarios, options.gate ?? []);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   if (!complete) log(`stampede: ${journal} has no end mark: the run was killed; judging what it recorded until then`);
   if (tornLines > 0) log(`stampede: skipped ${tornLines} torn ${tornLines === 1 ? 'line' : 'lines'} in ${journal}`);
-  await mkdir(outDir, { recursive: true });
   const written = await writeReports(reporters, result, { header, outDir });
-  for (const { format, error } of written.failed) log(`warning: the ${format} report failed: ${(error as Error).message}`);
-  process.stdout.write(consoleSummary(result.summary, outDir));
+  for (const failed of written.failed) log(`warning: ${reportFailure(failed)}`);
+  const unwritten = unwrittenOf(outDir, undefined, written);
+  process.stdout.write(consoleSummary(result.summary, outDir, unwritten.files));
   const { verdict } = result.summary;
+  const failure = outputFailure(unwritten, verdict);
+  if (failure) throw failure.error;
   return verdict === 'pass' ? ExitCode.ok : verdict === 'fail' ? ExitCode.failed : ExitCode.unavailable;
+}
+
+/** DIR/journal.ndjson, or one line saying why DIR is not a run folder. */
+function journalIn(dir: string): string {
+  const hint = 'point at a run folder written by stampede run';
+  const folder = statSync(dir, { throwIfNoEntry: false });
+  if (!folder) throw new UsageError(`${dir} does not exist`, hint);
+  if (!folder.isDirectory()) throw new UsageError(`${dir} is a file, not a run folder`, hint);
+  const journal = join(dir, 'journal.ndjson');
+  if (!statSync(journal, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`${dir} holds no journal.ndjson`, hint);
+  return journal;
 }

@@ -5,7 +5,8 @@
 import { formatActual } from '../oracle/gates.ts';
 import type { Summary } from './summary.ts';
 
-export function consoleSummary(summary: Summary, outDir: string): string {
+/** `unwritten`: the files of the run folder that could not be written, so the summary never points at one. */
+export function consoleSummary(summary: Summary, outDir: string, unwritten: readonly string[] = []): string {
   const { leaks, checked, events } = summary;
   const lines: string[] = [];
   const headline =
@@ -47,9 +48,16 @@ export function consoleSummary(summary: Summary, outDir: string): string {
       (breached.length > 0 ? `; breached: ${breached.map((gate) => `${gate.name} ${gate.expression} (was ${formatActual(gate)})`).join(', ')}` : ''));
   }
   lines.push(`probes of other people's thumbnails: ${summary.probes.sent} sent, ${summary.probes.refused} refused, ${summary.probes.notRefused} answered`);
-  lines.push(`report: ${outDir}/report.html (summary.json, junit.xml, summary.md and journal.ndjson beside it)`);
+  lines.push(whereToLook(outDir, unwritten));
   lines.push(`repeat: ${summary.command}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Where the report is, or that it is not: a file that could not be written is never pointed at. */
+function whereToLook(outDir: string, unwritten: readonly string[]): string {
+  if (unwritten.length === 0) return `report: ${outDir}/report.html (summary.json, junit.xml, summary.md and journal.ndjson beside it)`;
+  const missing = `could not write ${unwritten.join(', ')} in ${outDir}`;
+  return unwritten.includes('report.html') ? `report: none: ${missing}` : `report: ${outDir}/report.html (but ${missing})`;
 }
 
 /** A duration for people; cameras that never came back make it infinite. */

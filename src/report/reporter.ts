@@ -3,7 +3,7 @@
  * `RunResult` into one file of the run folder, and a reporter that throws is reported and skipped, never
  * allowed to take the run, the other reports or the evidence down with it.
  */
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalHeader } from '../run/journal.ts';
 import type { RunResult } from '../run/observers.ts';
@@ -24,20 +24,29 @@ export interface Reporter {
 
 export interface ReportsWritten {
   written: string[];
-  failed: { format: string; error: unknown }[];
+  /** Reports not written (a renderer that threw, a full or read-only disk); none of them is left half-written. */
+  failed: { format: string; file: string; path: string; error: unknown }[];
 }
 
 /** Renders and writes every reporter's file; failures are collected, not thrown. */
 export async function writeReports(reporters: readonly Reporter[], result: RunResult, context: ReportContext): Promise<ReportsWritten> {
   const outcome: ReportsWritten = { written: [], failed: [] };
   for (const reporter of reporters) {
+    const path = join(context.outDir, reporter.file);
     try {
-      const path = join(context.outDir, reporter.file);
       await writeFile(path, reporter.render(result, context));
       outcome.written.push(path);
     } catch (error) {
-      outcome.failed.push({ format: reporter.format, error });
+      // A truncated summary.json or an empty report.html would be read as the run's word: leave none behind.
+      await rm(path, { force: true }).catch(() => undefined);
+      outcome.failed.push({ format: reporter.format, file: reporter.file, path, error });
     }
   }
   return outcome;
+}
+
+/** One line for a report that was not written, naming its file. */
+export function reportFailure({ format, path, error }: ReportsWritten['failed'][number]): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (error as NodeJS.ErrnoException).code ? `could not write ${path}: ${message}` : `the ${format} report failed: ${message}`;
 }

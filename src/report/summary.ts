@@ -36,6 +36,8 @@ export interface RunFacts extends RunSettings {
   gates?: readonly Gate[];
   /** Each worker process's share; absent when the fleet ran in the run's own process. */
   workers?: readonly WorkerShare[];
+  /** Evidence that could not be written (a journal the disk refused), one line each naming the file: never a pass. */
+  unwritten?: readonly string[];
 }
 
 /** A fault Toxiproxy confirmed in force; a planned fault that never was is not listed (the reasons say so). */
@@ -100,11 +102,12 @@ export function summarize(
   const leading = verdict.leaks.total > 0 ? 1 : 0;
   const reasons = [...verdict.reasons.slice(0, leading), ...shortfalls, ...verdict.reasons.slice(leading)];
   if (facts.interrupted) reasons.unshift(`the run stopped early: ${facts.interrupted}`);
+  reasons.unshift(...(facts.unwritten ?? []));
   const gates = evaluateGates(facts.gates ?? [], { ...verdict, reconnect, errors });
   const breached = gates.filter((gate) => !gate.ok);
   for (const gate of breached) reasons.push(`gate ${gate.name} ${gate.expression} breached: it was ${formatActual(gate)}`);
   // A leak already fails; an unjudgeable run stays an error (its figures may be incomplete); a breach fails the rest.
-  const judged: SummaryVerdict = (facts.interrupted || shortfalls.length > 0) && status === 'pass' ? 'error' : status;
+  const judged: SummaryVerdict = (facts.interrupted || facts.unwritten?.length || shortfalls.length > 0) && status === 'pass' ? 'error' : status;
   return {
     verdict: judged === 'pass' && breached.length > 0 ? 'fail' : judged,
     reasons,

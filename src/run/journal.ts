@@ -32,16 +32,21 @@ export class Journal implements Recorder {
   private pendingBytes = 0;
   private readonly timer: NodeJS.Timeout;
   private failure: Error | undefined;
+  private readonly onFailure: ((error: Error) => void) | undefined;
 
-  constructor(readonly path: string, header: JournalHeader) {
+  /** `onFailure` hears the first write error at once, so the run can say so while it goes. */
+  constructor(readonly path: string, header: JournalHeader, onFailure?: (error: Error) => void) {
+    // Never reopened or truncated after a failure: what reached the disk stays there, as a torn journal.
     this.stream = createWriteStream(path, { flags: 'w' });
-    this.stream.on('error', (error) => (this.failure ??= error));
+    this.stream.on('error', (error) => this.failed(error));
+    this.onFailure = onFailure;
     this.stream.write(`${JSON.stringify({ ...header, world: withoutSecrets(header.world) })}\n`);
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
     this.timer.unref();
   }
 
   record(record: HistoryRecord): void {
+    if (this.failure) return; // nothing more can reach the disk; the run ends in error naming this file
     const line = `${JSON.stringify(record)}\n`;
     this.pending.push(line);
     this.pendingBytes += line.length;
@@ -54,17 +59,27 @@ export class Journal implements Recorder {
   }
 
   flush(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 || this.failure) return;
     this.stream.write(this.pending.join(''));
     this.pending = [];
     this.pendingBytes = 0;
   }
 
-  /** Flushes and closes; resolves once the bytes are handed to the OS. */
+  /** Flushes and closes; resolves once the bytes are handed to the OS (or the disk refused them: see `error`). */
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.flush();
-    await new Promise<void>((resolve) => this.stream.end(resolve));
+    await new Promise<void>((resolve) => this.stream.end(() => resolve()));
+    // The end callback can run before the stream's 'error' event: ask the stream itself.
+    if (this.stream.errored) this.failed(this.stream.errored);
+  }
+
+  private failed(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.onFailure?.(error);
   }
 }
 

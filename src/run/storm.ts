@@ -15,7 +15,6 @@
  *
  * Ctrl-C (the signal) and the deadline end the body early; the teardown and the report still happen.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { adminClient, AdminCallError, type AdminClient } from '../../simulators/protocol/admin.ts';
 import { createRunProxies, type RunProxies } from '../chaos/run-proxies.ts';
@@ -25,7 +24,7 @@ import { UnavailableError, UsageError } from '../cli/exit.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
-import { writeReports } from '../report/reporter.ts';
+import { reportFailure, writeReports } from '../report/reporter.ts';
 import type { RunFacts, RunSettings } from '../report/summary.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
 import { generateWorld } from '../world/generate.ts';
@@ -44,12 +43,14 @@ import { Journal, type JournalHeader } from './journal.ts';
 import { runLifecycle, type Step } from './lifecycle.ts';
 import type { LiveRun, Watcher } from './live.ts';
 import { metricsStep, type MetricsEndpoint } from './metrics.ts';
+import { prepareOutDir } from './out-dir.ts';
 import { RunObservers, type RunResult } from './observers.ts';
 import { plainProgress } from './progress.ts';
 import { FanOut } from './recorders.ts';
 import { planScenario, type Phase } from './scenario.ts';
 import { httpProbe, watchServices, type WatchedService } from './service-watch.ts';
 import { sleepUntil } from './time.ts';
+import { journalLoss, outputFailure, unwrittenOf } from './unwritten.ts';
 
 export interface RunIo {
   /** Progress and diagnostics, one line each. */
@@ -96,7 +97,7 @@ interface RunState {
   startedAt: number;
 }
 
-/** Runs the configured storm end to end and judges it. Throws only UsageError before anything started. */
+/** Runs the configured storm end to end and judges it. Throws only before anything started (bad usage, an unusable --out). */
 export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome> {
   const phases = planScenario(config.scenario, config.durationMs);
   const world = planWorld(config);
@@ -120,7 +121,7 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   const observers = new RunObservers(world, startedAt, expect);
   const state: RunState = { config, io, phases, faults, world, recorder: new FanOut(), observers, header, startedAt };
   state.recorder.add('oracle', state.observers);
-  await mkdir(config.outDir, { recursive: true });
+  await prepareOutDir(config.outDir);
 
   const result = await runLifecycle(state, steps(config), io.signal, runLoad);
   const endedAt = Date.now();
@@ -133,11 +134,14 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   await state.journal?.close();
   for (const { title, error } of result.teardownErrors) io.log(`warning: ${title}: teardown failed: ${(error as Error).message}`);
   for (const { name, error } of state.recorder.failures) io.log(`warning: the ${name} stopped recording: ${(error as Error).message}`);
-  const judged = state.observers.result(runFacts(state, endedAt, interrupted, workers));
+  const lost = journalLoss(state.journal);
+  const judged = state.observers.result({ ...runFacts(state, endedAt, interrupted, workers), ...(lost ? { unwritten: [lost] } : {}) });
   const reports = await writeReports(reporters, judged, { header, outDir: config.outDir });
-  for (const { format, error } of reports.failed) io.log(`warning: the ${format} report failed: ${(error as Error).message}`);
-  if (!result.failed || state.journal) io.out(consoleSummary(judged.summary, config.outDir));
-  return { ...judged, ...(result.failed ? { failure: result.failed } : {}), interrupted: result.aborted };
+  for (const failed of reports.failed) io.log(`warning: ${reportFailure(failed)}`);
+  const unwritten = unwrittenOf(config.outDir, state.journal, reports);
+  if (!result.failed || state.journal) io.out(consoleSummary(judged.summary, config.outDir, unwritten.files));
+  const failure = result.failed ?? outputFailure(unwritten, judged.summary.verdict);
+  return { ...judged, ...(failure ? { failure } : {}), interrupted: result.aborted };
 }
 
 function planWorld(config: RunConfig): World {
@@ -227,7 +231,9 @@ function steps(config: RunConfig): Step<RunState>[] {
     {
       title: 'the journal',
       setup(state) {
-        state.journal = new Journal(join(config.outDir, 'journal.ndjson'), state.header);
+        const path = join(config.outDir, 'journal.ndjson');
+        state.journal = new Journal(path, state.header, (error) =>
+          state.io.log(`warning: could not write ${path}: ${error.message}; the run goes on, but it cannot pass`));
         state.recorder.add('journal', state.journal);
         // Closed after the teardown, once the end mark is written; a flush here keeps the evidence if teardown hangs.
         return () => state.journal?.flush();

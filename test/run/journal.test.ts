@@ -1,4 +1,5 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +49,84 @@ describe('journal', () => {
     const contents = await readJournal(path, (record) => read.push(record));
     expect(read).toHaveLength(1);
     expect(contents.tornLines).toBe(1);
+  });
+
+  it('a corrupt line in the middle is an error naming its line, never skipped like a torn last line', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'journal.ndjson');
+    const journal = new Journal(path, header);
+    journal.record({ type: 'phase', t: 2, name: 'warm-up' });
+    await journal.close();
+    appendFileSync(path, '{"type":"acked","t":3,"came\n{"type":"acked","t":4,"cameraId":"cam-1","eventId":"e2"}\n');
+    const failure = readJournal(path, () => undefined);
+    await expect(failure).rejects.toThrow(/corrupt at line 3/);
+    await expect(failure).rejects.toMatchObject({ exitCode: 3 });
+  });
+
+  it('anything after the end mark makes the journal corrupt, a torn line included', async () => {
+    for (const tail of ['{"type":"phase","t":9,"name":"x"}\n', '{"type":"pha']) {
+      const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'journal.ndjson');
+      const journal = new Journal(path, header);
+      journal.record({ type: 'end', t: 5, startedAt: 1 });
+      await journal.close();
+      appendFileSync(path, tail);
+      await expect(readJournal(path, () => undefined), tail).rejects.toThrow(/corrupt at line 3: it follows the end mark/);
+    }
+  });
+
+  it('a line that is JSON but not a record is corrupt', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'journal.ndjson');
+    const journal = new Journal(path, header);
+    await journal.close();
+    appendFileSync(path, '42\n{"type":"phase","t":2,"name":"warm-up"}\n');
+    await expect(readJournal(path, () => undefined)).rejects.toThrow(/corrupt at line 2: it is not a history record/);
+  });
+
+  it('calls a file that is not JSON what it is, not empty', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'journal.ndjson');
+    writeFileSync(path, 'hello world\n');
+    await expect(readJournal(path, () => undefined)).rejects.toThrow(/is not a Stampede journal: its first line is not JSON/);
+    writeFileSync(path, '');
+    await expect(readJournal(path, () => undefined)).rejects.toThrow(/is not a Stampede journal: it is empty/);
+  });
+
+  it('a disk that refuses the journal is reported, not swallowed', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'journal.ndjson');
+    symlinkSync('/dev/full', path); // every write: ENOSPC
+    const heard: Error[] = [];
+    const journal = new Journal(path, header, (error) => heard.push(error));
+    journal.record({ type: 'phase', t: 2, name: 'warm-up' });
+    await journal.close();
+    expect(journal.error?.message).toMatch(/ENOSPC/);
+    expect(heard.map((error) => error.message)).toEqual([journal.error?.message]);
+  });
+
+  it('a disk that fills up mid-run keeps every record that reached it (a small tmpfs; skipped where mounting is not allowed)', async (context) => {
+    const mountpoint = mkdtempSync(join(tmpdir(), 'journal-full-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountpoint], { stdio: 'ignore' });
+    } catch {
+      context.skip('mounting a small tmpfs needs root and a kernel that allows it');
+    }
+    try {
+      const path = join(mountpoint, 'journal.ndjson');
+      const journal = new Journal(path, header);
+      const records: HistoryRecord[] = [];
+      for (let i = 0; i < 5000; i += 1) {
+        const record: HistoryRecord = { type: 'acked', t: 10 + i, cameraId: 'cam-1', eventId: `cam-1.e${i}` };
+        records.push(record);
+        journal.record(record);
+        if (i % 500 === 0) await new Promise((resolve) => setTimeout(resolve, 300)); // let timed flushes reach the disk
+      }
+      await journal.close();
+      expect(journal.error?.message).toMatch(/ENOSPC/);
+      const read: HistoryRecord[] = [];
+      await readJournal(path, (record) => read.push(record));
+      expect(read.length).toBeGreaterThan(0);
+      expect(read.length).toBeLessThan(records.length);
+      expect(read).toEqual(records.slice(0, read.length));
+    } finally {
+      execFileSync('umount', [mountpoint]);
+    }
   });
 
   it('refuses a file that is not a journal with one clear error', async () => {
