@@ -64,7 +64,7 @@ async function runLocalFleet(plan: FleetPlan, signal: AbortSignal): Promise<Runn
   const instances = plan.instances ?? 1;
   const k6 = findK6();
   if (!k6) throw new UnavailableError('k6 is not installed', 'run `bin/stampede setup` (builds k6 into the cache) or set K6_BIN');
-  const { httpBase } = resolveTarget(plan.target, plan.allowRemote);
+  const target = resolveTarget(plan.target, plan.allowRemote);
   const dir = await mkdtemp(join(tmpdir(), 'stampede-k6-'));
   const { collector, close, diagnose, fleet } = await openCollector(plan, {});
   const cleanup = async (): Promise<void> => {
@@ -75,7 +75,7 @@ async function runLocalFleet(plan: FleetPlan, signal: AbortSignal): Promise<Runn
   try {
     const planPath = join(dir, 'plan.json');
     await writePlan(planPath, k6Plan({
-      world: plan.world, target: httpBase, traffic: plan.traffic, rampMs: plan.rampMs,
+      world: plan.world, target, traffic: plan.traffic, rampMs: plan.rampMs,
       drainMs: plan.drainAt - plan.startedAt, durationMs: plan.endsAt - plan.startedAt, judged: true,
     }));
     running = await startInstances({
