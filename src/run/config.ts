@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { UsageError } from '../cli/exit.ts';
 import { GateError, resolveGates, type Gate, type GateSpec } from '../oracle/gates.ts';
+import { requireFetchablePort } from '../protocol/fetch-failure.ts';
 import { isLoopbackHost, isLoopbackUrl } from '../protocol/loopback.ts';
 import type { EngineName, RemoteFleet } from './engine.ts';
 import type { Scenario } from './scenario.ts';
@@ -97,6 +98,7 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
   if (options.toxiproxy !== undefined && !isUrl(options.toxiproxy)) {
     throw new UsageError(`--toxiproxy ${options.toxiproxy} is not a URL`, 'give the API address, e.g. http://127.0.0.1:8474');
   }
+  if (options.toxiproxy !== undefined) requireFetchablePort(options.toxiproxy, '--toxiproxy');
   const engine = options.engine ?? 'node';
   if (engine !== 'node' && engine !== 'k6') throw new UsageError(`unknown --engine ${engine}`, 'use node or k6');
   if (flags.k6Instances !== undefined && engine !== 'k6') throw new UsageError('--k6-instances goes with --engine k6');
@@ -134,6 +136,7 @@ function resolveTarget(options: RunOptions): RunConfig['target'] {
       'Stampede only storms 127.0.0.1 or ::1 unless you add --allow-remote (and own that backend)',
     );
   }
+  requireFetchablePort(options.target, '--target');
   // The CLI layer already fills this from STAMPEDE_ADMIN_TOKEN; the config only reads what it is given.
   const adminToken = options.adminToken;
   if (!adminToken) throw new UsageError('--target needs --admin-token', 'pass --admin-token T or set STAMPEDE_ADMIN_TOKEN');
