@@ -98,6 +98,7 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
   if (options.toxiproxy !== undefined && !isUrl(options.toxiproxy)) {
     throw new UsageError(`--toxiproxy ${options.toxiproxy} is not a URL`, 'give the API address, e.g. http://127.0.0.1:8474');
   }
+  if (target) requireFetchablePort(target.url, '--target');
   if (options.toxiproxy !== undefined) requireFetchablePort(options.toxiproxy, '--toxiproxy');
   const engine = options.engine ?? 'node';
   if (engine !== 'node' && engine !== 'k6') throw new UsageError(`unknown --engine ${engine}`, 'use node or k6');
@@ -136,7 +137,6 @@ function resolveTarget(options: RunOptions): RunConfig['target'] {
       'Stampede only storms 127.0.0.1 or ::1 unless you add --allow-remote (and own that backend)',
     );
   }
-  requireFetchablePort(options.target, '--target');
   // The CLI layer already fills this from STAMPEDE_ADMIN_TOKEN; the config only reads what it is given.
   const adminToken = options.adminToken;
   if (!adminToken) throw new UsageError('--target needs --admin-token', 'pass --admin-token T or set STAMPEDE_ADMIN_TOKEN');
