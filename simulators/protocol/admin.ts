@@ -4,13 +4,17 @@
  * run from changing who owns what. The token is sent, never echoed into an error.
  */
 import { UnavailableError } from '../../src/cli/exit.ts';
+import { AnswerTooLarge, readBody, readExcerpt } from '../../src/protocol/answer-body.ts';
+import { endpoint } from '../../src/protocol/endpoint.ts';
+import { fetchFailure } from '../../src/protocol/fetch-failure.ts';
+import { ANSWER_BOUNDS } from '../../src/protocol/limits.ts';
 import { ErrorBody, Health, type WorldSeed } from '../../src/protocol/schema.ts';
 import type { AccessChange } from '../../src/world/types.ts';
 
 /** An admin call that did not answer as the protocol says; `status` is 0 when no answer came at all. */
 export class AdminCallError extends Error {
-  constructor(readonly call: string, readonly status: number, detail: string) {
-    super(`${call}: ${detail}`);
+  constructor(readonly call: string, readonly status: number, readonly reason: string) {
+    super(`${call}: ${status === 0 ? `no answer (${reason})` : reason}`);
     this.name = 'AdminCallError';
   }
 }
@@ -22,40 +26,50 @@ export interface AdminClient {
 }
 
 export function adminClient(base: string, adminToken: string, timeoutMs = 10_000): AdminClient {
-  async function call(method: string, path: string, body?: unknown, expected = 204): Promise<Response> {
+  /** One admin call; resolves with the answer's body, read to at most `ANSWER_BOUNDS.small`. */
+  async function call(method: string, path: string, body?: unknown, expected = 204): Promise<Buffer> {
     const name = `${method} ${path}`;
+    const url = endpoint(base, path);
     let response: Response;
     try {
-      response = await fetch(base + path, {
+      response = await fetch(url, {
         method,
         headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new AdminCallError(name, 0, `no answer (${(error as Error).message})`);
+      throw new AdminCallError(name, 0, fetchFailure(error, url, timeoutMs));
     }
     if (response.status !== expected) {
-      const text = await response.text().catch(() => '');
+      const text = (await readExcerpt(response.body, ANSWER_BOUNDS.small).catch(() => Buffer.alloc(0))).toString('utf8');
       const parsed = ErrorBody.safeParse(safeJson(text));
       const detail = parsed.success ? `${parsed.data.error.code}: ${parsed.data.error.message}` : text.slice(0, 200);
       throw new AdminCallError(name, response.status, `answered ${response.status}, expected ${expected}${detail ? ` (${detail})` : ''}`);
     }
-    return response;
+    try {
+      return await readBody(response.body, ANSWER_BOUNDS.small, name, response.headers.get('content-length'));
+    } catch (error) {
+      if (error instanceof AnswerTooLarge) throw new AdminCallError(name, response.status, error.detail);
+      throw new AdminCallError(name, response.status, `answer cut off (${fetchFailure(error, url, timeoutMs)})`);
+    }
   }
 
   return {
     async health() {
-      let response: Response;
+      let answer: Buffer;
       try {
-        response = await call('GET', '/v1/health', undefined, 200);
+        answer = await call('GET', '/v1/health', undefined, 200);
       } catch (error) {
         if (error instanceof AdminCallError && error.status === 0) {
-          throw new UnavailableError(`cannot reach the target at ${base}`, 'is it running, and is the URL right?');
+          throw new UnavailableError(`cannot reach the target at ${base} (${error.reason})`, 'is it running, and is the URL right?');
+        }
+        if (error instanceof AdminCallError) {
+          throw new UnavailableError(`the target at ${base}: ${error.message}`, 'a camera cloud speaking PROTOCOL.md answers 200 and one small JSON object');
         }
         throw error;
       }
-      const parsed = Health.safeParse(safeJson(await response.text()));
+      const parsed = Health.safeParse(safeJson(answer.toString('utf8')));
       if (!parsed.success) throw new UnavailableError(`the target at ${base} answered /v1/health with garbage`, 'is this a camera cloud speaking PROTOCOL.md?');
       return { capabilities: parsed.data.capabilities };
     },

@@ -6,6 +6,7 @@ import { type CameraFleetOptions, validateCameraFleetOptions } from './camera-op
 import { CameraDriver, type CameraCounters, type CameraSim } from './camera.ts';
 import { seededRandom } from './random.ts';
 import { FleetScheduler } from './scheduler.ts';
+import { endpoint } from '../../src/protocol/endpoint.ts';
 import { resolveTarget } from './target.ts';
 
 export type { CameraFleetOptions } from './camera-options.ts';
@@ -31,12 +32,12 @@ export interface CameraFleet {
 const CLOSE_GRACE_MS = 500;
 
 export function startCameraFleet(options: CameraFleetOptions): CameraFleet {
-  const { wsBase } = resolveTarget(options.target, options.allowRemote);
+  const target = resolveTarget(options.target, options.allowRemote);
   const config = validateCameraFleetOptions(options);
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
   const scheduler = new FleetScheduler<CameraSim>((sim, now) => driver.due(sim, now));
-  const driver = new CameraDriver(config, `${wsBase}/v1/device`, scheduler, () => finish());
+  const driver = new CameraDriver(config, endpoint(target, '/v1/device', 'ws'), scheduler, () => finish());
   const sims = config.cameras.map((camera) => driver.newSim(camera));
   const ramp = seededRandom(config.seed ^ 0x7a3b);
   const now = Date.now();

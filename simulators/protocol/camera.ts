@@ -4,6 +4,8 @@
  * fleet's one scheduler says when a camera next acts. Cameras record what they sent and saw; they never judge.
  */
 import WebSocket from 'ws';
+import { socketErrorText } from '../../src/protocol/answer-body.ts';
+import { MAX_TARGET_FRAME_BYTES } from '../../src/protocol/limits.ts';
 import { Ack, CloseCode, EVENT_KINDS, Welcome } from '../../src/protocol/schema.ts';
 import { eventIdOf } from '../../src/world/event-id.ts';
 import type { Camera } from '../../src/world/types.ts';
@@ -97,7 +99,7 @@ export class CameraDriver {
     const socket = new WebSocket(this.deviceUrl, {
       perMessageDeflate: false,
       handshakeTimeout: this.config.welcomeTimeoutMs,
-      maxPayload: 64 * 1024,
+      maxPayload: MAX_TARGET_FRAME_BYTES,
     });
     sim.socket = socket;
     simBySocket.set(socket, sim);
@@ -219,7 +221,7 @@ export class CameraDriver {
   handleError(sim: CameraSim, error: Error): void {
     if (sim.errorRecorded || this.stopping) return;
     sim.errorRecorded = true;
-    this.config.recorder.record({ type: 'error', t: Date.now(), source: 'camera', cameraId: sim.camera.cameraId, message: error.message });
+    this.config.recorder.record({ type: 'error', t: Date.now(), source: 'camera', cameraId: sim.camera.cameraId, message: socketErrorText(error, '/v1/device') });
   }
 }
 

@@ -28,25 +28,21 @@ export interface UserFleet {
 }
 
 const CLOSE_GRACE_MS = 500;
-/** Far above a full page of 500 events; thumbnails are capped at 64 KiB on their own. */
-const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export function startUserFleet(options: UserFleetOptions): UserFleet {
-  const { httpBase, wsBase } = resolveTarget(options.target, options.allowRemote);
+  const target = resolveTarget(options.target, options.allowRemote);
   const config = validateUserFleetOptions(options);
   const agent = new Agent({
     connections: config.connections,
     keepAliveTimeout: 10_000,
     headersTimeout: config.requestTimeoutMs,
     bodyTimeout: config.requestTimeoutMs,
-    // A target answering an endless body is an error record, not an out-of-memory harness.
-    maxResponseSize: MAX_RESPONSE_BYTES,
   });
   const abort = new AbortController();
   let idle!: () => void;
   let drained = new Promise<void>((resolve) => (idle = resolve));
   const scheduler = new FleetScheduler<UserSim>((sim, now) => driver.due(sim, now));
-  const driver = new UserDriver(config, new TargetClient(httpBase, agent, config.requestTimeoutMs, abort.signal), wsBase, scheduler, () => idle());
+  const driver = new UserDriver(config, new TargetClient(target, agent, config.requestTimeoutMs, abort.signal), target, scheduler, () => idle());
   const ramp = seededRandom(config.seed ^ 0x9a11);
   const now = Date.now();
   const sims = config.users.map((user) => driver.newSim(user, now + ramp() * config.rampMs));

@@ -1,10 +1,12 @@
 /**
  * The user sims' HTTP client: undici requests on a shared keep-alive agent, each with a timeout and the fleet's
- * abort signal. A target that answers garbage, hangs or drops the connection gives a `Problem`, never a throw, so
- * the caller records it as an `error` and carries on.
+ * abort signal, each answer read to at most its call's bound. A target that answers garbage, too much, hangs or
+ * drops the connection gives a `Problem`, never a throw, so the caller records it as an `error` and carries on.
  */
 import { Agent, request } from 'undici';
 import type { z } from 'zod';
+import { AnswerTooLarge, readBody } from '../../src/protocol/answer-body.ts';
+import { endpoint } from '../../src/protocol/endpoint.ts';
 
 export type Answer<T> =
   | { ok: true; status: number; value: T }
@@ -13,64 +15,67 @@ export type Answer<T> =
 
 export class TargetClient {
   constructor(
-    private readonly httpBase: string,
+    /** The target's base URL, path prefix included. */
+    private readonly base: string,
     private readonly agent: Agent,
     private readonly timeoutMs: number,
     private readonly stopSignal: AbortSignal,
   ) {}
 
-  /** A JSON call whose 2xx answer must match `schema`; other statuses come back as problems carrying the status. */
-  async json<T>(method: 'GET' | 'POST', path: string, token: string | undefined, schema: z.ZodType<T>, body?: unknown): Promise<Answer<T>> {
+  /**
+   * A JSON call whose 2xx answer must match `schema` and be at most `maxBytes` long; other statuses come back as
+   * problems carrying the status.
+   */
+  async json<T>(method: 'GET' | 'POST', path: string, token: string | undefined, schema: z.ZodType<T>, maxBytes: number, body?: unknown): Promise<Answer<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const call = `${method} ${pathOnly(path)}`;
+    let status = 0;
     try {
-      const answer = await request(this.httpBase + path, {
+      const answer = await request(endpoint(this.base, path), {
         method, headers, dispatcher: this.agent, signal: this.signal(),
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      const text = await answer.body.text();
-      if (answer.statusCode < 200 || answer.statusCode > 299) {
-        return { ok: false, status: answer.statusCode, problem: `${method} ${pathOnly(path)} answered ${answer.statusCode}` };
+      status = answer.statusCode;
+      if (status < 200 || status > 299) {
+        await answer.body.dump();
+        return { ok: false, status, problem: `${call} answered ${status}` };
       }
+      const text = (await readBody(answer.body, maxBytes, call, header(answer.headers['content-length']))).toString('utf8');
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch {
-        return { ok: false, status: answer.statusCode, problem: `${method} ${pathOnly(path)} answered non-JSON: ${text.slice(0, 80)}` };
+        return { ok: false, status, problem: `${call} answered non-JSON: ${text.slice(0, 80)}` };
       }
       const checked = schema.safeParse(parsed);
       if (!checked.success) {
-        return { ok: false, status: answer.statusCode, problem: `${method} ${pathOnly(path)} answered the wrong shape: ${checked.error.issues[0]?.message ?? ''}` };
+        return { ok: false, status, problem: `${call} answered the wrong shape: ${checked.error.issues[0]?.message ?? ''}` };
       }
-      return { ok: true, status: answer.statusCode, value: checked.data };
+      return { ok: true, status, value: checked.data };
     } catch (error) {
-      return { ok: false, status: 0, problem: `${method} ${pathOnly(path)} failed: ${(error as Error).message}` };
+      if (error instanceof AnswerTooLarge) return { ok: false, status, problem: error.message };
+      return { ok: false, status: 0, problem: `${call} failed: ${(error as Error).message}` };
     }
   }
 
   /** Raw bytes of a 2xx answer, at most `maxBytes` (a larger body is a problem); other statuses carry no bytes. */
   async bytes(path: string, token: string, maxBytes: number): Promise<Answer<Uint8Array | undefined>> {
+    let status = 0;
     try {
-      const answer = await request(this.httpBase + path, {
+      const answer = await request(endpoint(this.base, path), {
         method: 'GET', headers: { authorization: `Bearer ${token}` }, dispatcher: this.agent, signal: this.signal(),
       });
-      if (answer.statusCode < 200 || answer.statusCode > 299) {
+      status = answer.statusCode;
+      if (status < 200 || status > 299) {
         await answer.body.dump();
-        return { ok: true, status: answer.statusCode, value: undefined };
+        return { ok: true, status, value: undefined };
       }
-      const chunks: Buffer[] = [];
-      let total = 0;
-      for await (const chunk of answer.body as AsyncIterable<Buffer>) {
-        total += chunk.length;
-        if (total > maxBytes) {
-          answer.body.destroy();
-          return { ok: false, status: answer.statusCode, problem: `GET ${path} answered more than ${maxBytes} bytes` };
-        }
-        chunks.push(chunk);
-      }
-      return { ok: true, status: answer.statusCode, value: new Uint8Array(Buffer.concat(chunks, total)) };
+      const bytes = await readBody(answer.body, maxBytes, `GET ${path}`, header(answer.headers['content-length']));
+      return { ok: true, status, value: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
     } catch (error) {
+      if (error instanceof AnswerTooLarge) return { ok: false, status, problem: error.message };
       return { ok: false, status: 0, problem: `GET ${path} failed: ${(error as Error).message}` };
     }
   }
@@ -78,6 +83,10 @@ export class TargetClient {
   private signal(): AbortSignal {
     return AbortSignal.any([this.stopSignal, AbortSignal.timeout(this.timeoutMs)]);
   }
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Paths in problems leave the query out: cursors are noise in an error count. */

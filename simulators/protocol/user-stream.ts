@@ -4,6 +4,8 @@
  * is the socket), so there is no closure per user.
  */
 import WebSocket from 'ws';
+import { socketErrorText } from '../../src/protocol/answer-body.ts';
+import { MAX_TARGET_FRAME_BYTES } from '../../src/protocol/limits.ts';
 import { CloseCode, StreamMessage } from '../../src/protocol/schema.ts';
 import type { Random } from './random.ts';
 import type { UserDriver, UserSim } from './user.ts';
@@ -26,7 +28,7 @@ export class UserStreams {
     const socket = new WebSocket(`${this.streamUrl}?token=${encodeURIComponent(sim.token!)}`, {
       perMessageDeflate: false,
       handshakeTimeout: this.config.requestTimeoutMs,
-      maxPayload: 1024 * 1024,
+      maxPayload: MAX_TARGET_FRAME_BYTES,
     });
     this.simBySocket.set(socket, sim);
     streamsBySocket.set(socket, this);
@@ -34,7 +36,7 @@ export class UserStreams {
     socket.on('open', onOpen);
     socket.on('message', onMessage);
     socket.on('close', onClose);
-    socket.on('error', ignore); // a close always follows, and the close is what gets recorded
+    socket.on('error', onError); // a close always follows, and the close is what gets recorded
   }
 
   /** Asks every stream to close; cuts those still open after `graceMs`. Resolves when none is left. */
@@ -46,6 +48,10 @@ export class UserStreams {
     const end = Date.now() + graceMs * 4;
     while (this.open.size > 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 10));
     clearTimeout(cut);
+  }
+
+  simOf(socket: WebSocket): UserSim | undefined {
+    return this.simBySocket.get(socket);
   }
 
   handleOpen(socket: WebSocket): void {
@@ -109,4 +115,9 @@ function onClose(this: WebSocket, code: number): void {
   streamsBySocket.get(this)?.handleClose(this, code);
 }
 
-function ignore(): void {}
+/** Socket errors are not recorded (the close that follows is), except a frame over the bound, which says why. */
+function onError(this: WebSocket, error: Error & { code?: string }): void {
+  const streams = streamsBySocket.get(this);
+  const sim = streams?.simOf(this);
+  if (streams && sim && error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') streams.driver.error(sim, 'user.stream', socketErrorText(error, '/v1/stream'));
+}

@@ -3,10 +3,12 @@
  * thing at a time as a person would (log in, page through events, refresh cameras, tap a thumbnail, now and then
  * poke at someone else's), and holds the push stream beside it. Users record what they were shown; they never judge.
  */
-import { LoginAnswer, CameraList, EventPage, MAX_THUMBNAIL_BYTES, thumbnailPath } from '../../src/protocol/schema.ts';
+import { ANSWER_BOUNDS } from '../../src/protocol/limits.ts';
+import { LoginAnswer, CameraList, EventPage, thumbnailPath } from '../../src/protocol/schema.ts';
 import type { ShownEvent } from '../../src/world/history.ts';
 import { digest, readProvenance } from '../../src/world/provenance.ts';
 import type { User } from '../../src/world/types.ts';
+import { endpoint } from '../../src/protocol/endpoint.ts';
 import { nativeHashes } from './native-hashes.ts';
 import { jittered, type Random, seededRandom } from './random.ts';
 import { ProbeTargets } from './probe-targets.ts';
@@ -67,12 +69,12 @@ export class UserDriver {
   constructor(
     private readonly config: UserFleetConfig,
     private readonly client: TargetClient,
-    wsBase: string,
+    target: string,
     private readonly scheduler: FleetScheduler<UserSim>,
     private readonly onIdle: () => void,
   ) {
     this.random = seededRandom(config.seed ^ 0x05e2_5eed);
-    this.streams = new UserStreams(this, config, `${wsBase}/v1/stream`, this.random);
+    this.streams = new UserStreams(this, config, endpoint(target, '/v1/stream', 'ws'), this.random);
     this.probeTargets = new ProbeTargets(config.world, config.recent);
   }
 
@@ -161,7 +163,7 @@ export class UserDriver {
 
   private readonly login: Action = async (sim) => {
     const { userId, email, password } = sim.user;
-    const answer = await this.client.json('POST', '/v1/login', undefined, LoginAnswer, { email, password });
+    const answer = await this.client.json('POST', '/v1/login', undefined, LoginAnswer, ANSWER_BOUNDS.small, { email, password });
     const t = Date.now();
     if (this.stopping) return;
     if (answer.ok) {
@@ -180,7 +182,7 @@ export class UserDriver {
   private readonly poll: Action = async (sim) => {
     const since = sim.cursor === undefined ? '' : `&since=${encodeURIComponent(sim.cursor)}`;
     const start = Date.now();
-    const answer = await this.client.json('GET', `/v1/events?limit=${this.config.pageLimit}${since}`, sim.token, EventPage);
+    const answer = await this.client.json('GET', `/v1/events?limit=${this.config.pageLimit}${since}`, sim.token, EventPage, ANSWER_BOUNDS.eventPage);
     const t = Date.now();
     if (this.stopping) return;
     sim.nextPoll = t + this.gap(this.config.pollMs);
@@ -207,7 +209,7 @@ export class UserDriver {
 
   private readonly cameras: Action = async (sim) => {
     const start = Date.now();
-    const answer = await this.client.json('GET', '/v1/cameras', sim.token, CameraList);
+    const answer = await this.client.json('GET', '/v1/cameras', sim.token, CameraList, ANSWER_BOUNDS.cameraList);
     const t = Date.now();
     if (this.stopping) return;
     sim.nextCameras = t + this.gap(this.config.camerasMs);
@@ -218,7 +220,7 @@ export class UserDriver {
 
   private async thumbnail(sim: UserSim, event: RecentEvent, probe: boolean): Promise<void> {
     const start = Date.now();
-    const answer = await this.client.bytes(thumbnailPath(encodeURIComponent(event.eventId)), sim.token!, MAX_THUMBNAIL_BYTES);
+    const answer = await this.client.bytes(thumbnailPath(encodeURIComponent(event.eventId)), sim.token!, ANSWER_BOUNDS.thumbnail);
     const t = Date.now();
     if (this.stopping) return;
     if (!answer.ok) return this.error(sim, probe ? 'user.probe' : 'user.thumbnail', answer.problem);

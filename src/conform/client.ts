@@ -1,7 +1,11 @@
 /**
- * A tiny HTTP client for the protocol: every call has a timeout, every answer is read whole, and a network
- * failure becomes a CallFailed with a readable reason instead of undici's bare "fetch failed".
+ * A tiny HTTP client for the protocol: every call has a timeout, every answer is read whole up to its call's
+ * bound, and a network failure becomes a CallFailed with a readable reason instead of undici's bare "fetch failed".
  */
+import { AnswerTooLarge, readBody } from '../protocol/answer-body.ts';
+import { endpoint } from '../protocol/endpoint.ts';
+import { fetchFailure } from '../protocol/fetch-failure.ts';
+import { ANSWER_BOUNDS } from '../protocol/limits.ts';
 
 /** What the target answered to one HTTP call. */
 export interface Answer {
@@ -19,9 +23,11 @@ export interface CallOptions {
   json?: unknown;
   /** Sent as is, for checking how malformed bodies are refused. */
   rawBody?: string;
+  /** The most of the answer's body read; more is a CallFailed. Default: `ANSWER_BOUNDS.small`. */
+  maxBytes?: number;
 }
 
-/** The target did not answer: refused, reset, timed out. */
+/** The target did not answer (refused, reset, timed out) or answered more than the call's bound. */
 export class CallFailed extends Error {
   constructor(
     call: string,
@@ -39,12 +45,8 @@ export class TargetHttp {
   ) {}
 
   /** `path` under the base URL, keeping any path prefix the base has (`http://host/api` + `/v1/health`). */
-  url(path: string): URL {
-    const url = new URL(this.base);
-    const [pathname = '', query] = path.split('?', 2);
-    url.pathname = `${url.pathname.replace(/\/$/, '')}${pathname}`;
-    url.search = query === undefined ? '' : `?${query}`;
-    return url;
+  url(path: string, transport: 'http' | 'ws' = 'http'): string {
+    return endpoint(this.base, path, transport);
   }
 
   async call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
@@ -59,32 +61,23 @@ export class TargetHttp {
       headers['content-type'] = 'application/json';
       body = options.rawBody;
     }
+    const url = this.url(path);
     try {
       // One signal bounds the whole exchange, body included, so a target that trickles bytes cannot stall us.
-      const response = await fetch(this.url(path), {
+      const response = await fetch(url, {
         method,
         headers,
         body,
         redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      const bytes = Buffer.from(await response.arrayBuffer());
+      const bytes = await readBody(response.body, options.maxBytes ?? ANSWER_BOUNDS.small, call, response.headers.get('content-length'));
       return { call, status: response.status, contentType: response.headers.get('content-type') ?? '', bytes };
     } catch (error) {
-      throw new CallFailed(call, networkReason(error, this.timeoutMs));
+      if (error instanceof AnswerTooLarge) throw new CallFailed(call, error.detail);
+      throw new CallFailed(call, fetchFailure(error, url, this.timeoutMs));
     }
   }
-}
-
-/** The reason behind a failed fetch, e.g. `ECONNREFUSED` or `no answer within 5000 ms`. */
-export function networkReason(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `no answer within ${timeoutMs} ms`;
-  }
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  if (cause?.code) return cause.code;
-  if (cause?.message) return cause.message;
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A short, printable excerpt of an answer's body for failure messages; binary is summarised, not dumped. */

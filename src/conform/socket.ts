@@ -3,6 +3,8 @@
  * with a timeout, and an HTTP answer instead of an upgrade reported as such rather than as an opaque error.
  */
 import WebSocket from 'ws';
+import { socketErrorText } from '../protocol/answer-body.ts';
+import { MAX_TARGET_FRAME_BYTES } from '../protocol/limits.ts';
 
 export interface CloseInfo {
   code: number;
@@ -24,7 +26,7 @@ export class ProtocolSocket {
     private readonly timeoutMs: number,
     headers: Record<string, string> = {},
   ) {
-    this.ws = new WebSocket(url, { headers, handshakeTimeout: timeoutMs, maxPayload: 1024 * 1024 });
+    this.ws = new WebSocket(url, { headers, handshakeTimeout: timeoutMs, maxPayload: MAX_TARGET_FRAME_BYTES });
     this.ws.on('open', () => {
       this.isOpen = true;
       this.wake();
@@ -46,7 +48,7 @@ export class ProtocolSocket {
       this.wake();
     });
     this.ws.on('error', (error) => {
-      this.failure ??= error.message;
+      this.failure ??= socketErrorText(error, url);
       this.wake();
     });
     this.ws.on('close', (code, reason) => {

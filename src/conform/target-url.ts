@@ -3,6 +3,7 @@
  * a loopback address (127.0.0.0/8, ::1) or localhost.
  */
 import { UsageError } from '../cli/exit.ts';
+import { requireFetchablePort } from '../protocol/fetch-failure.ts';
 import { isLoopbackHost } from '../protocol/loopback.ts';
 
 export function parseTargetUrl(raw: string, allowRemote: boolean): URL {
@@ -16,6 +17,7 @@ export function parseTargetUrl(raw: string, allowRemote: boolean): URL {
     throw new UsageError(`--target must be an http:// or https:// URL, not ${url.protocol}//`);
   }
   if (url.username !== '' || url.password !== '') throw new UsageError('--target must not carry credentials');
+  requireFetchablePort(url, '--target');
   if (!allowRemote && !isLoopbackHost(url.hostname)) {
     throw new UsageError(
       `refusing non-loopback target ${url.host}: conform replaces all of the target's state`,

@@ -35,9 +35,7 @@ export class Target {
 
   /** Opens a WebSocket on `path` (http(s) base turned into ws(s)); closed by `closeSockets`. */
   socket(path: string, headers: Record<string, string> = {}): ProtocolSocket {
-    const url = this.http.url(path);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new ProtocolSocket(url.toString(), this.timeoutMs, headers);
+    const socket = new ProtocolSocket(this.http.url(path, 'ws'), this.timeoutMs, headers);
     if (this.finished) socket.close();
     else this.sockets.add(socket);
     return socket;

@@ -1,4 +1,5 @@
 /** The app's calls as one user makes them, every answer validated against the protocol's schemas. */
+import { ANSWER_BOUNDS } from '../protocol/limits.ts';
 import { CameraList, EventPage, LoginAnswer, type CameraEntry, type Event } from '../protocol/schema.ts';
 import { expectStatus, parseAnswer } from './answers.ts';
 import type { Answer } from './client.ts';
@@ -18,7 +19,7 @@ export async function login(target: Target, user: FixtureUser): Promise<string> 
 }
 
 export async function cameras(target: Target, token: string): Promise<CameraEntry[]> {
-  const answer = await target.http.call('GET', '/v1/cameras', { token });
+  const answer = await target.http.call('GET', '/v1/cameras', { token, maxBytes: ANSWER_BOUNDS.cameraList });
   expectStatus(answer, 200);
   return parseAnswer(answer, CameraList, '{"cameras":[{"cameraId","role","online"}]}').cameras;
 }
@@ -27,7 +28,7 @@ export async function eventPage(target: Target, token: string, since?: string, l
   const query = new URLSearchParams();
   if (since !== undefined) query.set('since', since);
   if (limit !== undefined) query.set('limit', String(limit));
-  const answer = await target.http.call('GET', `/v1/events${query.size > 0 ? `?${query}` : ''}`, { token });
+  const answer = await target.http.call('GET', `/v1/events${query.size > 0 ? `?${query}` : ''}`, { token, maxBytes: ANSWER_BOUNDS.eventPage });
   expectStatus(answer, 200);
   return parseAnswer(answer, EventPage, '{"events":[Event...],"next"}');
 }
@@ -46,7 +47,7 @@ export async function allEvents(target: Target, token: string): Promise<Event[]>
 }
 
 export async function thumbnail(target: Target, token: string, eventId: string): Promise<Answer> {
-  return target.http.call('GET', `/v1/events/${encodeURIComponent(eventId)}/thumbnail`, { token });
+  return target.http.call('GET', `/v1/events/${encodeURIComponent(eventId)}/thumbnail`, { token, maxBytes: ANSWER_BOUNDS.thumbnail });
 }
 
 export function ids(events: { eventId: string }[]): string[] {

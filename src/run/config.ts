@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { UsageError } from '../cli/exit.ts';
 import { GateError, resolveGates, type Gate, type GateSpec } from '../oracle/gates.ts';
+import { requireFetchablePort } from '../protocol/fetch-failure.ts';
 import { isLoopbackUrl } from '../protocol/loopback.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -83,6 +84,8 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
   if (options.toxiproxy !== undefined && !isUrl(options.toxiproxy)) {
     throw new UsageError(`--toxiproxy ${options.toxiproxy} is not a URL`, 'give the API address, e.g. http://127.0.0.1:8474');
   }
+  if (target) requireFetchablePort(target.url, '--target');
+  if (options.toxiproxy !== undefined) requireFetchablePort(options.toxiproxy, '--toxiproxy');
   const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
   return {
     scenario,

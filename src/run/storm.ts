@@ -22,6 +22,7 @@ import { Nemesis, type ProxyPath } from '../chaos/nemesis.ts';
 import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
 import { UnavailableError, UsageError } from '../cli/exit.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
+import { viaProxy } from '../protocol/endpoint.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
 import { reportFailure, writeReports } from '../report/reporter.ts';
@@ -249,7 +250,8 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   const startedAt = Date.now();
   state.startedAt = startedAt;
   const endsAt = startedAt + config.durationMs;
-  const target = `http://${state.proxies!.client.host}:${state.proxies!.client.port}`;
+  // The fleet goes through the client proxy: the target's own URL with the proxy's address, its path prefix kept.
+  const target = viaProxy(state.targetUrl!, state.proxies!.client.listen);
   const drainAt = startedAt + (phases.find((phase) => !phase.emit)?.startMs ?? config.durationMs);
   // The fleet comes up gradually in the first phase, as a fleet that has been running for a while would be:
   // the only stampede is the one the scenario's outage causes.

@@ -1,4 +1,5 @@
 import { UnavailableError, UsageError } from '../cli/exit.ts';
+import { requireFetchablePort } from '../protocol/fetch-failure.ts';
 import { startChild, type ChildExit, type ManagedChild } from './child.ts';
 import { freePort } from './ports.ts';
 import { provisionTool } from './provision.ts';
@@ -73,6 +74,7 @@ async function useRunning(raw: string): Promise<ToxiproxyServer> {
   }
   if (parsed.protocol !== 'http:') throw new UsageError(`TOXIPROXY_URL ${raw} must be an http:// URL`, 'use e.g. http://127.0.0.1:8474');
   const url = parsed.origin;
+  requireFetchablePort(url, 'TOXIPROXY_URL');
   if (!(await answersVersion(url, 3_000))) {
     throw new UnavailableError(`no Toxiproxy answers at ${url}`, 'start toxiproxy-server there, or unset TOXIPROXY_URL to let Stampede start one');
   }

@@ -3,7 +3,7 @@
  * timeout, and is exact with a fast cache under the same busy users.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Zoo, bySurface } from './driver.ts';
+import { Zoo, bySurface, expectObserved } from './driver.ts';
 import { startCacheProxy, type CacheProxy } from './cache-proxy.ts';
 import { busyUsers, cacheBrownout } from './triggers.ts';
 
@@ -36,5 +36,7 @@ describe('chatgpt-2023', () => {
   it('is exact with a fast cache under the same busy users', { timeout: 40_000 }, async () => {
     zoo = await startWithHistory();
     expect(await busyUsers(zoo, 10, 12_000, false)).toEqual([]);
+    // At least the first round: every user's camera and its 2 events.
+    expectObserved(zoo, { listed: 60, cameras: 30 });
   });
 });

@@ -2,6 +2,9 @@
  * A small driver for the leak-zoo tests: a world of users who each own a few cameras, cameras that connect and
  * send events whose thumbnail bytes name their camera, users who list, stream and tap, and a judge that applies
  * the access rule to everything they were shown. Every loop is bounded; `stop()` closes every socket and the cloud.
+ *
+ * "No leak" is only worth something when the users were shown things: the zoo counts what it observed (and every
+ * answer that was not a 200), and a control states the least it must have seen with `expectObserved`.
  */
 import type { WorldSeed } from '../../src/protocol/schema.ts';
 import { type CloudOptions } from '../../simulators/cloud/index.ts';
@@ -20,11 +23,24 @@ interface ShownEvent {
   cameraId: string;
 }
 
+/** What the users were shown, whether or not it leaked. */
+export interface Observed {
+  /** Entries of GET /v1/events answers. */
+  listed: number;
+  /** Entries of GET /v1/cameras answers. */
+  cameras: number;
+  /** Events pushed on streams, counted when their leaks are judged. */
+  pushed: number;
+  /** Answers that were not a 200, e.g. `401 GET /v1/events?limit=500`: they showed nothing. */
+  refused: string[];
+}
+
 export class Zoo {
   readonly tokens = new Map<string, string>();
   readonly cameras = new Map<string, Socket>();
   /** eventId -> camera that sent it. */
   readonly sent = new Map<string, string>();
+  readonly observed: Observed = { listed: 0, cameras: 0, pushed: 0, refused: [] };
   private readonly access = new Map<string, Set<string>>();
   private readonly sockets: Socket[] = [];
   private eventCount = 0;
@@ -121,7 +137,8 @@ export class Zoo {
   async listLeaks(userId: string, path = '/v1/events?limit=500'): Promise<Leak[]> {
     const answer = await this.t.api.call('GET', path, { token: this.token(userId) });
     const events = (answer.body as { events?: ShownEvent[] } | undefined)?.events;
-    if (answer.status !== 200 || !Array.isArray(events)) return [];
+    if (answer.status !== 200 || !Array.isArray(events)) return this.refused(answer.status, `GET ${path}`);
+    this.observed.listed += events.length;
     return events
       .filter((event) => !this.mayAccess(userId, this.trueCamera(event)))
       .map((event) => ({ userId, surface: 'list', cameraId: this.trueCamera(event), eventId: event.eventId }));
@@ -131,7 +148,8 @@ export class Zoo {
   async cameraLeaks(userId: string): Promise<Leak[]> {
     const answer = await this.t.api.call('GET', '/v1/cameras', { token: this.token(userId) });
     const cameras = (answer.body as { cameras?: { cameraId: string }[] } | undefined)?.cameras;
-    if (answer.status !== 200 || !Array.isArray(cameras)) return [];
+    if (answer.status !== 200 || !Array.isArray(cameras)) return this.refused(answer.status, 'GET /v1/cameras');
+    this.observed.cameras += cameras.length;
     return cameras.filter((camera) => !this.mayAccess(userId, camera.cameraId)).map((camera) => ({ userId, surface: 'cameras', cameraId: camera.cameraId }));
   }
 
@@ -166,10 +184,22 @@ export class Zoo {
     return socket;
   }
 
+  /** Resolves once `eventId` was pushed on `socket` (left queued for `pushLeaks`); throws after `timeoutMs`. */
+  async pushArrived(socket: Socket, eventId: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const arrived = () => (socket.pending() as { event?: ShownEvent }[]).some((frame) => frame.event?.eventId === eventId);
+    while (!arrived()) {
+      if (Date.now() > deadline) throw new Error(`the push of ${eventId} did not arrive within ${timeoutMs} ms`);
+      await sleep(20);
+    }
+  }
+
   /** The leaks among the events pushed so far on `socket` of `userId`. */
   pushLeaks(userId: string, socket: Socket): Leak[] {
-    return (socket.pending() as { type: string; event?: ShownEvent }[])
-      .filter((frame) => frame.type === 'event' && frame.event && !this.mayAccess(userId, this.trueCamera(frame.event)))
+    const pushed = (socket.pending() as { type: string; event?: ShownEvent }[]).filter((frame) => frame.type === 'event' && frame.event);
+    this.observed.pushed += pushed.length;
+    return pushed
+      .filter((frame) => !this.mayAccess(userId, this.trueCamera(frame.event!)))
       .map((frame) => ({ userId, surface: 'push', cameraId: this.trueCamera(frame.event!), eventId: frame.event!.eventId }));
   }
 
@@ -187,6 +217,12 @@ export class Zoo {
     const token = this.tokens.get(userId);
     if (token === undefined) throw new Error(`user ${userId} is not logged in`);
     return token;
+  }
+
+  /** A user shown nothing: kept, so a control can tell "no leak" from "nothing seen". */
+  private refused(status: number, call: string): Leak[] {
+    this.observed.refused.push(`${status} ${call}`);
+    return [];
   }
 
   private socket(url: string, headers: Record<string, string> = {}): Socket {
@@ -213,6 +249,19 @@ function cameraOfThumbnail(bytes: Buffer): string | undefined {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Throws unless the zoo's users were shown at least `least` of each surface: a "no leak" control that observed
+ * nothing (every answer refused, nothing pushed) proves nothing and must fail.
+ */
+export function expectObserved(zoo: Zoo, least: Partial<Record<'listed' | 'cameras' | 'pushed', number>>): void {
+  const short = Object.entries(least).filter(([surface, count]) => zoo.observed[surface as keyof typeof least] < count!);
+  if (short.length === 0) return;
+  const { listed, cameras, pushed, refused } = zoo.observed;
+  const wanted = short.map(([surface, count]) => `${surface} >= ${count}`).join(', ');
+  const refusals = refused.length > 0 ? `; ${refused.length} answers refused, first: ${refused.slice(0, 3).join(', ')}` : '';
+  throw new Error(`the control observed too little to mean anything: wanted ${wanted}, saw listed ${listed}, cameras ${cameras}, pushed ${pushed}${refusals}`);
+}
 
 /** Counts leaks by surface, for readable assertion failures. */
 export function bySurface(leaks: readonly Leak[]): Record<string, number> {

@@ -1,6 +1,6 @@
 /** github-2021 leaks when users' requests overlap and is exact one request at a time. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Zoo, bySurface } from './driver.ts';
+import { Zoo, bySurface, expectObserved } from './driver.ts';
 import { busyUsers, oneUserAtATime } from './triggers.ts';
 
 let zoo: Zoo | undefined;
@@ -27,5 +27,7 @@ describe('github-2021', () => {
   it('is exact with one request at a time', { timeout: 30_000 }, async () => {
     zoo = await startWithHistory();
     expect(await oneUserAtATime(zoo, 3)).toEqual([]);
+    // Three rounds of every user's 2 cameras and their 2 events each.
+    expectObserved(zoo, { listed: 3 * 120, cameras: 3 * 60 });
   });
 });

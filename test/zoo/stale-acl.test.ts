@@ -1,6 +1,6 @@
 /** stale-acl leaks after a revoke or a transfer during live streams, and is exact without access changes. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Zoo, bySurface } from './driver.ts';
+import { Zoo, bySurface, expectObserved } from './driver.ts';
 import { accessChangesDuringStreams } from './triggers.ts';
 
 let zoo: Zoo | undefined;
@@ -24,5 +24,7 @@ describe('stale-acl', () => {
   it('is exact when nobody\'s access changes', { timeout: 30_000 }, async () => {
     zoo = await start('stale-acl');
     expect(await accessChangesDuringStreams(zoo, false)).toEqual([]);
+    // u1 lists c0-0 and c1-0 and u2 lists c2-0, twice each; u1 is pushed its own camera's event.
+    expectObserved(zoo, { listed: 6, pushed: 1 });
   });
 });

@@ -1,6 +1,6 @@
 /** steam-2015 leaks when the request rate surges over its norm, and never at a steady rate. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Zoo, bySurface } from './driver.ts';
+import { Zoo, bySurface, expectObserved } from './driver.ts';
 import { requestSurge, steadyTraffic } from './triggers.ts';
 
 let zoo: Zoo | undefined;
@@ -28,5 +28,7 @@ describe('steam-2015', () => {
   it('is exact at a steady rate', { timeout: 30_000 }, async () => {
     zoo = await startWithHistory();
     expect(await steadyTraffic(zoo, 20, 7_000)).toEqual([]);
+    // Bounded by time, so only its first two calls are certain: u0's 2 cameras, then u1's 2 events.
+    expectObserved(zoo, { listed: 2, cameras: 2 });
   });
 });

@@ -103,7 +103,8 @@ export async function requestSurge(zoo: Zoo): Promise<Leak[]> {
 /**
  * stale-acl's trigger: with streams open and pages seen, camera c0-0's share with u1 is revoked and camera
  * c2-0 moves from u2 to u3; after the grace window the former users list again and the cameras send new events.
- * `change` false runs the same steps with no access change.
+ * u1's own camera c1-0 sends last, and its push to u1 is awaited: the streams are seen to deliver before their
+ * silence counts. `change` false runs the same steps with no access change.
  */
 export async function accessChangesDuringStreams(zoo: Zoo, change: boolean): Promise<Leak[]> {
   await zoo.connect(zoo.cameraIds, false);
@@ -126,7 +127,8 @@ export async function accessChangesDuringStreams(zoo: Zoo, change: boolean): Pro
     const tapped = await zoo.thumbnailLeak(leak.userId, leak.eventId!);
     if (tapped) leaks.push(tapped);
   }
-  await zoo.emit(['c0-0', 'c2-0'], false);
+  const [, , own] = await zoo.emit(['c0-0', 'c2-0', 'c1-0'], false);
+  await zoo.pushArrived(streams[0]!, own!);
   await sleep(500); // pushes go out before the ack, but cross another socket
   watchers.forEach((userId, index) => leaks.push(...zoo.pushLeaks(userId, streams[index]!)));
   return leaks;

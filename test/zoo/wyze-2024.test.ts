@@ -1,6 +1,6 @@
 /** wyze-2024 leaks under a reconnect storm and is exact when the fleet and its users come back one at a time. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Zoo, bySurface } from './driver.ts';
+import { Zoo, bySurface, expectObserved } from './driver.ts';
 import { quietReconnect, reconnectStorm } from './triggers.ts';
 
 let zoo: Zoo | undefined;
@@ -22,5 +22,7 @@ describe('wyze-2024', () => {
     zoo = await Zoo.start('wyze-2024', 40, 5);
     const leaks = await quietReconnect(zoo);
     expect(leaks).toEqual([]);
+    // The last pass alone lists every event sent; each of the 4 passes lists every user's 5 cameras.
+    expectObserved(zoo, { listed: zoo.sent.size, cameras: 4 * 200 });
   });
 });

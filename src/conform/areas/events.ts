@@ -1,4 +1,5 @@
 /** `GET /v1/events`: acceptance order, the caller's events only, pages and cursors, limit validation. */
+import { ANSWER_BOUNDS } from '../../protocol/limits.ts';
 import { thumbnailPath, type Event } from '../../protocol/schema.ts';
 import { expectClientError } from '../answers.ts';
 import { connectCamera, sendEvent, type CameraEvent } from '../camera.ts';
@@ -103,11 +104,11 @@ export const events: Area<EventsState> = {
     },
     {
       name: 'limit=0 is refused with a 4xx',
-      run: async ({ target, tokens }) => expectClientError(await target.http.call('GET', '/v1/events?limit=0', { token: tokens.alice })),
+      run: async ({ target, tokens }) => expectClientError(await target.http.call('GET', '/v1/events?limit=0', { token: tokens.alice, maxBytes: ANSWER_BOUNDS.eventPage })),
     },
     {
       name: 'limit=501 is refused with a 4xx',
-      run: async ({ target, tokens }) => expectClientError(await target.http.call('GET', '/v1/events?limit=501', { token: tokens.alice })),
+      run: async ({ target, tokens }) => expectClientError(await target.http.call('GET', '/v1/events?limit=501', { token: tokens.alice, maxBytes: ANSWER_BOUNDS.eventPage })),
     },
   ],
 };
