@@ -21,18 +21,29 @@ export interface AdminClient {
   apply(change: AccessChange): Promise<void>;
 }
 
-export function adminClient(base: string, adminToken: string, timeoutMs = 10_000): AdminClient {
+export interface AdminClientOptions {
+  /** How long one call may take; a target silent for longer has no answer. */
+  timeoutMs?: number;
+  /** The run's Ctrl-C: ends any call in flight at once, rejecting with the signal's reason, not a timeout. */
+  signal?: AbortSignal;
+}
+
+export function adminClient(base: string, adminToken: string, options: AdminClientOptions = {}): AdminClient {
+  const { timeoutMs = 10_000, signal } = options;
   async function call(method: string, path: string, body?: unknown, expected = 204): Promise<Response> {
     const name = `${method} ${path}`;
+    signal?.throwIfAborted();
     let response: Response;
     try {
       response = await fetch(base + path, {
         method,
         headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
+      // Stopped by the run, not by the target: that is no answer to report.
+      signal?.throwIfAborted();
       throw new AdminCallError(name, 0, `no answer (${(error as Error).message})`);
     }
     if (response.status !== expected) {

@@ -58,9 +58,11 @@ async function runWithSignals(config: RunConfig): Promise<number> {
     `${config.cameras} cameras, ${config.users} users, ${config.durationMs / 1000} s, seed ${config.seed}; writing ${config.outDir}`);
   try {
     const outcome = await runStorm(config, { log, out: (text) => process.stdout.write(text), signal: abort.signal, command: reproduce(config), watchers });
+    // A step that failed for a reason of its own, not because Ctrl-C cut it short, is still worth its line.
+    const failure = outcome.failure?.error === abort.signal.reason ? undefined : outcome.failure;
+    if (failure) process.stderr.write(`stampede: ${failure.title}: ${describeError(failure.error)}\n`);
     if (outcome.interrupted) return ExitCode.interrupted;
     if (outcome.failure) {
-      process.stderr.write(`stampede: ${outcome.failure.title}: ${describeError(outcome.failure.error)}\n`);
       return outcome.failure.error instanceof StampedeError ? exitCodeOf(outcome.failure.error) : ExitCode.unavailable;
     }
     const verdict = outcome.summary.verdict;

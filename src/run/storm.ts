@@ -186,14 +186,14 @@ function steps(config: RunConfig): Step<RunState>[] {
       async setup(state) {
         if (config.target) {
           state.targetUrl = config.target.url;
-          state.admin = adminClient(config.target.url, config.target.adminToken);
+          state.admin = adminClient(config.target.url, config.target.adminToken, { signal: state.io.signal });
           await state.admin.health();
           return;
         }
         const cache = state.proxies!.cache!;
         const cloud = await startEmbeddedCloud(state.cloudPort!, `redis://${cache.host}:${cache.port}`, config.bug);
         state.targetUrl = cloud.url;
-        state.admin = adminClient(cloud.url, cloud.adminToken);
+        state.admin = adminClient(cloud.url, cloud.adminToken, { signal: state.io.signal });
         await state.admin.health();
         return async () => void (await cloud.child.stop());
       },
