@@ -37,6 +37,7 @@ import type { RunningFleet } from './engine.ts';
 import { engines } from './engines/index.ts';
 import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
 import { Journal, type JournalHeader } from './journal.ts';
+import { holdLeftover, sweepLeftovers } from './leftovers.ts';
 import { runLifecycle, type Step } from './lifecycle.ts';
 import type { LiveRun, Watcher } from './live.ts';
 import { metricsStep, type MetricsEndpoint } from './metrics.ts';
@@ -147,6 +148,9 @@ function steps(config: RunConfig): Step<RunState>[] {
       title: 'Toxiproxy',
       async setup(state) {
         state.toxiproxy = await startToxiproxy({ url: config.toxiproxyUrl, log: state.io.log });
+        // A run killed outright (SIGKILL, a second Ctrl-C) left its proxies, perhaps one disabled, in this Toxiproxy.
+        await sweepLeftovers(new ToxiproxyClient(state.toxiproxy.url), state.io.log).catch((error: unknown) =>
+          state.io.log(`warning: could not sweep what earlier runs left: ${(error as Error).message}`));
         return () => state.toxiproxy?.stop();
       },
     },
@@ -178,7 +182,13 @@ function steps(config: RunConfig): Step<RunState>[] {
           client: { upstream },
           ...(state.cacheUpstream ? { cache: { upstream: state.cacheUpstream } } : {}),
         });
-        return () => state.proxies?.remove();
+        // Proxies in a Toxiproxy we started die with it; in someone else's they stay if we quit at once.
+        const names = [state.proxies.client.name, ...(state.proxies.cache ? [state.proxies.cache.name] : [])];
+        const release = state.toxiproxy!.started ? () => undefined : holdLeftover(`proxies ${names.join(', ')} in Toxiproxy at ${client.url}`);
+        return async () => {
+          await state.proxies?.remove();
+          release();
+        };
       },
     },
     {
