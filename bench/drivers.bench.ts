@@ -46,7 +46,7 @@ async function bench(cameraCount: number, userCount: number): Promise<void> {
       seed: 1, users: Math.max(userCount, Math.ceil(cameraCount / 4)), cameras: cameraCount, transfers: 0, revocations: 0,
       timeline: { durationMs: 60_000, storm: { startMs: 20_000, endMs: 40_000 } },
     });
-    await adminClient(url, adminToken, 60_000).seed(worldToSeed(world));
+    await adminClient(url, adminToken, { timeoutMs: 60_000 }).seed(worldToSeed(world));
     // Records are counted, not kept: the bench measures the drivers, not a history.
     let records = 0;
     const recorder: Recorder = { record: () => void records++ };

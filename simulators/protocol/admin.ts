@@ -25,20 +25,31 @@ export interface AdminClient {
   apply(change: AccessChange): Promise<void>;
 }
 
-export function adminClient(base: string, adminToken: string, timeoutMs = 10_000): AdminClient {
+export interface AdminClientOptions {
+  /** How long one call may take; a target silent for longer has no answer. */
+  timeoutMs?: number;
+  /** The run's Ctrl-C: ends any call in flight at once, rejecting with the signal's reason, not a timeout. */
+  signal?: AbortSignal;
+}
+
+export function adminClient(base: string, adminToken: string, options: AdminClientOptions = {}): AdminClient {
+  const { timeoutMs = 10_000, signal } = options;
   /** One admin call; resolves with the answer's body, read to at most `ANSWER_BOUNDS.small`. */
   async function call(method: string, path: string, body?: unknown, expected = 204): Promise<Buffer> {
     const name = `${method} ${path}`;
     const url = endpoint(base, path);
+    signal?.throwIfAborted();
     let response: Response;
     try {
       response = await fetch(url, {
         method,
         headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
+      // Stopped by the run, not by the target: that is no answer to report.
+      signal?.throwIfAborted();
       throw new AdminCallError(name, 0, fetchFailure(error, url, timeoutMs));
     }
     if (response.status !== expected) {

@@ -2,9 +2,13 @@
  * The proxies of one run: `client` between the simulated fleet and the target, and optionally `cache` between
  * the reference cloud and its Redis. Names are unique per run so parallel runs can share one Toxiproxy server,
  * and every proxy made is removed again, in reverse order, even when setting up a later one fails.
+ *
+ * A run killed outright (SIGKILL, a second Ctrl-C) removes nothing, so names carry the owner's pid,
+ * `stampede-pid<pid>-<tag>-<path>`, and `sweepRunProxies` removes those whose owner is gone.
  */
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../cli/exit.ts';
+import { ownerGone, ownerMark } from '../services/owner.ts';
 import type { ProxyControl, ProxyPath } from './faults/fault.ts';
 import type { ToxiproxyClient } from './toxiproxy.ts';
 
@@ -55,13 +59,41 @@ export async function createRunProxies(toxiproxy: ToxiproxyClient, options: RunP
   let removed: Promise<void> | undefined;
   const remove = () => (removed ??= removeAll(toxiproxy, [...made].reverse()));
   try {
-    for (const [path, target] of wanted) made.push(await createOne(toxiproxy, `stampede-${tag}-${path}`, target.upstream));
+    for (const [path, target] of wanted) made.push(await createOne(toxiproxy, `stampede-${ownerMark()}-${tag}-${path}`, target.upstream));
   } catch (error) {
     await remove().catch(() => undefined); // the setup error is the one worth reporting
     throw error;
   }
   const [client, cache] = made as [RunProxy, RunProxy | undefined];
   return { client, cache, controls: { client: client.control, cache: cache?.control }, remove };
+}
+
+/** A run proxy's name: the owner's pid, then the tag and the path. */
+const RUN_PROXY_NAME = /^stampede-pid(\d+)-[A-Za-z0-9_-]{1,40}-(client|cache)$/;
+
+/** What a sweep removed, and what it found but could not remove. */
+export interface Swept {
+  removed: string[];
+  failed: { name: string; error: unknown }[];
+}
+
+/**
+ * Removes the proxies of runs whose process is gone (`isGone` decides; pids are this machine's, so only sweep a
+ * Toxiproxy on this machine). Proxies of live runs, and any not named by a run, are left alone.
+ */
+export async function sweepRunProxies(toxiproxy: ToxiproxyClient, isGone: (pid: number) => boolean = ownerGone): Promise<Swept> {
+  const swept: Swept = { removed: [], failed: [] };
+  for (const { name } of await toxiproxy.listProxies()) {
+    const owner = RUN_PROXY_NAME.exec(name)?.[1];
+    if (owner === undefined || owner === String(process.pid) || !isGone(Number(owner))) continue;
+    try {
+      await toxiproxy.deleteProxy(name);
+      swept.removed.push(name);
+    } catch (error) {
+      swept.failed.push({ name, error });
+    }
+  }
+  return swept;
 }
 
 async function createOne(toxiproxy: ToxiproxyClient, name: string, upstream: string): Promise<RunProxy> {

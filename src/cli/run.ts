@@ -8,6 +8,7 @@ import { scenarios } from '../../scenarios/index.ts';
 import { BUG_NAMES } from '../../simulators/cloud/bugs/index.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
 import { resolveRunConfig, resolveRunGates, type RunConfig, type RunOptions } from '../run/config.ts';
+import { heldLeftovers } from '../run/leftovers.ts';
 import { progressFor, progressMode } from '../run/progress.ts';
 import { runStorm } from '../run/storm.ts';
 import { ExitCode, StampedeError, describeError, exitCodeOf } from './exit.ts';
@@ -45,7 +46,12 @@ async function runWithSignals(config: RunConfig): Promise<number> {
   // Log lines go through the progress display, so a redrawn panel never overwrites or splits them.
   const { log, watchers } = progressFor(progressMode(config.quiet, process.stderr.isTTY), process.stderr);
   const onSignal = () => {
-    if (abort.signal.aborted) process.exit(ExitCode.interrupted); // a second Ctrl-C: the user means it
+    if (abort.signal.aborted) {
+      // A second Ctrl-C: the user means it. Say what stays behind; the next run sweeps it (see run/leftovers.ts).
+      const left = heldLeftovers();
+      if (left.length > 0) process.stderr.write(`stampede: quitting now, leaving ${left.join('; ')}: the next run sweeps them\n`);
+      process.exit(ExitCode.interrupted);
+    }
     log('stampede: stopping: healing faults, stopping processes, writing the partial report (Ctrl-C again to quit now)');
     abort.abort();
   };
@@ -54,9 +60,11 @@ async function runWithSignals(config: RunConfig): Promise<number> {
     `${config.cameras} cameras, ${config.users} users, ${config.durationMs / 1000} s, seed ${config.seed}; writing ${config.outDir}`);
   try {
     const outcome = await runStorm(config, { log, out: (text) => process.stdout.write(text), signal: abort.signal, command: reproduce(config), watchers });
+    // A step that failed for a reason of its own, not because Ctrl-C cut it short, is still worth its line.
+    const failure = outcome.failure?.error === abort.signal.reason ? undefined : outcome.failure;
+    if (failure) process.stderr.write(`stampede: ${failure.title}: ${describeError(failure.error)}\n`);
     if (outcome.interrupted) return ExitCode.interrupted;
     if (outcome.failure) {
-      process.stderr.write(`stampede: ${outcome.failure.title}: ${describeError(outcome.failure.error)}\n`);
       return outcome.failure.error instanceof StampedeError ? exitCodeOf(outcome.failure.error) : ExitCode.unavailable;
     }
     const verdict = outcome.summary.verdict;

@@ -61,6 +61,8 @@ export class Oracle {
   private releaseClock = -Infinity;
   private nextRelease = -Infinity;
   private failure: string | null = null;
+  /** When the first item was checked (history time): no leak can be counted before it is `settleMs` old. */
+  private firstCheckedAt = Infinity;
 
   constructor(
     private readonly world: World,
@@ -98,10 +100,14 @@ export class Oracle {
     return this.watermark;
   }
 
-  /** Live counters: exact for everything settled, leaks still waiting on late records not yet counted. */
-  progress(): { checked: number; leaks: number; unknown: number; waiting: number } {
+  /**
+   * Live counters: exact for everything settled, leaks still waiting on late records not yet counted. `judged` is
+   * false until some item checked is `settleMs` old: before that a leak count of 0 says nothing.
+   */
+  progress(): { checked: number; leaks: number; unknown: number; waiting: number; judged: boolean } {
     const { checked, leaks, unknown } = this.tally;
-    return { checked: checked.total, leaks: leaks.total, unknown, waiting: this.held.waiting };
+    const judged = this.firstCheckedAt <= this.watermark - this.options.settleMs;
+    return { checked: checked.total, leaks: leaks.total, unknown, waiting: this.held.waiting, judged };
   }
 
   /** Live items checked and leaks counted so far, by surface (copies: the caller may keep them). */
@@ -220,6 +226,7 @@ export class Oracle {
     const shownEvents = record.events;
     const items = shownEvents.length;
     const tally = this.tally;
+    if (items > 0 && this.firstCheckedAt === Infinity) this.firstCheckedAt = record.t;
     tally.checked.total += items;
     if (list) tally.checked.list += items;
     else tally.checked.stream += items;
@@ -255,6 +262,7 @@ export class Oracle {
     }
     if (record.status !== 200) return; // an error answer shows nothing; drivers count those as errors
     if (record.probe) this.tally.probes.notRefused++;
+    if (this.firstCheckedAt === Infinity) this.firstCheckedAt = record.t;
     this.tally.checked.total++;
     this.tally.checked.thumbnail++;
     const user = this.timeline.userNumber(record.userId);
@@ -284,6 +292,7 @@ export class Oracle {
 
   private observeCameras(record: CameraList): void {
     const user = this.timeline.userNumber(record.userId);
+    if (record.cameras.length > 0 && this.firstCheckedAt === Infinity) this.firstCheckedAt = record.t;
     for (const listed of record.cameras) {
       this.tally.checked.total++;
       this.tally.checked.cameras++;

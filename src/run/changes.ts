@@ -32,6 +32,8 @@ export async function applyChanges(
       failed += 1;
       const end = Date.now();
       recorder.record({ type: 'access', start, end, change, ok: false });
+      // A call cut short by Ctrl-C may or may not have taken effect (hence ok: false), but the target did nothing wrong.
+      if (signal.aborted) break;
       recorder.record({ type: 'error', t: end, source: 'admin', message: (error as Error).message, cameraId: change.cameraId });
     }
   }

@@ -50,22 +50,30 @@ export interface RunConfig {
   metricsPort?: number;
 }
 
+/**
+ * A flag's text, trimmed; an empty one is refused here, since coercing '' gives 0 and `--seed ''` would
+ * silently mean seed 0. Only plain decimal numbers pass: '0x10' or '1e3' are typos more often than intent.
+ */
+const numberText = (flag: string, shape: RegExp, what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((text) => text !== '', `${flag} needs a value (got an empty string)`)
+    .refine((text) => text === '' || shape.test(text), { error: (issue) => `${flag} must be ${what} (got ${JSON.stringify(issue.input)})` })
+    .transform(Number);
+
 const whole = (flag: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `${flag} must be a number` })
-    .int(`${flag} must be a whole number`)
-    .min(min, `${flag} must be at least ${min}`)
-    .max(max, `${flag} must be at most ${max}`);
+  numberText(flag, /^[+-]?\d+$/, 'a whole number').pipe(
+    z.number().min(min, `${flag} must be at least ${min}`).max(max, `${flag} must be at most ${max}`),
+  );
 
 const Flags = z.object({
   seed: whole('--seed', 0, 2 ** 31 - 1).optional(),
   cameras: whole('--cameras', 1, 100_000).optional(),
   users: whole('--users', 1, 100_000).optional(),
   metricsPort: whole('--metrics-port', 0, 65_535).optional(),
-  duration: z.coerce
-    .number({ error: '--duration must be a number of seconds' })
-    .min(10, '--duration must be at least 10 seconds')
-    .max(7 * 24 * 3600, '--duration must be at most a week')
+  duration: numberText('--duration', /^\d+(\.\d+)?$/, 'a number of seconds')
+    .pipe(z.number().min(10, '--duration must be at least 10 seconds').max(7 * 24 * 3600, '--duration must be at most a week'))
     .optional(),
 });
 

@@ -14,8 +14,8 @@ export interface LiveRun {
   users: { total: number; loggedIn(): number };
   /** Records seen so far, by type (acked, sent, shown, error...). */
   count(type: string): number;
-  /** The live oracle's counters. */
-  checks(): { checked: number; leaks: number; unknown: number };
+  /** The live oracle's counters; `judged` is false until the oracle's settle delay has passed any item checked. */
+  checks(): { checked: number; leaks: number; unknown: number; judged: boolean };
   /** The live oracle's items checked and leaks so far, by surface. */
   surfaces(): { checked: BySurface; leaks: BySurface };
   /** Faults in force now, as `fault@path`. */

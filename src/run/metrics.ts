@@ -115,6 +115,8 @@ function defineMetrics(registry: Registry, live: () => LiveRun | undefined) {
       }
     },
   });
+  gauge('stampede_oracle_judging', 'Whether the live oracle has yet to judge anything (1 until an item outlived its settle delay; leak counts before that say nothing)',
+    (run) => (run.checks().judged ? 0 : 1));
   surfaceCounter(registry, 'stampede_items_checked_total', 'Items the live oracle judged, by surface', () => live()?.surfaces().checked);
   surfaceCounter(registry, 'stampede_leaks_total', 'Cross-account leaks the live oracle counted, by surface', () => live()?.surfaces().leaks);
 

@@ -56,7 +56,7 @@ export function progressLine(live: LiveRun, now: number, eventsPerSecond?: numbe
   const rate = eventsPerSecond === undefined ? '' : ` (${Math.round(eventsPerSecond)}/s)`;
   return (
     `[${live.phase()}] ${secondsLeft(live, now)}s left | cameras ${live.cameras.connected()}/${live.cameras.total} ` +
-    `| users ${live.users.loggedIn()}/${live.users.total} | events ${live.count('acked')} acked${rate} | checked ${checks.checked} | leaks ${checks.leaks}` +
+    `| users ${live.users.loggedIn()}/${live.users.total} | events ${live.count('acked')} acked${rate} | checked ${checks.checked} | ${leakText(checks)}` +
     (faults.length ? ` | faults ${faults.join(', ')}` : '')
   );
 }
@@ -66,7 +66,7 @@ export function progressPanel(live: LiveRun, now: number, eventsPerSecond: numbe
   const paint = (format: Parameters<typeof styleText>[0], text: string) => (color ? styleText(format, text) : text);
   const checks = live.checks();
   const faults = live.activeFaults();
-  const leaks = `leaks ${checks.leaks}`;
+  const leaks = leakText(checks);
   return [
     `stampede ${live.scenario}  phase ${paint('bold', live.phase())}  ${secondsLeft(live, now)}s left`,
     `cameras ${live.cameras.connected()}/${live.cameras.total} connected  users ${live.users.loggedIn()}/${live.users.total} logged in`,
@@ -116,6 +116,14 @@ function livePanel(stream: NodeJS.WritableStream & { columns?: number; rows?: nu
     };
   };
   return { log, watchers: [watcher] };
+}
+
+/**
+ * Leaks so far, or that none can have been counted yet: a would-be leak waits the oracle's settle delay for the
+ * record that may excuse it, so "leaks 0" before anything was through it would be a claim nobody checked.
+ */
+function leakText(checks: { leaks: number; judged: boolean }): string {
+  return checks.judged || checks.leaks > 0 ? `leaks ${checks.leaks}` : 'leaks - (judging)';
 }
 
 function secondsLeft(live: LiveRun, now: number): number {

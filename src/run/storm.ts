@@ -41,6 +41,7 @@ import { startInProcessFleet } from './fleet/in-process.ts';
 import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
 import { planExpectations, planFaults, type FaultPlan } from './expectations.ts';
 import { Journal, type JournalHeader } from './journal.ts';
+import { holdLeftover, sweepLeftovers } from './leftovers.ts';
 import { runLifecycle, type Step } from './lifecycle.ts';
 import type { LiveRun, Watcher } from './live.ts';
 import { metricsStep, type MetricsEndpoint } from './metrics.ts';
@@ -166,6 +167,9 @@ function steps(config: RunConfig): Step<RunState>[] {
       title: 'Toxiproxy',
       async setup(state) {
         state.toxiproxy = await startToxiproxy({ url: config.toxiproxyUrl, log: state.io.log });
+        // A run killed outright (SIGKILL, a second Ctrl-C) left its proxies, perhaps one disabled, in this Toxiproxy.
+        await sweepLeftovers(new ToxiproxyClient(state.toxiproxy.url), state.io.log).catch((error: unknown) =>
+          state.io.log(`warning: could not sweep what earlier runs left: ${(error as Error).message}`));
         return () => state.toxiproxy?.stop();
       },
     },
@@ -197,7 +201,13 @@ function steps(config: RunConfig): Step<RunState>[] {
           client: { upstream },
           ...(state.cacheUpstream ? { cache: { upstream: state.cacheUpstream } } : {}),
         });
-        return () => state.proxies?.remove();
+        // Proxies in a Toxiproxy we started die with it; in someone else's they stay if we quit at once.
+        const names = [state.proxies.client.name, ...(state.proxies.cache ? [state.proxies.cache.name] : [])];
+        const release = state.toxiproxy!.started ? () => undefined : holdLeftover(`proxies ${names.join(', ')} in Toxiproxy at ${client.url}`);
+        return async () => {
+          await state.proxies?.remove();
+          release();
+        };
       },
     },
     {
@@ -205,7 +215,7 @@ function steps(config: RunConfig): Step<RunState>[] {
       async setup(state) {
         if (config.target) {
           state.targetUrl = config.target.url;
-          state.admin = adminClient(config.target.url, config.target.adminToken);
+          state.admin = adminClient(config.target.url, config.target.adminToken, { signal: state.io.signal });
           await state.admin.health();
           return;
         }
@@ -213,7 +223,7 @@ function steps(config: RunConfig): Step<RunState>[] {
         const cloud = await startEmbeddedCloud(state.cloudPort!, `redis://${cache.host}:${cache.port}`, config.bug);
         state.targetUrl = cloud.url;
         state.cloudExited = cloud.child.exited;
-        state.admin = adminClient(cloud.url, cloud.adminToken);
+        state.admin = adminClient(cloud.url, cloud.adminToken, { signal: state.io.signal });
         await state.admin.health();
         return async () => void (await cloud.child.stop());
       },

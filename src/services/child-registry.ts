@@ -1,7 +1,9 @@
 /**
  * Every child Stampede starts is listed here until it exits, so none outlives the process:
- * on a normal exit they are killed synchronously; on SIGINT/SIGTERM they are killed too, and when
- * nobody else handles the signal it is raised again so the process still dies of it.
+ * on a normal exit they are killed synchronously; on SIGINT/SIGTERM nobody else handles, they are
+ * killed too and the signal is raised again so the process still dies of it. When someone else does
+ * handle it (the run, which heals faults and removes its proxies before stopping Toxiproxy), the
+ * children are theirs to stop in order: killing them here would pull Toxiproxy out from under the heal.
  * A SIGKILLed parent runs no code at all; the watchdog in child-watchdog.ts covers that case.
  */
 
@@ -44,9 +46,10 @@ function install(): void {
   process.on('exit', () => killAll('SIGKILL'));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const onSignal = (): void => {
-      killAll('SIGTERM');
-      // Someone else (the run orchestrator) owns shutdown and will exit in its own time.
+      // Someone else (the run orchestrator) owns shutdown, stops the children in order and exits in its own time;
+      // the 'exit' handler above still kills whatever it leaves.
       if (process.listenerCount(signal) > 1) return;
+      killAll('SIGTERM');
       process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);
     };

@@ -44,6 +44,9 @@ export async function startChild(options: ChildOptions): Promise<ManagedChild> {
     env: options.env ?? process.env,
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a terminal's Ctrl-C (sent to the whole foreground group) reaches only Stampede,
+    // which stops its children in order; the registry and the watchdog still make sure none outlives it.
+    detached: true,
   });
   const spawned = await new Promise<Error | undefined>((resolve) => {
     child.once('spawn', () => resolve(undefined));

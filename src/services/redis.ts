@@ -1,9 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnavailableError, UsageError } from '../cli/exit.ts';
 import { startChild } from './child.ts';
 import { findOnPath } from './locate.ts';
+import { ownerGone, ownerMark } from './owner.ts';
 import { freePort } from './ports.ts';
 import { DEFAULT_REDIS_URL, probeRedis } from './redis-probe.ts';
 
@@ -42,8 +44,16 @@ export async function ensureRedis(options: EnsureRedisOptions = {}): Promise<Red
   return startPrivateRedis(server);
 }
 
+/** A private Redis's folder: `stampede-redis-pid<owner>-XXXXXX` in the temp folder. */
+const FOLDER_PREFIX = 'stampede-redis-';
+const OWNED_FOLDER = /^stampede-redis-pid(\d+)-/;
+
 async function startPrivateRedis(server: string): Promise<RedisService> {
-  const dir = await mkdtemp(join(tmpdir(), 'stampede-redis-'));
+  const dir = await mkdtemp(join(tmpdir(), `${FOLDER_PREFIX}${ownerMark()}-`));
+  // A process that quits at once (a second Ctrl-C) runs only synchronous exit handlers: the registry kills
+  // redis-server there, and this removes its folder. Only SIGKILL leaves it, for `sweepRedisFolders`.
+  const removeOnExit = (): void => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeOnExit);
   try {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
@@ -59,10 +69,29 @@ async function startPrivateRedis(server: string): Promise<RedisService> {
       stop: async () => {
         await child.stop();
         await rm(dir, { recursive: true, force: true });
+        process.off('exit', removeOnExit);
       },
     };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
+    process.off('exit', removeOnExit);
     throw error;
   }
+}
+
+/** Removes the folders of private Redis servers whose owner process is gone; returns their paths. */
+export async function sweepRedisFolders(parent: string = tmpdir(), isGone: (pid: number) => boolean = ownerGone): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(parent).catch(() => [])) {
+    const owner = OWNED_FOLDER.exec(name)?.[1];
+    if (owner === undefined || owner === String(process.pid) || !isGone(Number(owner))) continue;
+    const path = join(parent, name);
+    try {
+      await rm(path, { recursive: true, force: true });
+      removed.push(path);
+    } catch {
+      // another user's, or already going: not ours to insist on
+    }
+  }
+  return removed;
 }

@@ -39,8 +39,8 @@ describe('createRunProxies', () => {
   it('makes a client and a cache proxy on loopback ports outside the ephemeral range and removes them in the end', async () => {
     const run = await createRunProxies(toxiproxy.client, { client: { upstream: echo.upstream }, cache: { upstream: '127.0.0.1:6379' }, tag: 'h8-test' });
     try {
-      expect(run.client.name).toBe('stampede-h8-test-client');
-      expect(run.cache?.name).toBe('stampede-h8-test-cache');
+      expect(run.client.name).toBe(`stampede-pid${process.pid}-h8-test-client`);
+      expect(run.cache?.name).toBe(`stampede-pid${process.pid}-h8-test-cache`);
       for (const proxy of [run.client, run.cache]) {
         expect(proxy?.host).toBe('127.0.0.1');
         expect(proxy?.port).toBeGreaterThanOrEqual(LISTEN_PORT_RANGE.first);
@@ -54,8 +54,8 @@ describe('createRunProxies', () => {
       await run.remove(); // idempotent
     }
     const names = (await toxiproxy.client.listProxies()).map((proxy) => proxy.name);
-    expect(names).not.toContain('stampede-h8-test-client');
-    expect(names).not.toContain('stampede-h8-test-cache');
+    expect(names).not.toContain(`stampede-pid${process.pid}-h8-test-client`);
+    expect(names).not.toContain(`stampede-pid${process.pid}-h8-test-cache`);
   });
 
   it('gives two runs distinct proxies', async () => {
@@ -83,9 +83,9 @@ describe('createRunProxies', () => {
     const taken = await createRunProxies(toxiproxy.client, { client: { upstream: echo.upstream }, tag: 'h8-clash' });
     try {
       const clash = createRunProxies(toxiproxy.client, { client: { upstream: echo.upstream }, cache: { upstream: echo.upstream }, tag: 'h8-clash' });
-      await expect(clash).rejects.toThrow(/createProxy\(stampede-h8-clash-client\)/);
+      await expect(clash).rejects.toThrow(/createProxy\(stampede-pid\d+-h8-clash-client\)/);
       const names = (await toxiproxy.client.listProxies()).map((proxy) => proxy.name);
-      expect(names).toEqual(['stampede-h8-clash-client']);
+      expect(names).toEqual([`stampede-pid${process.pid}-h8-clash-client`]);
     } finally {
       await taken.remove();
     }

@@ -102,9 +102,10 @@ describe('Oracle, fed live', () => {
     const feed = [...cleanRun(), shown('list', 'bob', 2000, [['e1', 'camA']])];
     const oracle = new Oracle(world, { settleMs: 5000 });
     for (const record of feed) oracle.observe(record);
-    expect(oracle.progress().leaks).toBe(0);
+    // Nothing is through the settle delay yet: the 0 is no verdict, and progress says so.
+    expect(oracle.progress()).toMatchObject({ leaks: 0, judged: false });
     oracle.observe({ type: 'phase', t: T + 10_000, name: 'drain' });
-    expect(oracle.progress().leaks).toBe(1);
+    expect(oracle.progress()).toMatchObject({ leaks: 1, judged: true });
     expect(oracle.bySurface().leaks).toEqual({ list: 1, stream: 0, thumbnail: 0, cameras: 0 });
     expect(oracle.bySurface().checked.list).toBe(3);
     expect(oracle.verdict(T + 10_000).leaks.total).toBe(judge(world, feed).leaks.total);

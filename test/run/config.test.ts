@@ -17,7 +17,7 @@ describe('run config', () => {
   });
 
   it('turns each bad flag into one readable line', () => {
-    expect(() => resolveRunConfig({ cameras: 'lots' }, scenarios, now)).toThrow('--cameras must be a number');
+    expect(() => resolveRunConfig({ cameras: 'lots' }, scenarios, now)).toThrow('--cameras must be a whole number (got "lots")');
     expect(() => resolveRunConfig({ duration: '2' }, scenarios, now)).toThrow('--duration must be at least 10 seconds');
     expect(() => resolveRunConfig({ scenario: 'tornado' }, scenarios, now)).toThrow('unknown scenario tornado');
     expect(() => resolveRunConfig({ target: 'not a url', adminToken: 't' }, scenarios, now)).toThrow('is not a URL');

@@ -22,7 +22,7 @@ function fakeRun() {
     cameras: { total: 3, connected: () => figures.connected },
     users: { total: 2, loggedIn: () => 1 },
     count: () => 0,
-    checks: () => ({ checked: 0, leaks: 0, unknown: 0 }),
+    checks: () => ({ checked: 0, leaks: 0, unknown: 0, judged: false }),
     surfaces: () => ({ checked: { ...figures.checked }, leaks: { ...figures.leaks } }),
     activeFaults: () => figures.faults,
   };
@@ -73,6 +73,7 @@ describe('metrics endpoint', () => {
     expect(sample(s, 'stampede_faults_active{fault="outage",path="client"}')).toBe(1);
     expect(sample(s, 'stampede_faults_active{fault="latency",path="cache"}')).toBe(1);
     expect(sample(s, 'stampede_phase{scenario="storm",phase="outage"}')).toBe(1);
+    expect(sample(s, 'stampede_oracle_judging')).toBe(1);
     expect(sample(s, 'stampede_events_sent_total')).toBe(1);
     expect(sample(s, 'stampede_events_acked_total')).toBe(1);
     expect(sample(s, 'stampede_items_shown_total{surface="stream"}')).toBe(2);

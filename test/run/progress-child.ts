@@ -17,8 +17,9 @@ export interface RunningCli {
 
 const running = new Set<ChildProcess>();
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
-  const child = spawn(process.execPath, [STAMPEDE, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `group`: the CLI leads a process group of its own, as a terminal's foreground job does, so `-pid` signals it all. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { group?: boolean } = {}): RunningCli {
+  const child = spawn(process.execPath, [STAMPEDE, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: options.group ?? false });
   running.add(child);
   let stdout = '';
   let stderr = '';

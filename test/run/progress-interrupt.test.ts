@@ -26,7 +26,7 @@ describe('stampede run stopped by Ctrl-C', () => {
     const cli = startCli(['run', 'storm', '--cameras', '40', '--users', '20', '--seed', '7', '--duration', '60', '--out', out, '--toxiproxy', toxiproxy.url]);
     // Non-terminal stderr: plain progress lines. Wait for one that shows a fault in force, then press Ctrl-C.
     const line = await cli.waitForLine(/left \|.*\| faults /, 60_000);
-    expect(line).toMatch(/^\[\S+\] \d+s left \| cameras \d+\/40 \| users \d+\/20 \| events \d+ acked \(\d+\/s\) \| checked \d+ \| leaks \d+ \| faults /);
+    expect(line).toMatch(/^\[\S+\] \d+s left \| cameras \d+\/40 \| users \d+\/20 \| events \d+ acked \(\d+\/s\) \| checked \d+ \| leaks (\d+|- \(judging\)) \| faults /);
     const started = descendantsOf(cli.child.pid!);
     expect(started.length).toBeGreaterThan(0);
     cli.child.kill('SIGINT');

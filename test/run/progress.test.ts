@@ -10,7 +10,7 @@ import { EventRate, progressFor, progressLine, progressMode, progressPanel } fro
 
 /** A LiveRun whose figures the test sets: the watchers' own boundary, not a service. */
 function fakeRun(now: number) {
-  const figures = { phase: 'outage', connected: 3, loggedIn: 2, acked: 40, checked: 120, leaks: 0, faults: ['outage@client'] };
+  const figures = { phase: 'outage', connected: 3, loggedIn: 2, acked: 40, checked: 120, leaks: 0, judged: true, faults: ['outage@client'] };
   const live: LiveRun = {
     scenario: 'storm',
     startedAt: now - 10_000,
@@ -19,7 +19,7 @@ function fakeRun(now: number) {
     cameras: { total: 5, connected: () => figures.connected },
     users: { total: 4, loggedIn: () => figures.loggedIn },
     count: (type) => (type === 'acked' ? figures.acked : 0),
-    checks: () => ({ checked: figures.checked, leaks: figures.leaks, unknown: 0 }),
+    checks: () => ({ checked: figures.checked, leaks: figures.leaks, unknown: 0, judged: figures.judged }),
     surfaces: () => ({ checked: { list: 1, stream: 2, thumbnail: 3, cameras: 4 }, leaks: { list: 0, stream: 0, thumbnail: 0, cameras: 0 } }),
     activeFaults: () => figures.faults,
   };
@@ -55,6 +55,14 @@ describe('progress', () => {
     expect(progressLine(live, now, 12.4)).toBe(
       '[outage] 30s left | cameras 3/5 | users 2/4 | events 40 acked (12/s) | checked 120 | leaks 0 | faults outage@client',
     );
+  });
+
+  it('shows that no leak can have been counted yet while nothing is through the settle delay', () => {
+    const now = Date.now();
+    const { live, figures } = fakeRun(now);
+    figures.judged = false;
+    expect(progressLine(live, now)).toContain('| checked 120 | leaks - (judging) |');
+    expect(stripVTControlCharacters(progressPanel(live, now, 7, true))).toContain('checked 120  leaks - (judging)');
   });
 
   it('the panel shows every figure and highlights leaks only when there are some', () => {

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/exit.ts';
 import { freePort } from '../../src/services/ports.ts';
@@ -29,5 +31,23 @@ describe('ensureRedis', () => {
   it('rejects a URL that is not redis://', async () => {
     await expect(ensureRedis({ url: 'http://127.0.0.1:6379' })).rejects.toThrow(UsageError);
     await expect(ensureRedis({ url: 'not a url' })).rejects.toThrow(UsageError);
+  });
+
+  it('removes its private folder even when the process quits at once (a second Ctrl-C calls process.exit)', async () => {
+    const unreachable = `redis://127.0.0.1:${await freePort()}`;
+    const script = `
+      const { ensureRedis } = await import(${JSON.stringify(new URL('../../src/services/redis.ts', import.meta.url).href)});
+      await ensureRedis({ url: ${JSON.stringify(unreachable)} });
+      const { readdirSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      console.log(tmpdir() + '/' + readdirSync(tmpdir()).find((name) => name.startsWith('stampede-redis-pid' + process.pid + '-')));
+      process.exit(130);
+    `;
+    const folder = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 30_000 }, (error, stdout) =>
+        error && error.code !== 130 ? reject(error) : resolve(stdout.trim())),
+    );
+    expect(folder).toMatch(/stampede-redis-pid\d+-/);
+    expect(existsSync(folder)).toBe(false);
   });
 });
