@@ -20,6 +20,7 @@ const transfer = { kind: 'transfer', cameraId: 'camA', fromUserId: 'alice', toUs
 const EXPECTED: Expectations = {
   durationMs: 10_000,
   fleet: { cameras: 2, users: 4 },
+  phases: [{ name: 'warm-up', startMs: 0, endMs: 4000 }, { name: 'outage', startMs: 4000, endMs: 5000 }, { name: 'steady', startMs: 5000, endMs: 10_000 }],
   connected: { 'warm-up': 0.3, outage: 0, steady: 0.6 },
   camerasHeard: 0.8,
   itemsPerUser: { list: 0.5, stream: 0.5, thumbnail: 0.5, cameras: 0.5 },
@@ -152,6 +153,15 @@ describe('shortfalls', () => {
       'only 1 pushed events checked (at least 2 needed for 4 users)',
       'only 0 thumbnails checked (at least 2 needed for 4 users)',
     ]);
+  });
+
+  it('a phase that began far later than planned: the harness could not keep its schedule', () => {
+    // A starved process: the outage and what follows ran 3 s late, squeezed into the end of the run.
+    const late = healthy().map((r) => (r.type === 'phase' && r.name !== 'warm-up' ? { ...r, t: r.t + 3000 } : r));
+    expect(check(late)[0]).toBe('phase outage began 3.0 s late (planned at 4.0 s): the harness could not keep its schedule, likely a machine too busy to run it');
+    // Timers slip a little on any busy machine: that is no shortfall.
+    const slipped = healthy().map((r) => (r.type === 'phase' && r.name !== 'warm-up' ? { ...r, t: r.t + 900 } : r));
+    expect(check(slipped).filter((s) => s.includes('late'))).toEqual([]);
   });
 
   it('holds phases the plan does not name, or names with 0, to nothing', () => {

@@ -127,6 +127,7 @@ describe('rejudge', () => {
     const expect_: Expectations = {
       durationMs: 20_000,
       fleet: { cameras: 2, users: 3 },
+      phases: [{ name: 'warm-up', startMs: 0, endMs: 20_000 }],
       connected: { 'warm-up': 0.3 },
       camerasHeard: 0.5,
       itemsPerUser: { list: 0, stream: 0, thumbnail: 0, cameras: 0 },
