@@ -42,6 +42,8 @@ const SURFACE_NAMES: Readonly<Record<keyof BySurface, string>> = {
 export function shortfalls(observed: Observed, expected: Expectations, checked: BySurface): string[] {
   const found: string[] = [];
   for (const down of observed.down) found.push(down.message);
+  // A load that never began is one shortfall, not one per thing it would have done (why it never began is said apart).
+  if (observed.phases.length === 0) return [...found, 'the load never started: nothing the run set out to test happened'];
 
   // Timers that fire seconds late mean a process starved of CPU: the schedule ran squeezed, not as planned.
   const loadStart = observed.phases[0]?.start;

@@ -164,6 +164,10 @@ describe('shortfalls', () => {
     expect(check(slipped).filter((s) => s.includes('late'))).toEqual([]);
   });
 
+  it('a load that never began is one shortfall, not one per thing it would have done', () => {
+    expect(check([], { list: 0, stream: 0, thumbnail: 0, cameras: 0 })).toEqual(['the load never started: nothing the run set out to test happened']);
+  });
+
   it('holds phases the plan does not name, or names with 0, to nothing', () => {
     const records = [phase('extra', 0), ...healthy().slice(1)];
     const found = check(records, CHECKED, { ...EXPECTED, connected: { outage: 0, steady: 0.6 } });
