@@ -14,6 +14,8 @@ export interface Expectations {
   /** The run's planned length, ms: phases are measured up to it. */
   durationMs: number;
   fleet: { cameras: number; users: number };
+  /** The phases as planned, ms from the start of the load: a phase that began far later did not run as planned. */
+  phases: { name: string; startMs: number; endMs: number }[];
   /** By phase name: the least mean share of the fleet's cameras connected through that phase (0 = none needed). */
   connected: Record<string, number>;
   /** The least share of the fleet's cameras with at least one event acknowledged. */
@@ -40,6 +42,20 @@ const SURFACE_NAMES: Readonly<Record<keyof BySurface, string>> = {
 export function shortfalls(observed: Observed, expected: Expectations, checked: BySurface): string[] {
   const found: string[] = [];
   for (const down of observed.down) found.push(down.message);
+  // A load that never began is one shortfall, not one per thing it would have done (why it never began is said apart).
+  if (observed.phases.length === 0) return [...found, 'the load never started: nothing the run set out to test happened'];
+
+  // Timers that fire seconds late mean a process starved of CPU: the schedule ran squeezed, not as planned.
+  const loadStart = observed.phases[0]?.start;
+  for (const phase of observed.phases) {
+    const planned = expected.phases.find((p) => p.name === phase.name);
+    if (planned === undefined || loadStart === undefined) continue;
+    const late = phase.start - loadStart - planned.startMs;
+    if (late > Math.max(LATE_MS, (planned.endMs - planned.startMs) / 2)) {
+      found.push(`phase ${phase.name} began ${seconds(late)} late (planned at ${seconds(planned.startMs)}): ` +
+        'the harness could not keep its schedule, likely a machine too busy to run it');
+    }
+  }
 
   const byId = new Map(observed.faults.map((fault) => [fault.id, fault]));
   for (const planned of expected.faults) {
@@ -79,6 +95,13 @@ export function shortfalls(observed: Observed, expected: Expectations, checked: 
     if (checked[surface] < least) found.push(`only ${checked[surface]} ${SURFACE_NAMES[surface]} checked (at least ${least} needed for ${users} users)`);
   }
   return found;
+}
+
+/** Lateness any phase may have, however short: timers on a busy machine slip by a few hundred ms. */
+const LATE_MS = 1_000;
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function percent(share: number): string {

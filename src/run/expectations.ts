@@ -39,6 +39,7 @@ export function planExpectations(scenario: Scenario, phases: readonly Phase[], f
   return {
     durationMs,
     fleet: { cameras: world.cameras.length, users: world.users.length },
+    phases: phases.map(({ name, startMs, endMs }) => ({ name, startMs, endMs })),
     connected,
     camerasHeard: spec.camerasHeard ?? defaultObservation.camerasHeard,
     itemsPerUser: { list: perUser, stream: perUser, thumbnail: perUser, cameras: perUser },

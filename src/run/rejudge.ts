@@ -99,6 +99,7 @@ function isExpectations(value: unknown): value is Expectations {
     typeof e === 'object' && e !== null &&
     typeof e.durationMs === 'number' &&
     typeof e.fleet?.cameras === 'number' && typeof e.fleet?.users === 'number' &&
+    Array.isArray(e.phases) && e.phases.every((p) => typeof p?.name === 'string' && typeof p?.startMs === 'number' && typeof p?.endMs === 'number') &&
     typeof e.connected === 'object' && e.connected !== null && Object.values(e.connected).every(share) &&
     share(e.camerasHeard) &&
     typeof e.itemsPerUser === 'object' && e.itemsPerUser !== null && ['list', 'stream', 'thumbnail', 'cameras'].every((k) => typeof (e.itemsPerUser as unknown as Record<string, unknown>)[k] === 'number') &&

@@ -46,6 +46,18 @@ describe('ReconnectTracker', () => {
     expect(JSON.parse(JSON.stringify({ p95: stats.p95 })).p95).toBeNull();
   });
 
+  it('counts the cameras an outage dropped even when its start record, written once Toxiproxy confirmed it, comes after their closes', () => {
+    const stats = track([...before, ...drop, outage('start', 1_000), outage('heal', 5_000), ...['a', 'b', 'c', 'd'].map((id) => welcome(id, 5_100))]);
+    expect(stats).toMatchObject({ outages: 1, reconnected: 4, missing: 0 });
+    expect(stats.perOutage[0]).toMatchObject({ cameras: 4, reconnected: 4 });
+  });
+
+  it('says an outage whose heal was never confirmed is unknown, rather than that its cameras never came back', () => {
+    const failed: HistoryRecord = { type: 'fault', t: 5_000, action: 'heal-failed', id: 'f1', fault: 'outage', path: 'client', message: 'Toxiproxy unreachable' };
+    const stats = track([...before, outage('start', 1_000), ...drop, failed]);
+    expect(stats).toMatchObject({ outages: 0, unhealed: 1, reconnected: 0, missing: 0 });
+  });
+
   it('keeps percentiles exact while few cameras are missing', () => {
     const ids = Array.from({ length: 100 }, (_, i) => `c${i}`);
     const records = [...ids.map((id) => welcome(id, 0)), outage('start', 1_000), ...ids.map((id) => closed(id, 1_001)), outage('heal', 2_000)];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../scenarios/index.ts';
 import { UsageError } from '../../src/cli/exit.ts';
+import type { Expectations } from '../../src/oracle/expectations.ts';
 import { resolveGates } from '../../src/oracle/gates.ts';
 import { Journal, type JournalHeader } from '../../src/run/journal.ts';
 import { RunObservers } from '../../src/run/observers.ts';
@@ -120,6 +121,37 @@ describe('rejudge', () => {
     expect(tightened.result.summary.reasons.at(-1)).toMatch(/^gate delivery\.p99 < 1ms breached: it was \d+ ms$/);
     const older = await rejudge(await journalOf(records, header({})), scenarios);
     expect(older.result.summary.gates.map((g) => g.name)).toEqual(Object.keys(scenarios.get('storm')!.gates ?? {}));
+  });
+
+  it('holds the run to the expectations in its header, saying what the live run said', async () => {
+    const expect_: Expectations = {
+      durationMs: 20_000,
+      fleet: { cameras: 2, users: 3 },
+      phases: [{ name: 'warm-up', startMs: 0, endMs: 20_000 }],
+      connected: { 'warm-up': 0.3 },
+      camerasHeard: 0.5,
+      itemsPerUser: { list: 0, stream: 0, thumbnail: 0, cameras: 0 },
+      accessChanges: { planned: 0, share: 0.9 },
+      faults: [{ id: 'f1-outage', label: 'phase outage, fault 1' }],
+    };
+    const path = await journalOf([...cleanHistory(), END], header({ gates: GATES, expect: expect_ }));
+    const { result } = await rejudge(path, scenarios);
+    const observers = new RunObservers(tinyWorld(), T - 5000, expect_);
+    for (const record of cleanHistory()) observers.record(record);
+    const liveSummary = observers.result({
+      scenario: 'storm', seed: 5, command: header().command, target: 'embedded', bug: 'none', engine: 'node', cameras: 2, users: 3, durationS: 20,
+      gates: resolveGates(GATES), startedAt: T, endedAt: T + 20_000,
+    }).summary;
+    expect(result.summary).toEqual(liveSummary);
+    expect(result.summary.verdict).toBe('error');
+    expect(result.summary.shortfalls).toEqual([
+      'fault f1-outage (phase outage, fault 1) was never applied: Toxiproxy never confirmed it',
+      'phase warm-up: on average 0% of the 2 cameras were connected (at least 30% needed)',
+    ]);
+    expect(result.summary.reasons.slice(0, 2)).toEqual(result.summary.shortfalls);
+    await expect(rejudge(await journalOf([END], header({ gates: GATES, expect: { ...expect_, camerasHeard: 'most' } })), scenarios)).rejects.toThrow(
+      /expectations \(settings\.expect\) are malformed/,
+    );
   });
 
   it('a journal with unreadable gates or no header is a usage error', async () => {

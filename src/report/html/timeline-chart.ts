@@ -66,7 +66,7 @@ function band(fault: FaultApplied, x: Scale, origin: number, endS: number): Html
   const from = (fault.start - origin) / 1000;
   const to = fault.heal === null ? endS : (fault.heal - origin) / 1000;
   const kind = fault.fault === 'outage' ? 'outage' : 'fault';
-  const healed = fault.heal === null ? 'never healed' : `healed ${offset(to)}`;
+  const healed = fault.heal !== null ? `healed ${offset(to)}` : fault.state === 'heal-failed' ? 'its heal failed' : 'heal never confirmed';
   return html`<rect class="band band-${kind}" data-fault="${fault.id}" x="${round(x(from))}" y="${GAUGES.top}" width="${round(Math.max(1, x(to) - x(from)))}" height="${AXIS_Y - GAUGES.top}"><title>${fault.fault} on ${fault.path} (${fault.id}): ${offset(from)}, ${healed}</title></rect>`;
 }
 
