@@ -61,7 +61,7 @@ export class TimelineRecorder {
         if (record.status === 200) bucket.shown += 1;
         break;
       case 'error':
-        bucket.errors += 1;
+        bucket.errors += record.count ?? 1;
         break;
     }
   }

@@ -1,12 +1,14 @@
 /**
  * The journal: the run's history written to disk as it happens, one JSON record per line, so a run killed half
  * way still leaves its evidence and `stampede report` can judge it again. The first line describes the run and
- * its world with every secret (passwords, camera secrets) removed.
+ * its world with every secret (passwords, camera secrets) removed. Repeated errors are folded into counts after a
+ * few examples of each kind (error-fold.ts), so a flood of garbage cannot fill the disk.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { RunSettings } from '../report/summary.ts';
 import type { HistoryRecord, Recorder } from '../world/history.ts';
 import type { World } from '../world/types.ts';
+import { ErrorFold } from './error-fold.ts';
 
 /** The journal's first line. */
 export interface JournalHeader {
@@ -32,6 +34,9 @@ export class Journal implements Recorder {
   private pendingBytes = 0;
   private readonly timer: NodeJS.Timeout;
   private failure: Error | undefined;
+  /** Repeated errors, folded into counts after a few examples of each kind. */
+  private readonly errors = new ErrorFold();
+  private ended = false;
   private readonly onFailure: ((error: Error) => void) | undefined;
 
   /** `onFailure` hears the first write error at once, so the run can say so while it goes. */
@@ -47,10 +52,29 @@ export class Journal implements Recorder {
 
   record(record: HistoryRecord): void {
     if (this.failure) return; // nothing more can reach the disk; the run ends in error naming this file
+    if (this.ended) return; // a straggler after the end mark: the journal's last line stays the end mark
+    if (record.type === 'error') {
+      const example = this.errors.take(record);
+      if (example) this.write(example);
+      return;
+    }
+    // Nothing follows the end mark: the counts folded so far go before it.
+    if (record.type === 'end') {
+      this.writeFolded();
+      this.ended = true;
+    }
+    this.write(record);
+  }
+
+  private write(record: HistoryRecord): void {
     const line = `${JSON.stringify(record)}\n`;
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+  }
+
+  private writeFolded(): void {
+    for (const count of this.errors.drain()) this.write(count);
   }
 
   /** The first write error, if the disk refused us; the run reports it rather than losing evidence silently. */
@@ -59,7 +83,9 @@ export class Journal implements Recorder {
   }
 
   flush(): void {
-    if (this.pending.length === 0 || this.failure) return;
+    if (this.failure) return;
+    this.writeFolded();
+    if (this.pending.length === 0) return;
     this.stream.write(this.pending.join(''));
     this.pending = [];
     this.pendingBytes = 0;

@@ -172,7 +172,7 @@ function defineMetrics(registry: Registry, live: () => LiveRun | undefined) {
         return;
       case 'error': {
         if (sources.size < MAX_ERROR_SOURCES) sources.add(record.source);
-        return errors.inc({ source: sources.has(record.source) ? record.source : 'other' });
+        return errors.inc({ source: sources.has(record.source) ? record.source : 'other' }, record.count ?? 1);
       }
       default:
         return;

@@ -44,7 +44,7 @@ export class RunObservers implements Recorder {
     this.observedRun.observe(record);
     this.reconnect.observe(record);
     this.timeline.observe(record);
-    if (record.type === 'error') this.errors += 1;
+    if (record.type === 'error') this.errors += record.count ?? 1;
   }
 
   /** Faults in force now, as `fault@path`, for live watchers. */

@@ -98,8 +98,12 @@ export type HistoryRecord =
    * journal without it was killed. Not an observation: the oracle ignores it. `startedAt` is when the load began.
    */
   | { type: 'end'; t: number; startedAt: number; interrupted?: string; workers?: WorkerShare[] }
-  /** Something went wrong that is not a judgement: the target answered garbage, a call failed. Counted, never silently dropped. */
-  | { type: 'error'; t: number; source: string; message: string; userId?: string; cameraId?: string };
+  /**
+   * Something went wrong that is not a judgement: the target answered garbage, a call failed. Counted, never silently
+   * dropped. `count` (absent: 1) is how many errors of this kind the record stands for: the journal writes the first
+   * few of a kind in full and folds the rest into such counts (see error-fold.ts).
+   */
+  | { type: 'error'; t: number; source: string; message: string; userId?: string; cameraId?: string; count?: number };
 
 export type HistoryType = HistoryRecord['type'];
 

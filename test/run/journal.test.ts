@@ -3,6 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLES_PER_KIND } from '../../src/run/error-fold.ts';
 import { Journal, type JournalHeader } from '../../src/run/journal.ts';
 import { readJournal } from '../../src/run/journal-reader.ts';
 import type { HistoryRecord } from '../../src/world/history.ts';
@@ -127,6 +128,32 @@ describe('journal', () => {
     } finally {
       execFileSync('umount', [mountpoint]);
     }
+  });
+
+  it('folds a flood of errors into a few examples per kind and counts that add up to every one of them', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'journal.ndjson');
+    const journal = new Journal(path, header);
+    for (let i = 0; i < 10_000; i += 1) {
+      journal.record({ type: 'error', t: 10 + i, source: 'camera', cameraId: 'cam-1', message: `unexpected device message: garbage ${i}` });
+      if (i % 3000 === 0) journal.flush();
+      if (i % 10 === 0) journal.record({ type: 'error', t: 10 + i, source: 'user.events', userId: 'u-1', message: `GET /v1/events answered ${500 + (i % 4)}` });
+    }
+    journal.record({ type: 'end', t: 20_000, startedAt: 1 });
+    await journal.close();
+    const errors: Extract<HistoryRecord, { type: 'error' }>[] = [];
+    let last: HistoryRecord | undefined;
+    await readJournal(path, (record) => {
+      last = record;
+      if (record.type === 'error') errors.push(record);
+    });
+    const total = (source: string) => errors.filter((e) => e.source === source).reduce((sum, e) => sum + (e.count ?? 1), 0);
+    expect(total('camera')).toBe(10_000);
+    expect(total('user.events')).toBe(1000);
+    // Two kinds: their first examples in full, then a count at each flush and one before the end mark.
+    expect(errors.filter((e) => e.count === undefined)).toHaveLength(2 * EXAMPLES_PER_KIND);
+    expect(errors.length).toBeLessThan(2 * EXAMPLES_PER_KIND + 20);
+    expect(errors.slice(0, 2).map((e) => e.message)).toEqual(['unexpected device message: garbage 0', 'GET /v1/events answered 500']);
+    expect(last?.type).toBe('end');
   });
 
   it('refuses a file that is not a journal with one clear error', async () => {
