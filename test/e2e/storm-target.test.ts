@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/services/ports.ts';
 import { readSummary, runDir, stampede } from '../helpers/cli.ts';
 import { spawnCloudCli, type CloudProcess } from '../helpers/cloud.ts';
 
@@ -45,9 +46,11 @@ describe('stampede run --target', () => {
 
   it('says in one line that an unreachable target cannot be reached', async () => {
     const out = runDir('unreachable');
-    const result = await stampede(['run', '--target', 'http://127.0.0.1:9', '--admin-token', TOKEN, '--duration', '10', '--out', out]);
+    // A port nothing listens on (not 9 or 1: fetch blocks those by policy, which is another message).
+    const port = await freePort();
+    const result = await stampede(['run', '--target', `http://127.0.0.1:${port}`, '--admin-token', TOKEN, '--duration', '10', '--out', out]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/cannot reach the target at http:\/\/127\.0\.0\.1:9/);
+    expect(result.stderr).toMatch(new RegExp(`cannot reach the target at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(result.stderr).not.toContain(TOKEN);
   });

@@ -1,0 +1,41 @@
+/**
+ * A target that sends a WebSocket frame larger than any the protocol has (welcome, ack and pushed events are
+ * small JSON) costs the camera at most 64 KiB: the socket is closed and the error names the socket and the bound.
+ */
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { startCameraFleet } from '../../simulators/protocol/camera-fleet.ts';
+import { MemoryRecorder, smallWorld, until } from './helpers/world.ts';
+
+let server: WebSocketServer;
+let url: string;
+beforeAll(async () => {
+  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Every hello is answered with a welcome padded to 1 MiB.
+  server.on('connection', (socket) => socket.once('message', () => socket.send(`{"type":"welcome","pad":"${' '.repeat(1024 * 1024)}"}`)));
+});
+afterAll(async () => {
+  for (const client of server.clients) client.terminate();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe('frames from a target', () => {
+  it('a frame over 64 KiB closes the camera\'s socket with an error naming the socket and the bound', async () => {
+    const world = smallWorld(1, 1);
+    const recorder = new MemoryRecorder();
+    const fleet = startCameraFleet({
+      target: url, world, recorder, rate: 1, policy: { kind: 'immediate', floorMs: 50 }, key: 'k', deadline: Date.now() + 30_000, maxEvents: 0,
+    });
+    try {
+      expect(await until(() => recorder.of('error').length > 0)).toBe(true);
+      expect(recorder.of('error')[0]!.message).toBe('/v1/device sent a frame over 64 KiB, the most Stampede reads from a target');
+      expect(await until(() => recorder.of('camera').some((record) => record.state === 'closed'))).toBe(true);
+      expect(recorder.of('camera').some((record) => record.state === 'welcome')).toBe(false);
+    } finally {
+      await fleet.stop();
+    }
+  });
+});
