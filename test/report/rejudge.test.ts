@@ -139,7 +139,7 @@ describe('rejudge', () => {
     const observers = new RunObservers(tinyWorld(), T - 5000, expect_);
     for (const record of cleanHistory()) observers.record(record);
     const liveSummary = observers.result({
-      scenario: 'storm', seed: 5, command: header().command, target: 'embedded', bug: 'none', engine: 'node', cameras: 2, users: 3, durationS: 20,
+      scenario: 'storm', seed: 5, command: header().command, target: 'embedded', bug: 'none', cameras: 2, users: 3, durationS: 20,
       gates: resolveGates(GATES), startedAt: T, endedAt: T + 20_000,
     }).summary;
     expect(result.summary).toEqual(liveSummary);
