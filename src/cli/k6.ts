@@ -7,6 +7,8 @@ import type { Command } from 'commander';
 import { scenarios } from '../../scenarios/index.ts';
 import { resolveRunConfig } from '../run/config.ts';
 import { exportK6 } from '../run/engines/k6/export.ts';
+import { printableLine, printableText } from '../protocol/printable.ts';
+import { parseUrlFlag } from '../protocol/url-flag.ts';
 import { ExitCode, UsageError } from './exit.ts';
 import type { Subcommand } from './main.ts';
 
@@ -45,29 +47,25 @@ export const k6: Subcommand = (program: Command, done) => {
       const parallelism = Number(raw.parallelism);
       if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 1000) throw new UsageError('--parallelism must be a whole number from 1 to 1000');
       if (!K8S_NAME.test(raw.name)) throw new UsageError(`--name ${raw.name} is not a Kubernetes name`, 'use lower-case letters, digits and dashes');
-      const target = httpUrl('--target', raw.target);
-      const collector = raw.collector === undefined ? '' : httpUrl('--collector', raw.collector);
-      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const target = httpUrl('--target', raw.target, 'http://my-cloud:8080');
+      const collector = raw.collector === undefined ? '' : httpUrl('--collector', raw.collector, 'http://stampede-collector:9000');
+      const log = (line: string) => process.stderr.write(`${printableLine(line)}\n`);
       const files = await exportK6({ config, outDir: config.outDir, target, collector, parallelism, name: raw.name }, log);
-      process.stdout.write(`k6 export of ${config.scenario.name} (seed ${config.seed}, ${config.cameras} cameras, ${config.users} users, ` +
-        `${config.durationMs / 1000} s, parallelism ${parallelism}):\n${Object.values(files).map((file) => `  ${file}`).join('\n')}\n`);
+      process.stdout.write(printableText(`k6 export of ${config.scenario.name} (seed ${config.seed}, ${config.cameras} cameras, ${config.users} users, ` +
+        `${config.durationMs / 1000} s, parallelism ${parallelism}):\n${Object.values(files).map((file) => `  ${file}`).join('\n')}\n`));
       if (collector) {
         // The judge must storm the same world on the same clock: the same scenario flags, and this folder.
         const port = new URL(collector).port || (collector.startsWith('https:') ? '443' : '80');
-        process.stdout.write(`judge the pods centrally (start it first, then the TestRun): bin/stampede run ${config.scenario.name} --engine k6 ` +
+        process.stdout.write(printableText(`judge the pods centrally (start it first, then the TestRun): bin/stampede run ${config.scenario.name} --engine k6 ` +
           `--k6-instances 0 --k6-export ${config.outDir} --collector-listen 0.0.0.0:${port} --allow-remote --seed ${config.seed} ` +
-          `--cameras ${config.cameras} --users ${config.users} --duration ${config.durationMs / 1000}\n`);
+          `--cameras ${config.cameras} --users ${config.users} --duration ${config.durationMs / 1000}\n`));
       }
       done(ExitCode.ok);
     });
 };
 
-function httpUrl(flag: string, value: string): string {
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return value.replace(/\/+$/, '');
-  } catch {
-    // reported below
-  }
-  throw new UsageError(`${flag} ${value} is not an http(s) URL`);
+/** A URL the pods will reach: checked as every URL flag is (no credentials, whitespace or control characters). */
+function httpUrl(flag: string, value: string, example: string): string {
+  parseUrlFlag(flag, value, example);
+  return value.replace(/\/+$/, '');
 }

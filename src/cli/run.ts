@@ -21,7 +21,7 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--target <url>', 'the backend to storm (default: start the embedded reference cloud)')
     .addOption(new Option('--admin-token <token>', 'admin token of --target').env('STAMPEDE_ADMIN_TOKEN'))
     .option('--allow-remote', 'allow a --target that is not on this machine', false)
-    .option('--toxiproxy <url>', 'use this running Toxiproxy server instead of starting one')
+    .option('--toxiproxy <url>', 'use this running Toxiproxy server instead of starting one (default: $TOXIPROXY_URL, else start one)')
     .option('--out <dir>', 'where to write the run folder (default reports/<time>-<scenario>)')
     .option('--seed <n>', 'world and schedule seed (default: a fresh one, printed)')
     .option('--cameras <n>', 'simulated cameras (default: the scenario\'s)')
@@ -36,7 +36,9 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--quiet', 'no progress display or lines (warnings, errors and the summary still print)', false)
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics while the run lasts (0: any free port)')
     .action(async (scenario: string, raw: Omit<RunOptions, 'scenario'>) => {
-      const config = resolveRunConfig({ ...raw, scenario }, scenarios, new Date());
+      // TOXIPROXY_URL is an address the run talks to like --toxiproxy, so it is guarded like it.
+      const toxiproxy = raw.toxiproxy ?? (process.env.TOXIPROXY_URL || undefined);
+      const config = resolveRunConfig({ ...raw, scenario, toxiproxy }, scenarios, new Date());
       if (!config.target && !BUG_NAMES.includes(config.bug as never)) {
         throw new StampedeError(`unknown --bug ${config.bug}`, ExitCode.usage, `pick one of ${BUG_NAMES.join(', ')}`);
       }
