@@ -1,9 +1,10 @@
 /**
  * The harness's admin side of the reference protocol: health, seeding the world and applying access changes.
  * Admin calls go straight to the target, never through the fault proxy, so an injected outage cannot stop the
- * run from changing who owns what. The token is sent, never echoed into an error.
+ * run from changing who owns what. The token is sent, never echoed into an error; a redirect is never followed.
  */
 import { UnavailableError } from '../../src/cli/exit.ts';
+import { redirectRefused } from '../../src/protocol/redirect.ts';
 import { ErrorBody, Health, type WorldSeed } from '../../src/protocol/schema.ts';
 import type { AccessChange } from '../../src/world/types.ts';
 
@@ -30,10 +31,16 @@ export function adminClient(base: string, adminToken: string, timeoutMs = 10_000
         method,
         headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw new AdminCallError(name, 0, `no answer (${(error as Error).message})`);
+    }
+    const redirect = redirectRefused(response.status);
+    if (redirect) {
+      await response.body?.cancel();
+      throw new AdminCallError(name, response.status, redirect);
     }
     if (response.status !== expected) {
       const text = await response.text().catch(() => '');
@@ -53,6 +60,7 @@ export function adminClient(base: string, adminToken: string, timeoutMs = 10_000
         if (error instanceof AdminCallError && error.status === 0) {
           throw new UnavailableError(`cannot reach the target at ${base}`, 'is it running, and is the URL right?');
         }
+        if (error instanceof AdminCallError) throw new UnavailableError(`the target at ${base}: ${error.message}`, 'is this a camera cloud speaking PROTOCOL.md?');
         throw error;
       }
       const parsed = Health.safeParse(safeJson(await response.text()));

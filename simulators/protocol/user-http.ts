@@ -5,6 +5,7 @@
  */
 import { Agent, request } from 'undici';
 import type { z } from 'zod';
+import { redirectRefused } from '../../src/protocol/redirect.ts';
 
 export type Answer<T> =
   | { ok: true; status: number; value: T }
@@ -31,7 +32,8 @@ export class TargetClient {
       });
       const text = await answer.body.text();
       if (answer.statusCode < 200 || answer.statusCode > 299) {
-        return { ok: false, status: answer.statusCode, problem: `${method} ${pathOnly(path)} answered ${answer.statusCode}` };
+        const problem = redirectRefused(answer.statusCode) ?? `answered ${answer.statusCode}`;
+        return { ok: false, status: answer.statusCode, problem: `${method} ${pathOnly(path)} ${problem}` };
       }
       let parsed: unknown;
       try {

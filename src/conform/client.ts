@@ -1,7 +1,9 @@
 /**
  * A tiny HTTP client for the protocol: every call has a timeout, every answer is read whole, and a network
- * failure becomes a CallFailed with a readable reason instead of undici's bare "fetch failed".
+ * failure becomes a CallFailed with a readable reason instead of undici's bare "fetch failed". Redirects are
+ * answers, never followed.
  */
+import { redirectRefused } from '../protocol/redirect.ts';
 
 /** What the target answered to one HTTP call. */
 export interface Answer {
@@ -99,5 +101,5 @@ export function excerpt(bytes: Buffer, max = 120): string {
 
 /** `GET /v1/cameras answered 500 {"error":...}`, the usual "seen" half of a mismatch. */
 export function describeAnswer(answer: Answer): string {
-  return `${answer.call} answered ${answer.status} ${excerpt(answer.bytes)}`;
+  return `${answer.call} ${redirectRefused(answer.status) ?? `answered ${answer.status}`} ${excerpt(answer.bytes)}`;
 }
