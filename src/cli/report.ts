@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scenarios } from '../../scenarios/index.ts';
+import { printableLine, printableText } from '../protocol/printable.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
 import { writeReports } from '../report/reporter.ts';
@@ -37,13 +38,13 @@ async function reportRun(dir: string, options: ReportOptions): Promise<number> {
   }
   const outDir = options.out ?? dir;
   const { result, header, complete, tornLines } = await rejudge(journal, scenarios, options.gate ?? []);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log = (line: string) => process.stderr.write(`${printableLine(line)}\n`);
   if (!complete) log(`stampede: ${journal} has no end mark: the run was killed; judging what it recorded until then`);
   if (tornLines > 0) log(`stampede: skipped ${tornLines} torn ${tornLines === 1 ? 'line' : 'lines'} in ${journal}`);
   await mkdir(outDir, { recursive: true });
   const written = await writeReports(reporters, result, { header, outDir });
   for (const { format, error } of written.failed) log(`warning: the ${format} report failed: ${(error as Error).message}`);
-  process.stdout.write(consoleSummary(result.summary, outDir));
+  process.stdout.write(printableText(consoleSummary(result.summary, outDir)));
   const { verdict } = result.summary;
   return verdict === 'pass' ? ExitCode.ok : verdict === 'fail' ? ExitCode.failed : ExitCode.unavailable;
 }

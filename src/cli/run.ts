@@ -7,6 +7,8 @@ import { Option, type Command } from 'commander';
 import { scenarios } from '../../scenarios/index.ts';
 import { BUG_NAMES } from '../../simulators/cloud/bugs/index.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
+import { printableLine, printableText } from '../protocol/printable.ts';
+import { keepSecret } from '../protocol/redact.ts';
 import { resolveRunConfig, resolveRunGates, type RunConfig, type RunOptions } from '../run/config.ts';
 import { progressFor, progressMode } from '../run/progress.ts';
 import { runStorm } from '../run/storm.ts';
@@ -39,6 +41,7 @@ export const run: Subcommand = (program: Command, done) => {
       // TOXIPROXY_URL is an address the run talks to like --toxiproxy, so it is guarded like it.
       const toxiproxy = raw.toxiproxy ?? (process.env.TOXIPROXY_URL || undefined);
       const config = resolveRunConfig({ ...raw, scenario, toxiproxy }, scenarios, new Date());
+      keepSecret(config.target?.adminToken);
       if (!config.target && !BUG_NAMES.includes(config.bug as never)) {
         throw new StampedeError(`unknown --bug ${config.bug}`, ExitCode.usage, `pick one of ${BUG_NAMES.join(', ')}`);
       }
@@ -59,10 +62,10 @@ async function runWithSignals(config: RunConfig): Promise<number> {
   log(`stampede: ${config.scenario.name} on ${config.target?.url ?? 'the embedded reference cloud'}${config.bug !== 'none' ? ` with --bug ${config.bug}` : ''}: ` +
     `${config.cameras} cameras, ${config.users} users, ${config.durationMs / 1000} s, seed ${config.seed}; writing ${config.outDir}`);
   try {
-    const outcome = await runStorm(config, { log, out: (text) => process.stdout.write(text), signal: abort.signal, command: reproduce(config), watchers });
+    const outcome = await runStorm(config, { log, out: (text) => process.stdout.write(printableText(text)), signal: abort.signal, command: reproduce(config), watchers });
     if (outcome.interrupted) return ExitCode.interrupted;
     if (outcome.failure) {
-      process.stderr.write(`stampede: ${outcome.failure.title}: ${describeError(outcome.failure.error)}\n`);
+      process.stderr.write(`${printableLine(`stampede: ${outcome.failure.title}: ${describeError(outcome.failure.error)}`)}\n`);
       return outcome.failure.error instanceof StampedeError ? exitCodeOf(outcome.failure.error) : ExitCode.unavailable;
     }
     const verdict = outcome.summary.verdict;

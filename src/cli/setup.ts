@@ -3,6 +3,7 @@
  * when they are not already on this machine) and checks Redis. Safe to run again: what is there is reused.
  */
 import type { Command } from 'commander';
+import { printableLine } from '../protocol/printable.ts';
 import { findOnPath } from '../services/locate.ts';
 import { provisionTool, provisionedVersion } from '../services/provision.ts';
 import { DEFAULT_REDIS_URL, probeRedis } from '../services/redis-probe.ts';
@@ -14,7 +15,7 @@ interface RawOptions {
   skipK6?: boolean;
 }
 
-const say = (line: string): void => void process.stdout.write(`${line}\n`);
+const say = (line: string): void => void process.stdout.write(`${printableLine(line)}\n`);
 
 async function setUp(tool: ToolSpec): Promise<void> {
   const found = await provisionTool(tool, { log: say });

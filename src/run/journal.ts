@@ -1,9 +1,10 @@
 /**
  * The journal: the run's history written to disk as it happens, one JSON record per line, so a run killed half
  * way still leaves its evidence and `stampede report` can judge it again. The first line describes the run and
- * its world with every secret (passwords, camera secrets) removed.
+ * its world with every secret (passwords, camera secrets) removed; every line passes the one redaction point.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { redactDeep } from '../protocol/redact.ts';
 import type { RunSettings } from '../report/summary.ts';
 import type { HistoryRecord, Recorder } from '../world/history.ts';
 import type { World } from '../world/types.ts';
@@ -36,13 +37,14 @@ export class Journal implements Recorder {
   constructor(readonly path: string, header: JournalHeader) {
     this.stream = createWriteStream(path, { flags: 'w' });
     this.stream.on('error', (error) => (this.failure ??= error));
-    this.stream.write(`${JSON.stringify({ ...header, world: withoutSecrets(header.world) })}\n`);
+    this.stream.write(`${JSON.stringify(redactDeep({ ...header, world: withoutSecrets(header.world) }))}\n`);
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
     this.timer.unref();
   }
 
   record(record: HistoryRecord): void {
-    const line = `${JSON.stringify(record)}\n`;
+    // A record can carry what a target answered, and a target may echo back a token or password it was sent.
+    const line = `${JSON.stringify(redactDeep(record))}\n`;
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (this.pendingBytes >= FLUSH_BYTES) this.flush();

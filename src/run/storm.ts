@@ -21,6 +21,7 @@ import { Nemesis, stepsFromPhases } from '../chaos/nemesis.ts';
 import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
 import { UnavailableError, UsageError } from '../cli/exit.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
+import { keepSecret } from '../protocol/redact.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
 import { writeReports } from '../report/reporter.ts';
@@ -92,6 +93,9 @@ interface RunState {
 export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome> {
   const phases = planScenario(config.scenario, config.durationMs);
   const world = planWorld(config);
+  // Known before anything talks to the target, so whatever it echoes back is redacted wherever it lands.
+  for (const user of world.users) keepSecret(user.password);
+  for (const camera of world.cameras) keepSecret(camera.secret);
   const startedAt = Date.now();
   const header: JournalHeader = {
     type: 'run',
