@@ -1,13 +1,14 @@
 /**
  * The harness's admin side of the reference protocol: health, seeding the world and applying access changes.
  * Admin calls go straight to the target, never through the fault proxy, so an injected outage cannot stop the
- * run from changing who owns what. The token is sent, never echoed into an error.
+ * run from changing who owns what. The token is sent, never echoed into an error; a redirect is never followed.
  */
 import { UnavailableError } from '../../src/cli/exit.ts';
 import { AnswerTooLarge, readBody, readExcerpt } from '../../src/protocol/answer-body.ts';
 import { endpoint } from '../../src/protocol/endpoint.ts';
 import { fetchFailure } from '../../src/protocol/fetch-failure.ts';
 import { ANSWER_BOUNDS } from '../../src/protocol/limits.ts';
+import { redirectRefused } from '../../src/protocol/redirect.ts';
 import { ErrorBody, Health, type WorldSeed } from '../../src/protocol/schema.ts';
 import type { AccessChange } from '../../src/world/types.ts';
 
@@ -45,12 +46,18 @@ export function adminClient(base: string, adminToken: string, options: AdminClie
         method,
         headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'manual',
         signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       // Stopped by the run, not by the target: that is no answer to report.
       signal?.throwIfAborted();
       throw new AdminCallError(name, 0, fetchFailure(error, url, timeoutMs));
+    }
+    const redirect = redirectRefused(response.status);
+    if (redirect) {
+      await response.body?.cancel();
+      throw new AdminCallError(name, response.status, redirect);
     }
     if (response.status !== expected) {
       const text = (await readExcerpt(response.body, ANSWER_BOUNDS.small).catch(() => Buffer.alloc(0))).toString('utf8');

@@ -7,6 +7,7 @@ import { Agent, request } from 'undici';
 import type { z } from 'zod';
 import { AnswerTooLarge, readBody } from '../../src/protocol/answer-body.ts';
 import { endpoint } from '../../src/protocol/endpoint.ts';
+import { redirectRefused } from '../../src/protocol/redirect.ts';
 
 export type Answer<T> =
   | { ok: true; status: number; value: T }
@@ -40,7 +41,7 @@ export class TargetClient {
       status = answer.statusCode;
       if (status < 200 || status > 299) {
         await answer.body.dump();
-        return { ok: false, status, problem: `${call} answered ${status}` };
+        return { ok: false, status, problem: `${call} ${redirectRefused(status) ?? `answered ${status}`}` };
       }
       const text = (await readBody(answer.body, maxBytes, call, header(answer.headers['content-length']))).toString('utf8');
       let parsed: unknown;

@@ -46,6 +46,8 @@ export class SignalledHttpClient extends HttpClient {
   private async fetchOk(method: string, url: string, body?: unknown): Promise<Response> {
     const response = await fetch(url, {
       method,
+      // A redirect would take the proxies we make, and the target's address, to a server the guard never saw.
+      redirect: 'manual',
       signal: this.signal,
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });

@@ -6,6 +6,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_GRACE_MS, DEFAULT_TIMEOUT_MS, runConformance, type ConformOptions } from '../conform/runner.ts';
 import { renderResults, tally } from '../conform/render.ts';
 import { parseTargetUrl } from '../conform/target-url.ts';
+import { keepSecret } from '../protocol/redact.ts';
+import { printableText } from '../protocol/printable.ts';
 import { ExitCode, UsageError } from './exit.ts';
 import type { Subcommand } from './main.ts';
 
@@ -49,8 +51,10 @@ export const conform: Subcommand = (program: Command, done) => {
     .option('--timeout-ms <n>', 'timeout of every single call', milliseconds(100, 120_000), DEFAULT_TIMEOUT_MS)
     .option('--grace-ms <n>', 'how long access changes may take to apply', milliseconds(0, 60_000), DEFAULT_GRACE_MS)
     .action(async (raw: RawOptions) => {
-      const report = await runConformance(conformConfig(raw));
-      process.stdout.write(renderResults(report.results));
+      const config = conformConfig(raw);
+      keepSecret(config.adminToken);
+      const report = await runConformance(config);
+      process.stdout.write(printableText(renderResults(report.results)));
       done(tally(report.results).failed > 0 ? ExitCode.failed : ExitCode.ok);
     });
 };

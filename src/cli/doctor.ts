@@ -3,6 +3,7 @@
  * missing. Exits 3 when something required is missing, so CI can run it as a first step.
  */
 import type { Command } from 'commander';
+import { printableText } from '../protocol/printable.ts';
 import { takeInventory, type Check } from '../services/inventory.ts';
 import { ExitCode } from './exit.ts';
 import type { Subcommand } from './main.ts';
@@ -38,7 +39,7 @@ export const doctor: Subcommand = (program: Command, done) => {
     .action(async (raw: RawOptions) => {
       const checks = await takeInventory();
       const { ok } = verdictOf(checks);
-      process.stdout.write(raw.json === true ? `${JSON.stringify({ ok, checks }, null, 2)}\n` : renderChecks(checks));
+      process.stdout.write(printableText(raw.json === true ? `${JSON.stringify({ ok, checks }, null, 2)}\n` : renderChecks(checks)));
       done(ok ? ExitCode.ok : ExitCode.unavailable);
     });
 };

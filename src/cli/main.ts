@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { conform } from './conform.ts';
 import { doctor } from './doctor.ts';
+import { printableLine, printableText } from '../protocol/printable.ts';
 import { ExitCode, describeError, exitCodeOf } from './exit.ts';
 import { report } from './report.ts';
 import { run } from './run.ts';
@@ -23,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(version)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(printableText(text)) });
   for (const register of subcommands) register(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv);
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version arrive here too, with exit code 0.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    process.stderr.write(`stampede: ${describeError(error)}\n`);
+    process.stderr.write(`${printableLine(`stampede: ${describeError(error)}`)}\n`);
     return exitCodeOf(error);
   }
 }

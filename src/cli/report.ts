@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { scenarios } from '../../scenarios/index.ts';
+import { printableLine, printableText } from '../protocol/printable.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
 import { reportFailure, writeReports } from '../report/reporter.ts';
@@ -38,13 +39,13 @@ async function reportRun(dir: string, options: ReportOptions): Promise<number> {
   // is named file by file below.
   if (options.out !== undefined) await prepareOutDir(options.out);
   const { result, header, complete, tornLines } = await rejudge(journal, scenarios, options.gate ?? []);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log = (line: string) => process.stderr.write(`${printableLine(line)}\n`);
   if (!complete) log(`stampede: ${journal} has no end mark: the run was killed; judging what it recorded until then`);
   if (tornLines > 0) log(`stampede: skipped ${tornLines} torn ${tornLines === 1 ? 'line' : 'lines'} in ${journal}`);
   const written = await writeReports(reporters, result, { header, outDir });
   for (const failed of written.failed) log(`warning: ${reportFailure(failed)}`);
   const unwritten = unwrittenOf(outDir, undefined, written);
-  process.stdout.write(consoleSummary(result.summary, outDir, unwritten.files));
+  process.stdout.write(printableText(consoleSummary(result.summary, outDir, unwritten.files)));
   const { verdict } = result.summary;
   const failure = outputFailure(unwritten, verdict);
   if (failure) throw failure.error;

@@ -7,6 +7,8 @@ import { Option, type Command } from 'commander';
 import { scenarios } from '../../scenarios/index.ts';
 import { BUG_NAMES } from '../../simulators/cloud/bugs/index.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
+import { printableLine, printableText } from '../protocol/printable.ts';
+import { keepSecret } from '../protocol/redact.ts';
 import { resolveRunConfig, resolveRunGates, type RunConfig, type RunOptions } from '../run/config.ts';
 import { heldLeftovers } from '../run/leftovers.ts';
 import { progressFor, progressMode } from '../run/progress.ts';
@@ -22,7 +24,7 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--target <url>', 'the backend to storm (default: start the embedded reference cloud)')
     .addOption(new Option('--admin-token <token>', 'admin token of --target').env('STAMPEDE_ADMIN_TOKEN'))
     .option('--allow-remote', 'allow a --target that is not on this machine', false)
-    .option('--toxiproxy <url>', 'use this running Toxiproxy server instead of starting one')
+    .option('--toxiproxy <url>', 'use this running Toxiproxy server instead of starting one (default: $TOXIPROXY_URL, else start one)')
     .option('--out <dir>', 'where to write the run folder (default reports/<time>-<scenario>)')
     .option('--seed <n>', 'world and schedule seed (default: a fresh one, printed)')
     .option('--cameras <n>', 'simulated cameras (default: the scenario\'s)')
@@ -32,8 +34,13 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--gate <expr>', `a threshold besides zero leaks, repeatable, e.g. 'reconnect.p95<10s' or 'lost: <0.1%' (adds to or overrides the scenario's)`, collect)
     .option('--quiet', 'no progress display or lines (warnings, errors and the summary still print)', false)
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics while the run lasts (0: any free port)')
-    .action(async (scenario: string, raw: Omit<RunOptions, 'scenario'>) => {
-      const config = resolveRunConfig({ ...raw, scenario }, scenarios, new Date());
+    .action(async (scenario: string, raw: Omit<RunOptions, 'scenario'>, command: Command) => {
+      // STAMPEDE_ADMIN_TOKEN in the environment is for --target; it must not make every embedded run bad usage.
+      const ambientToken = command.getOptionValueSource('adminToken') === 'env' && raw.target === undefined;
+      // TOXIPROXY_URL is an address the run talks to like --toxiproxy, so it is guarded like it.
+      const toxiproxy = raw.toxiproxy ?? (process.env.TOXIPROXY_URL || undefined);
+      const config = resolveRunConfig({ ...raw, scenario, toxiproxy, ...(ambientToken ? { adminToken: undefined } : {}) }, scenarios, new Date());
+      keepSecret(config.target?.adminToken);
       if (!config.target && !BUG_NAMES.includes(config.bug as never)) {
         throw new StampedeError(`unknown --bug ${config.bug}`, ExitCode.usage, `pick one of ${BUG_NAMES.join(', ')}`);
       }
@@ -59,10 +66,10 @@ async function runWithSignals(config: RunConfig): Promise<number> {
   log(`stampede: ${config.scenario.name} on ${config.target?.url ?? 'the embedded reference cloud'}${config.bug !== 'none' ? ` with --bug ${config.bug}` : ''}: ` +
     `${config.cameras} cameras, ${config.users} users, ${config.durationMs / 1000} s, seed ${config.seed}; writing ${config.outDir}`);
   try {
-    const outcome = await runStorm(config, { log, out: (text) => process.stdout.write(text), signal: abort.signal, command: reproduce(config), watchers });
+    const outcome = await runStorm(config, { log, out: (text) => process.stdout.write(printableText(text)), signal: abort.signal, command: reproduce(config), watchers });
     // A step that failed for a reason of its own, not because Ctrl-C cut it short, is still worth its line.
     const failure = outcome.failure?.error === abort.signal.reason ? undefined : outcome.failure;
-    if (failure) process.stderr.write(`stampede: ${failure.title}: ${describeError(failure.error)}\n`);
+    if (failure) process.stderr.write(`${printableLine(`stampede: ${failure.title}: ${describeError(failure.error)}`)}\n`);
     if (outcome.interrupted) return ExitCode.interrupted;
     if (outcome.failure) {
       return outcome.failure.error instanceof StampedeError ? exitCodeOf(outcome.failure.error) : ExitCode.unavailable;

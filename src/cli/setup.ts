@@ -3,6 +3,7 @@
  * already on this machine) and checks Redis. Safe to run again: what is there is reused.
  */
 import type { Command } from 'commander';
+import { printableLine } from '../protocol/printable.ts';
 import { findOnPath } from '../services/locate.ts';
 import { provisionTool, provisionedVersion } from '../services/provision.ts';
 import { DEFAULT_REDIS_URL, probeRedis } from '../services/redis-probe.ts';
@@ -10,7 +11,7 @@ import { toxiproxyTool, type ToolSpec } from '../services/tools.ts';
 import { ExitCode, UnavailableError } from './exit.ts';
 import type { Subcommand } from './main.ts';
 
-const say = (line: string): void => void process.stdout.write(`${line}\n`);
+const say = (line: string): void => void process.stdout.write(`${printableLine(line)}\n`);
 
 async function setUp(tool: ToolSpec): Promise<void> {
   const found = await provisionTool(tool, { log: say });

@@ -5,6 +5,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { startCloud, type CloudOptions } from '../../simulators/cloud/index.ts';
 import { BUG_NAMES } from '../../simulators/cloud/bugs/index.ts';
+import { printableLine } from '../protocol/printable.ts';
 import { ExitCode, UsageError } from './exit.ts';
 import type { Subcommand } from './main.ts';
 
@@ -51,7 +52,7 @@ export const target: Subcommand = (program: Command, done) => {
     .option('--bug <name>', `a leak-zoo bug to switch on: ${BUG_NAMES.join(', ')}`, 'none')
     .option('--redis <url>', 'Redis for the cache, or none', DEFAULT_REDIS)
     .action(async (raw: RawOptions) => {
-      const log = (line: string) => process.stderr.write(`stampede target: ${line}\n`);
+      const log = (line: string) => process.stderr.write(`${printableLine(`stampede target: ${line}`)}\n`);
       const cloud = await startCloud(targetConfig(raw, log));
       process.stdout.write(`listening ${cloud.port}\n`);
       await new Promise<void>((resolve) => {

@@ -1,11 +1,13 @@
 /**
  * A tiny HTTP client for the protocol: every call has a timeout, every answer is read whole up to its call's
  * bound, and a network failure becomes a CallFailed with a readable reason instead of undici's bare "fetch failed".
+ * Redirects are answers, never followed.
  */
 import { AnswerTooLarge, readBody } from '../protocol/answer-body.ts';
 import { endpoint } from '../protocol/endpoint.ts';
 import { fetchFailure } from '../protocol/fetch-failure.ts';
 import { ANSWER_BOUNDS } from '../protocol/limits.ts';
+import { redirectRefused } from '../protocol/redirect.ts';
 
 /** What the target answered to one HTTP call. */
 export interface Answer {
@@ -92,5 +94,5 @@ export function excerpt(bytes: Buffer, max = 120): string {
 
 /** `GET /v1/cameras answered 500 {"error":...}`, the usual "seen" half of a mismatch. */
 export function describeAnswer(answer: Answer): string {
-  return `${answer.call} answered ${answer.status} ${excerpt(answer.bytes)}`;
+  return `${answer.call} ${redirectRefused(answer.status) ?? `answered ${answer.status}`} ${excerpt(answer.bytes)}`;
 }

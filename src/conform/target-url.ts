@@ -5,18 +5,10 @@
 import { UsageError } from '../cli/exit.ts';
 import { requireFetchablePort } from '../protocol/fetch-failure.ts';
 import { isLoopbackHost } from '../protocol/loopback.ts';
+import { parseUrlFlag } from '../protocol/url-flag.ts';
 
 export function parseTargetUrl(raw: string, allowRemote: boolean): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`--target ${JSON.stringify(raw)} is not a URL`, 'pass a base URL such as http://127.0.0.1:8080');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--target must be an http:// or https:// URL, not ${url.protocol}//`);
-  }
-  if (url.username !== '' || url.password !== '') throw new UsageError('--target must not carry credentials');
+  const url = parseUrlFlag('--target', raw, 'http://127.0.0.1:8080');
   requireFetchablePort(url, '--target');
   if (!allowRemote && !isLoopbackHost(url.hostname)) {
     throw new UsageError(

@@ -59,7 +59,7 @@ export function renderJunit(result: RunResult): string {
       ...counts,
       testsuite: [
         {
-          '@_name': summary.scenario,
+          '@_name': clean(summary.scenario),
           ...counts,
           '@_skipped': 0,
           '@_timestamp': summary.startedAt,

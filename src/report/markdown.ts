@@ -4,6 +4,7 @@
  * checks by surface, the gates, the first leaks, and the command that repeats the run.
  */
 import { formatActual } from '../oracle/gates.ts';
+import { printableLine } from '../protocol/printable.ts';
 import type { RunResult } from '../run/observers.ts';
 import { SURFACES, describeLeak, plural } from './leak-text.ts';
 import type { Reporter } from './reporter.ts';
@@ -21,7 +22,7 @@ export const markdownReporter: Reporter = {
 export function renderMarkdown(result: RunResult): string {
   const { summary, evidence } = result;
   const lines: string[] = [];
-  lines.push(`## Stampede ${summary.scenario}: ${verdictWord(summary)}`, '');
+  lines.push(`## Stampede ${cell(summary.scenario)}: ${verdictWord(summary)}`, '');
   lines.push(headline(summary), '');
   lines.push(
     `Seed ${summary.seed}, ${summary.world.cameras} cameras, ${summary.world.users} users, ${summary.durationS} s against ` +
@@ -68,7 +69,9 @@ export function renderMarkdown(result: RunResult): string {
     evidence.slice(0, LEAKS_LISTED).forEach((leak, i) => lines.push(`${i + 1}. ${cell(describeLeak(leak, startedAt))}`));
   }
 
-  lines.push('', 'Repeat this run:', '', '```sh', summary.command, '```', '');
+  // A fence longer than any run of backticks in the command, so nothing in it can close the block early.
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(summary.command) + 1));
+  lines.push('', 'Repeat this run:', '', `${fence}sh`, printableLine(summary.command), fence, '');
   return lines.join('\n');
 }
 
@@ -95,11 +98,23 @@ function mark(n: number): string {
   return n > 0 ? `**${n}**` : '0';
 }
 
-/** Text safe inside a table cell or list item: pipes would split cells, newlines would end them. */
+/**
+ * Text a user or a target controls, safe inside a heading, a table cell or a list item: newlines (which would end
+ * it and could start a heading of their own) become spaces, other control characters escapes, pipes (which would
+ * split cells) are escaped.
+ */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  return printableLine(text.replace(/\s*\n\s*/g, ' ')).replace(/\|/g, '\\|');
 }
 
+/** Inline code whose fence is longer than any backtick run inside, so the text cannot end the span early. */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
+  const inner = cell(text);
+  const fence = '`'.repeat(longestBacktickRun(inner) + 1);
+  const pad = inner.startsWith('`') || inner.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${inner}${pad}${fence}`;
+}
+
+function longestBacktickRun(text: string): number {
+  return Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
 }

@@ -5,6 +5,7 @@
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { redactDeep } from '../protocol/redact.ts';
 import type { JournalHeader } from '../run/journal.ts';
 import type { RunResult } from '../run/observers.ts';
 
@@ -31,6 +32,9 @@ export interface ReportsWritten {
 /** Renders and writes every reporter's file; failures are collected, not thrown. */
 export async function writeReports(reporters: readonly Reporter[], result: RunResult, context: ReportContext): Promise<ReportsWritten> {
   const outcome: ReportsWritten = { written: [], failed: [] };
+  // The one redaction point, before any format escapes a secret out of recognition.
+  result = redactDeep(result);
+  context = { ...context, header: redactDeep(context.header) };
   for (const reporter of reporters) {
     const path = join(context.outDir, reporter.file);
     try {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { UsageError } from '../cli/exit.ts';
 import { GateError, resolveGates, type Gate, type GateSpec } from '../oracle/gates.ts';
 import { requireFetchablePort } from '../protocol/fetch-failure.ts';
-import { isLoopbackUrl } from '../protocol/loopback.ts';
+import { parseUrlFlag, refuseRemote } from '../protocol/url-flag.ts';
 import type { Scenario } from './scenario.ts';
 
 /** Flags as the CLI parsed them (strings where the user typed strings). */
@@ -89,8 +89,10 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
   if (target && options.bug !== undefined && options.bug !== 'none') {
     throw new UsageError('--bug only applies to the embedded reference cloud', 'drop --bug, or drop --target to storm the embedded cloud');
   }
-  if (options.toxiproxy !== undefined && !isUrl(options.toxiproxy)) {
-    throw new UsageError(`--toxiproxy ${options.toxiproxy} is not a URL`, 'give the API address, e.g. http://127.0.0.1:8474');
+  if (options.toxiproxy !== undefined) {
+    // The run creates proxies there and sends it the target's address: it gets the loopback guard too.
+    const url = parseUrlFlag('--toxiproxy', options.toxiproxy, 'http://127.0.0.1:8474');
+    refuseRemote('--toxiproxy', url, options.allowRemote ?? false, 'Stampede only talks to 127.0.0.1 or ::1 unless you add --allow-remote');
   }
   if (target) requireFetchablePort(target.url, '--target');
   if (options.toxiproxy !== undefined) requireFetchablePort(options.toxiproxy, '--toxiproxy');
@@ -117,26 +119,12 @@ function resolveTarget(options: RunOptions): RunConfig['target'] {
     if (options.adminToken !== undefined) throw new UsageError('--admin-token goes with --target', 'add --target URL, or drop --admin-token');
     return undefined;
   }
-  if (!isUrl(options.target)) throw new UsageError(`--target ${options.target} is not a URL`, 'give one like http://127.0.0.1:8080');
-  if (!options.allowRemote && !isLoopbackUrl(options.target)) {
-    throw new UsageError(
-      `--target ${new URL(options.target).host} is not on this machine`,
-      'Stampede only storms 127.0.0.1 or ::1 unless you add --allow-remote (and own that backend)',
-    );
-  }
+  const url = parseUrlFlag('--target', options.target, 'http://127.0.0.1:8080');
+  refuseRemote('--target', url, options.allowRemote ?? false, 'Stampede only storms 127.0.0.1 or ::1 unless you add --allow-remote (and own that backend)');
   // The CLI layer already fills this from STAMPEDE_ADMIN_TOKEN; the config only reads what it is given.
   const adminToken = options.adminToken;
   if (!adminToken) throw new UsageError('--target needs --admin-token', 'pass --admin-token T or set STAMPEDE_ADMIN_TOKEN');
   return { url: options.target.replace(/\/+$/, ''), adminToken };
-}
-
-function isUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /** A fresh seed for runs that name none; it is printed and written to the summary so the run can be repeated. */

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { keepSecret } from '../protocol/redact.ts';
 import { startChild, type ManagedChild } from '../services/child.ts';
 import { freePort } from '../services/ports.ts';
 import { ensureRedis, type RedisService } from '../services/redis.ts';
@@ -33,6 +34,7 @@ export function cloudPort(): Promise<number> {
 /** Starts `stampede target` on `port` with the cache at `redisUrl`; the admin token travels in the environment, never argv. */
 export async function startEmbeddedCloud(port: number, redisUrl: string, bug: string): Promise<EmbeddedCloud> {
   const adminToken = randomBytes(24).toString('base64url');
+  keepSecret(adminToken);
   const url = `http://127.0.0.1:${port}`;
   const child = await startChild({
     name: 'the reference cloud (stampede target)',

@@ -1,10 +1,11 @@
 /**
  * The journal: the run's history written to disk as it happens, one JSON record per line, so a run killed half
  * way still leaves its evidence and `stampede report` can judge it again. The first line describes the run and
- * its world with every secret (passwords, camera secrets) removed. Repeated errors are folded into counts after a
+ * its world with every secret (passwords, camera secrets) removed; every line passes the one redaction point. Repeated errors are folded into counts after a
  * few examples of each kind (error-fold.ts), so a flood of garbage cannot fill the disk.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { redactDeep } from '../protocol/redact.ts';
 import type { RunSettings } from '../report/summary.ts';
 import type { HistoryRecord, Recorder } from '../world/history.ts';
 import type { World } from '../world/types.ts';
@@ -45,7 +46,7 @@ export class Journal implements Recorder {
     this.stream = createWriteStream(path, { flags: 'w' });
     this.stream.on('error', (error) => this.failed(error));
     this.onFailure = onFailure;
-    this.stream.write(`${JSON.stringify({ ...header, world: withoutSecrets(header.world) })}\n`);
+    this.stream.write(`${JSON.stringify(redactDeep({ ...header, world: withoutSecrets(header.world) }))}\n`);
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
     this.timer.unref();
   }
@@ -67,7 +68,8 @@ export class Journal implements Recorder {
   }
 
   private write(record: HistoryRecord): void {
-    const line = `${JSON.stringify(record)}\n`;
+    // A record can carry what a target answered, and a target may echo back a token or password it was sent.
+    const line = `${JSON.stringify(redactDeep(record))}\n`;
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (this.pendingBytes >= FLUSH_BYTES) this.flush();

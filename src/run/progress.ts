@@ -7,13 +7,14 @@
  */
 import { styleText } from 'node:util';
 import { createLogUpdate } from 'log-update';
+import { printableLine } from '../protocol/printable.ts';
 import type { LiveRun, Watcher } from './live.ts';
 
 export type ProgressMode = 'live' | 'plain' | 'quiet';
 
 /** How a run shows itself: where its log lines go, and what watches it. */
 export interface Progress {
-  /** Writes one log line (a warning, a note) without corrupting the live panel. */
+  /** Writes one log line (a warning, a note) without corrupting the live panel; secrets and control characters never reach the terminal. */
   log(line: string): void;
   watchers: Watcher[];
 }
@@ -29,7 +30,7 @@ export function progressMode(quiet: boolean, isTTY: boolean | undefined): Progre
 }
 
 export function progressFor(mode: ProgressMode, stream: NodeJS.WritableStream & { columns?: number; rows?: number }): Progress {
-  const write = (line: string) => void stream.write(`${line}\n`);
+  const write = (line: string) => void stream.write(`${printableLine(line)}\n`);
   if (mode === 'quiet') return { log: write, watchers: [] };
   if (mode === 'plain') return { log: write, watchers: [plainProgress(write)] };
   return livePanel(stream, { color: !('NO_COLOR' in process.env) });
@@ -93,7 +94,7 @@ function livePanel(stream: NodeJS.WritableStream & { columns?: number; rows?: nu
   let frame: (() => string) | undefined;
   const log = (line: string) => {
     if (frame) draw.clear();
-    stream.write(`${line}\n`);
+    stream.write(`${printableLine(line)}\n`);
     if (frame) draw(frame());
   };
   const watcher: Watcher = (live) => {

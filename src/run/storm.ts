@@ -23,6 +23,7 @@ import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
 import { UnavailableError, UsageError } from '../cli/exit.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
 import { viaProxy } from '../protocol/endpoint.ts';
+import { keepSecret } from '../protocol/redact.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
 import { reportFailure, writeReports } from '../report/reporter.ts';
@@ -103,6 +104,9 @@ interface RunState {
 export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome> {
   const phases = planScenario(config.scenario, config.durationMs);
   const world = planWorld(config);
+  // Known before anything talks to the target, so whatever it echoes back is redacted wherever it lands.
+  for (const user of world.users) keepSecret(user.password);
+  for (const camera of world.cameras) keepSecret(camera.secret);
   // Before anything starts, so a bad schedule is one usage error with nothing left running. The embedded cloud
   // gets a cache proxy besides the client one; someone else's target only the client one.
   const faults = planFaults(phases, config.target ? ['client'] : (['client', 'cache'] satisfies ProxyPath[]));

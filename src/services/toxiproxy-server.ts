@@ -85,7 +85,7 @@ async function useRunning(raw: string): Promise<ToxiproxyServer> {
 /** True when GET /version answers 200 within `timeoutMs`. */
 export async function answersVersion(url: string, timeoutMs: number): Promise<boolean> {
   try {
-    const response = await fetch(`${url}/version`, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(`${url}/version`, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
     await response.arrayBuffer();
     return response.ok;
   } catch {

@@ -36,6 +36,14 @@ describe('run config', () => {
     expect(local.target?.url).toBe('http://[::1]:8080');
   });
 
+  it('guards every address it will talk to: no credentials or whitespace in --target, --toxiproxy on this machine unless allowed', () => {
+    expect(() => resolveRunConfig({ target: 'http://u:p@127.0.0.1:8080', adminToken: 't' }, scenarios, now)).toThrow('--target must not carry credentials');
+    expect(() => resolveRunConfig({ target: 'http://127.0.0.1:8080\n## PASS', adminToken: 't' }, scenarios, now)).toThrow('must not contain whitespace');
+    expect(() => resolveRunConfig({ toxiproxy: 'http://192.0.2.1:8474' }, scenarios, now)).toThrow('--toxiproxy 192.0.2.1:8474 is not on this machine');
+    expect(resolveRunConfig({ toxiproxy: 'http://192.0.2.1:8474', allowRemote: true }, scenarios, now).toxiproxyUrl).toBe('http://192.0.2.1:8474');
+    expect(resolveRunConfig({ toxiproxy: 'http://[::1]:8474' }, scenarios, now).toxiproxyUrl).toBe('http://[::1]:8474');
+  });
+
   it('counts only this machine as loopback', () => {
     for (const host of ['127.0.0.1', '127.3.2.1', '::1', '[::1]', 'localhost']) expect(isLoopbackHost(host)).toBe(true);
     for (const host of ['10.0.0.1', '128.0.0.1', '127.0.0.1.example.com', '::2', 'example.com']) expect(isLoopbackHost(host)).toBe(false);

@@ -10,6 +10,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { keepSecret } from '../../protocol/redact.ts';
 import type { HistoryRecord, Recorder } from '../../world/history.ts';
 
 /** A running collector. */
@@ -90,6 +91,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const Batch = batchSchema(options.maxRecordsPerBatch ?? 2000);
   const token = options.token ?? randomBytes(24).toString('base64url');
+  keepSecret(token);
   const expected = Buffer.from(`Bearer ${token}`);
   const received = new Map<number, number>();
   /** Batches already taken, so a retry whose first answer got lost is not recorded twice. */
