@@ -3,7 +3,7 @@
  * found so far, or no verdict, never a pass), and a complete run's report agrees with what the run said live.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'junit2json';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,7 +81,9 @@ describe('stampede report', () => {
   }, 150_000);
 
   it('a folder without a journal is bad usage', async () => {
-    const result = await stampede(['report', runDir('empty')]);
+    const empty = runDir('empty');
+    mkdirSync(empty);
+    const result = await stampede(['report', empty]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/holds no journal\.ndjson/);
   });
