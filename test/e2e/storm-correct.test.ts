@@ -3,6 +3,7 @@
  * that fits in a test: zero leaks, and enough observed that the pass is earned.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSummary, runDir, stampede } from '../helpers/cli.ts';
@@ -27,10 +28,11 @@ describe.concurrent('stampede run against the correct cloud', () => {
       expect(summary.faults.length).toBeGreaterThan(0);
       expect(summary.faults.every((fault) => fault.heal !== null)).toBe(true);
       expect(readFileSync(join(out, 'journal.ndjson'), 'utf8').split('\n').length).toBeGreaterThan(100);
-      // One engine, so nothing names one; an unsplit fleet has no worker shares.
+      // One engine, so nothing names one; the fleet is split across one worker per core, each fully delivered.
       expect(summary).not.toHaveProperty('engine');
       expect(summary.command).not.toContain('--engine');
-      expect(summary.workers).toEqual([]);
+      expect(summary.workers).toHaveLength(availableParallelism());
+      expect(summary.workers!.every((share) => share.recordsSent === share.recordsReceived)).toBe(true);
     }, 120_000);
   }
 
