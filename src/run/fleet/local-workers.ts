@@ -64,7 +64,7 @@ export async function startLocalWorkers(options: LocalWorkersOptions): Promise<S
       const broken = new Promise<string>((resolve) => {
         children.forEach((child, index) => void child.exited.then((exit) => {
           // A worker ends by itself after the run's end; before it, or failing, it leaves its slice unjudged.
-          if (ending || (!failing(exit) && Date.now() >= endsAt)) return;
+          if (ending || signal.aborted || (!failing(exit) && Date.now() >= endsAt)) return;
           broke = true;
           resolve(`${name(index)} ${exitText(exit)}`);
         }));
