@@ -34,13 +34,20 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--gate <expr>', `a threshold besides zero leaks, repeatable, e.g. 'reconnect.p95<10s' or 'lost: <0.1%' (adds to or overrides the scenario's)`, collect)
     .option('--quiet', 'no progress display or lines (warnings, errors and the summary still print)', false)
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics while the run lasts (0: any free port)')
+    .option('--workers <n>', 'worker processes driving the fleet, one slice each (default: one per core); 0: judge workers started elsewhere')
+    .option('--collector-listen <host:port>', 'with --workers 0: where the workers send their records (token in STAMPEDE_COLLECTOR_TOKEN)')
+    .option('--expect-workers <n>', 'with --workers 0: how many workers will join')
     .action(async (scenario: string, raw: Omit<RunOptions, 'scenario'>, command: Command) => {
       // STAMPEDE_ADMIN_TOKEN in the environment is for --target; it must not make every embedded run bad usage.
       const ambientToken = command.getOptionValueSource('adminToken') === 'env' && raw.target === undefined;
       // TOXIPROXY_URL is an address the run talks to like --toxiproxy, so it is guarded like it.
       const toxiproxy = raw.toxiproxy ?? (process.env.TOXIPROXY_URL || undefined);
-      const config = resolveRunConfig({ ...raw, scenario, toxiproxy, ...(ambientToken ? { adminToken: undefined } : {}) }, scenarios, new Date());
+      const collectorToken = process.env.STAMPEDE_COLLECTOR_TOKEN;
+      const config = resolveRunConfig(
+        { ...raw, scenario, toxiproxy, ...(ambientToken ? { adminToken: undefined } : {}), ...(collectorToken ? { collectorToken } : {}) }, scenarios, new Date(),
+      );
       keepSecret(config.target?.adminToken);
+      keepSecret(config.remoteWorkers?.token);
       if (!config.target && !BUG_NAMES.includes(config.bug as never)) {
         throw new StampedeError(`unknown --bug ${config.bug}`, ExitCode.usage, `pick one of ${BUG_NAMES.join(', ')}`);
       }

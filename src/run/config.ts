@@ -2,10 +2,12 @@
  * The one typed, validated configuration of `stampede run`. The CLI layer only turns flags into `RunOptions`;
  * everything else reads `RunConfig`, so a wrong flag is one clear line before anything starts.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { UsageError } from '../cli/exit.ts';
 import { GateError, resolveGates, type Gate, type GateSpec } from '../oracle/gates.ts';
 import { requireFetchablePort } from '../protocol/fetch-failure.ts';
+import { isLoopbackHost } from '../protocol/loopback.ts';
 import { parseUrlFlag, refuseRemote } from '../protocol/url-flag.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -26,6 +28,14 @@ export interface RunOptions {
   gate?: string[];
   quiet?: boolean;
   metricsPort?: string;
+  /** Worker processes to start here; 0: judge workers started elsewhere. */
+  workers?: string;
+  /** `--workers 0`: where the collector listens, HOST:PORT. */
+  collectorListen?: string;
+  /** `--workers 0`: how many workers will join. */
+  expectWorkers?: string;
+  /** `--workers 0`: the collector token, from STAMPEDE_COLLECTOR_TOKEN (never a flag). */
+  collectorToken?: string;
 }
 
 export interface RunConfig {
@@ -48,6 +58,10 @@ export interface RunConfig {
   quiet: boolean;
   /** Serve Prometheus metrics on 127.0.0.1 at this port while the run lasts (0: any free port). */
   metricsPort?: number;
+  /** Worker processes this run starts, each driving one slice of the fleet; 0 when they run elsewhere. */
+  workers: number;
+  /** `--workers 0`: the workers started elsewhere, and where their collector listens. */
+  remoteWorkers?: { count: number; host: string; port: number; token: string };
 }
 
 /**
@@ -72,6 +86,8 @@ const Flags = z.object({
   cameras: whole('--cameras', 1, 100_000).optional(),
   users: whole('--users', 1, 100_000).optional(),
   metricsPort: whole('--metrics-port', 0, 65_535).optional(),
+  workers: whole('--workers', 0, 1024).optional(),
+  expectWorkers: whole('--expect-workers', 1, 10_000).optional(),
   duration: numberText('--duration', /^\d+(\.\d+)?$/, 'a number of seconds')
     .pipe(z.number().min(10, '--duration must be at least 10 seconds').max(7 * 24 * 3600, '--duration must be at most a week'))
     .optional(),
@@ -111,7 +127,33 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
     gates: resolveRunGates(scenario.gates ?? {}, options.gate ?? []),
     quiet: options.quiet ?? false,
     ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
+    ...resolveWorkers(options, flags.workers, flags.expectWorkers),
   };
+}
+
+/** `--workers N` (default: one per core), or `--workers 0` with where and how many workers started elsewhere join. */
+function resolveWorkers(options: RunOptions, workers: number | undefined, expected: number | undefined): Pick<RunConfig, 'workers' | 'remoteWorkers'> {
+  const count = workers ?? availableParallelism();
+  if (count > 0) {
+    if (options.collectorListen !== undefined || expected !== undefined) {
+      throw new UsageError('--collector-listen and --expect-workers go with --workers 0', 'add --workers 0 to judge workers started elsewhere, or drop them');
+    }
+    return { workers: count };
+  }
+  if (options.collectorListen === undefined || expected === undefined) {
+    throw new UsageError('--workers 0 needs --collector-listen HOST:PORT and --expect-workers N', 'say where the workers started elsewhere send their records, and how many there are');
+  }
+  const listen = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(options.collectorListen);
+  const port = Number(listen?.[3]);
+  if (!listen || port > 65_535) throw new UsageError(`--collector-listen ${options.collectorListen} is not HOST:PORT`, 'e.g. 127.0.0.1:9000, or 0.0.0.0:9000 with --allow-remote');
+  const host = (listen[1] ?? listen[2])!;
+  if (!options.allowRemote && !isLoopbackHost(host)) {
+    throw new UsageError(`--collector-listen ${host} is not on this machine`, 'add --allow-remote to take records from workers on other machines');
+  }
+  if (!options.collectorToken) {
+    throw new UsageError('--workers 0 needs the collector token in STAMPEDE_COLLECTOR_TOKEN', 'set it to the token the workers were given (never a flag)');
+  }
+  return { workers: 0, remoteWorkers: { count: expected, host, port, token: options.collectorToken } };
 }
 
 function resolveTarget(options: RunOptions): RunConfig['target'] {

@@ -18,6 +18,12 @@ export interface EmbeddedCloud {
 }
 
 const STAMPEDE_BIN = fileURLToPath(new URL('../../bin/stampede', import.meta.url));
+/**
+ * Starting Node with tsx and the cloud's modules takes a second or two on an idle machine, but far longer on a
+ * loaded one (CI runners, a run's own workers starting at the same time): the wait is for a cloud that is still
+ * starting, and only a cloud that exits or stays silent this long is a failure.
+ */
+const READY_TIMEOUT_MS = 120_000;
 
 /** The Redis the embedded cloud caches in, as host:port for its proxy. */
 export async function embeddedRedis(log: (line: string) => void): Promise<{ redis: RedisService; upstream: string }> {
@@ -42,7 +48,7 @@ export async function startEmbeddedCloud(port: number, redisUrl: string, bug: st
     args: [STAMPEDE_BIN, 'target', '--port', String(port), '--bug', bug, '--redis', redisUrl],
     env: { ...process.env, STAMPEDE_ADMIN_TOKEN: adminToken },
     ready: async () => (await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1_000) })).ok,
-    readyTimeoutMs: 30_000,
+    readyTimeoutMs: READY_TIMEOUT_MS,
   });
   return { url, port, adminToken, child };
 }

@@ -7,10 +7,13 @@
  *  3. the target: the embedded reference cloud with its Redis behind a cache proxy, or the --target given;
  *     the client proxy in front of it; its health; the world seeded through the admin API;
  *  4. the journal, opened before any load so every record reaches the disk;
- *  5. the body: camera and user fleets through the client proxy, the nemesis running the fault schedule, the
- *     planned access changes applied on time, a phase record at each boundary, the target and Toxiproxy watched
- *     (a death is recorded and said at once), until the run's end;
- *  6. teardown in reverse order, whatever happened: fleets stopped, faults healed, proxies removed, processes
+ *  5. the workers: `--workers N` processes, each driving one slice of the fleet, started and joined (or, for
+ *     `--workers 0`, the workers started elsewhere joined), all sending their records to the run's collector;
+ *  6. the body: the run's clock starts, the workers' cameras and users go through the client proxy, the nemesis
+ *     runs the fault schedule, the planned access changes are applied on time, a phase record marks each
+ *     boundary, the target and Toxiproxy watched (a death is recorded and said at once), until the run's end
+ *     (or a worker dies);
+ *  7. teardown in reverse order, whatever happened: workers stopped and judged, faults healed, proxies removed, processes
  *     stopped; then the verdict from the live oracle, summary.json and the console summary.
  *
  * Ctrl-C (the signal) and the deadline end the body early; the teardown and the report still happen.
@@ -20,7 +23,7 @@ import { adminClient, AdminCallError, type AdminClient } from '../../simulators/
 import { createRunProxies, type RunProxies } from '../chaos/run-proxies.ts';
 import { Nemesis, type ProxyPath } from '../chaos/nemesis.ts';
 import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
-import { UnavailableError, UsageError } from '../cli/exit.ts';
+import { UnavailableError } from '../cli/exit.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
 import { viaProxy } from '../protocol/endpoint.ts';
 import { keepSecret } from '../protocol/redact.ts';
@@ -29,16 +32,15 @@ import { reporters } from '../report/index.ts';
 import { reportFailure, writeReports } from '../report/reporter.ts';
 import type { RunFacts, RunSettings } from '../report/summary.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
-import { generateWorld } from '../world/generate.ts';
 import type { Recorder, WorkerShare } from '../world/history.ts';
 import type { ChildExit } from '../services/child.ts';
 import { worldToSeed } from '../world/seed.ts';
-import { WorldSpecError } from '../world/spec.ts';
 import type { World } from '../world/types.ts';
 import { applyChanges } from './changes.ts';
 import type { RunConfig } from './config.ts';
 import type { RunningFleet } from './fleet/fleet.ts';
-import { startInProcessFleet } from './fleet/in-process.ts';
+import { startLocalWorkers, type StartedWorkers } from './fleet/local-workers.ts';
+import { awaitRemoteWorkers } from './fleet/remote-workers.ts';
 import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
 import { planExpectations, planFaults, type FaultPlan } from './expectations.ts';
 import { Journal, type JournalHeader } from './journal.ts';
@@ -50,6 +52,7 @@ import { prepareOutDir } from './out-dir.ts';
 import { RunObservers, type RunResult } from './observers.ts';
 import { plainProgress } from './progress.ts';
 import { FanOut } from './recorders.ts';
+import { fingerprintOf, fleetTimes, planWorld } from './plan.ts';
 import { planScenario, type Phase } from './scenario.ts';
 import { httpProbe, watchServices, type WatchedService } from './service-watch.ts';
 import { sleepUntil } from './time.ts';
@@ -94,6 +97,8 @@ interface RunState {
   cloudExited?: Promise<ChildExit>;
   journal?: Journal;
   metrics?: MetricsEndpoint;
+  /** The workers, joined and waiting for the run's clock. */
+  workers?: StartedWorkers;
   /** The fleet under way, asked for each worker's share once it has stopped. */
   fleet?: RunningFleet;
   header: JournalHeader;
@@ -148,21 +153,6 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   if (!result.failed || state.journal) io.out(consoleSummary(judged.summary, config.outDir, unwritten.files));
   const failure = result.failed ?? outputFailure(unwritten, judged.summary.verdict);
   return { ...judged, ...(failure ? { failure } : {}), interrupted: result.aborted };
-}
-
-function planWorld(config: RunConfig): World {
-  const window = config.scenario.changeWindow(config.durationMs);
-  try {
-    return generateWorld({
-      seed: config.seed,
-      users: config.users,
-      cameras: config.cameras,
-      timeline: { durationMs: config.durationMs, storm: window, settleMs: config.durationMs - window.endMs },
-    });
-  } catch (error) {
-    if (error instanceof WorldSpecError) throw new UsageError(error.message, 'change --cameras, --users or --duration');
-    throw error;
-  }
 }
 
 function steps(config: RunConfig): Step<RunState>[] {
@@ -254,34 +244,54 @@ function steps(config: RunConfig): Step<RunState>[] {
         return () => state.journal?.flush();
       },
     },
+    {
+      title: 'the workers',
+      async setup(state, signal) {
+        state.workers = await startWorkers(state, signal);
+        return () => state.workers?.close();
+      },
+    },
   );
   return all;
+}
+
+/** The run's workers: started here (`--workers N`), or joined from elsewhere (`--workers 0`). */
+function startWorkers(state: RunState, signal: AbortSignal): Promise<StartedWorkers> {
+  const { config, world, recorder, io } = state;
+  // The fleet goes through the client proxy: the target's own URL with the proxy's address, its path prefix kept.
+  const target = viaProxy(state.targetUrl!, state.proxies!.client.listen);
+  const workerArgs = [config.scenario.name, '--target', target, '--seed', String(config.seed), '--cameras', String(config.cameras),
+    '--users', String(config.users), '--duration', String(config.durationMs / 1000), ...(config.allowRemote ? ['--allow-remote'] : [])];
+  const common = { recorder, world, fingerprint: fingerprintOf(config, world), log: io.log, workerArgs };
+  const remote = config.remoteWorkers;
+  if (remote) return awaitRemoteWorkers({ ...common, count: remote.count, host: remote.host, port: remote.port, token: remote.token, signal });
+  return startLocalWorkers({ ...common, count: config.workers });
 }
 
 /** The load itself: fleets, nemesis, access changes and phase marks, until the end of the run or an abort. */
 async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   const { config, phases, world, recorder, io } = state;
-  const startedAt = Date.now();
+  // Every worker has joined: the clock starts now for all of them at once.
+  const { startedAt, endsAt } = fleetTimes(phases, config.durationMs, Date.now());
   state.startedAt = startedAt;
-  const endsAt = startedAt + config.durationMs;
-  // The fleet goes through the client proxy: the target's own URL with the proxy's address, its path prefix kept.
-  const target = viaProxy(state.targetUrl!, state.proxies!.client.listen);
-  const drainAt = startedAt + (phases.find((phase) => !phase.emit)?.startMs ?? config.durationMs);
-  // The fleet comes up gradually in the first phase, as a fleet that has been running for a while would be:
-  // the only stampede is the one the scenario's outage causes.
-  const rampMs = Math.round((phases[0]?.endMs ?? 0) * 0.5);
   const proxies = Object.fromEntries(Object.entries(state.proxies!.controls).filter(([, control]) => control !== undefined));
   // A fleet whose records arrive late takes the orchestrator's too, so the oracle sees one time order.
   let ordered: Recorder = recorder;
+  // A fleet that breaks (a worker died) ends the body early; its stop() then says why the run cannot be judged.
+  const body = new AbortController();
+  const end = (): void => body.abort();
+  signal.addEventListener('abort', end, { once: true });
   // Made before the fleet starts: a schedule the nemesis refuses leaves nothing running.
-  const nemesis = new Nemesis({ steps: state.faults.steps, proxies, recorder: { record: (r) => ordered.record(r) }, deadline: config.durationMs, signal });
-  // The first phase starts with the load: what the run observed is measured from here.
-  recorder.record({ type: 'phase', t: startedAt, name: phases[0]!.name });
-  const fleet = startInProcessFleet(
-    { target, allowRemote: config.allowRemote, world, recorder, traffic: config.scenario.traffic, startedAt, drainAt, endsAt, rampMs, seed: config.seed, log: io.log },
-  );
+  const nemesis = new Nemesis({ steps: state.faults.steps, proxies, recorder: { record: (r) => ordered.record(r) }, deadline: config.durationMs, signal: body.signal });
+  const fleet = state.workers!.begin(startedAt, endsAt, signal);
   state.fleet = fleet;
   ordered = fleet.recorder ?? recorder;
+  // The first phase starts with the load: what the run observed is measured from here.
+  ordered.record({ type: 'phase', t: startedAt, name: phases[0]!.name });
+  void fleet.broken?.then((why) => {
+    io.log(`stampede: ${why}; ending the run`);
+    end();
+  });
   const live = liveRun(state, fleet, endsAt);
   const watchers = [...(io.watchers ?? [plainProgress(io.log)]), ...(state.metrics ? [state.metrics.watch] : [])];
   const stopWatchers = watchers.map((watch) => watch(live));
@@ -289,11 +299,12 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   try {
     await Promise.all([
       nemesis.run(startedAt),
-      applyChanges(world.changes, state.admin!, ordered, startedAt, signal),
-      markPhases(phases.slice(1), ordered, startedAt, signal),
-      sleepUntil(endsAt, signal),
+      applyChanges(world.changes, state.admin!, ordered, startedAt, body.signal),
+      markPhases(phases.slice(1), ordered, startedAt, body.signal),
+      sleepUntil(endsAt, body.signal),
     ]);
   } finally {
+    signal.removeEventListener('abort', end);
     // Before the teardown stops the services on purpose.
     stopWatching();
     for (const stop of stopWatchers) stop();

@@ -17,17 +17,26 @@ export interface CliResult {
   stderr: string;
 }
 
-export function stampede(
-  args: string[],
-  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; /** Sees the process once spawned, e.g. to find its children. */ onSpawn?: (child: ChildProcess) => void } = {},
-): Promise<CliResult> {
+export interface CliOptions {
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Called with everything printed on stderr so far, each time more arrives: to wait on what the run says. */
+  onStderr?: (stderr: string) => void;
+  /** Sees the process once spawned, e.g. to find its children. */
+  onSpawn?: (child: ChildProcess) => void;
+}
+
+export function stampede(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [STAMPEDE, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      options.onStderr?.(stderr);
+    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`stampede ${args.join(' ')} did not finish within ${options.timeoutMs} ms\n${stderr.slice(-2000)}`));

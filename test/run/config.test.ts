@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../scenarios/index.ts';
 import { resolveRunConfig } from '../../src/run/config.ts';
@@ -6,6 +7,26 @@ import { isLoopbackHost } from '../../src/protocol/loopback.ts';
 const now = new Date('2026-11-28T15:00:00.123Z');
 
 describe('run config', () => {
+  it('drives the fleet with one worker per core by default, or the --workers given', () => {
+    expect(resolveRunConfig({}, scenarios, now).workers).toBe(availableParallelism());
+    expect(resolveRunConfig({ workers: '3' }, scenarios, now)).toMatchObject({ workers: 3 });
+    expect(resolveRunConfig({ workers: '3' }, scenarios, now).remoteWorkers).toBeUndefined();
+    expect(() => resolveRunConfig({ workers: '-1' }, scenarios, now)).toThrow('--workers must be at least 0');
+    expect(() => resolveRunConfig({ workers: '2', expectWorkers: '2' }, scenarios, now)).toThrow('--collector-listen and --expect-workers go with --workers 0');
+  });
+
+  it('judges workers started elsewhere with --workers 0: where they report, how many, and the token from the environment', () => {
+    const judge = { workers: '0', collectorListen: '127.0.0.1:9000', expectWorkers: '4', collectorToken: 'secret' };
+    expect(resolveRunConfig(judge, scenarios, now)).toMatchObject({ workers: 0, remoteWorkers: { count: 4, host: '127.0.0.1', port: 9000, token: 'secret' } });
+    expect(resolveRunConfig({ ...judge, collectorListen: '[::1]:9000' }, scenarios, now).remoteWorkers?.host).toBe('::1');
+    expect(() => resolveRunConfig({ workers: '0' }, scenarios, now)).toThrow('--workers 0 needs --collector-listen HOST:PORT and --expect-workers N');
+    expect(() => resolveRunConfig({ ...judge, collectorListen: '9000' }, scenarios, now)).toThrow('is not HOST:PORT');
+    expect(() => resolveRunConfig({ ...judge, collectorListen: '0.0.0.0:9000' }, scenarios, now)).toThrow('--collector-listen 0.0.0.0 is not on this machine');
+    expect(resolveRunConfig({ ...judge, collectorListen: '0.0.0.0:9000', allowRemote: true }, scenarios, now).remoteWorkers?.host).toBe('0.0.0.0');
+    const { collectorToken: _, ...tokenless } = judge;
+    expect(() => resolveRunConfig(tokenless, scenarios, now)).toThrow('STAMPEDE_COLLECTOR_TOKEN');
+  });
+
   it('fills the scenario defaults and names the output folder after the time and scenario', () => {
     const config = resolveRunConfig({ seed: '42' }, scenarios, now);
     expect(config.scenario.name).toBe('storm');

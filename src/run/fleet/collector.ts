@@ -25,6 +25,10 @@ export interface Collector {
   shares(): ReadonlyMap<number, WorkerClients>;
   /** What each worker said about itself at its end. */
   tallies(): ReadonlyMap<number, WorkerTally>;
+  /** The workers that have said hello (ready, waiting for the clock), by index. */
+  hellos(): ReadonlySet<number>;
+  /** Starts the run's clock: workers waiting for it (GET) learn it and begin; no hello is taken after this. */
+  start(startedAt: number): void;
   /** Batches refused (bad token, too big, malformed), for diagnostics. */
   refused(): number;
   /** Batches that came again under a number already taken (retries whose first answer was lost), dropped. */
@@ -38,18 +42,27 @@ export interface WorkerClients {
   users: Set<string>;
 }
 
-/** A worker's own account at its end: the records it made, and the batches it gave up on after retries. */
+/**
+ * A worker's own account at its end: the records it made, the batches it gave up on after retries, and the cameras
+ * and users it simulated (their indices in the world's arrays), so the run can check the slices cover the world.
+ */
 export interface WorkerTally {
   records: number;
   batchesFailed: number;
+  cameras: number[];
+  users: number[];
 }
 
 export interface CollectorOptions {
   recorder: Recorder;
   /** The bearer token workers must send; random when left out, given when it was already handed out. */
   token?: string;
-  /** The run's start, told to workers that ask (GET): workers started elsewhere set their clocks by it. */
+  /** The run's start, told to workers that ask (GET): they set their clocks by it. Unset until start(). */
   startedAt?: number;
+  /** What the run is (scenario, seed, sizes, world), told to workers so one built from other flags refuses itself. */
+  fingerprint?: unknown;
+  /** How many workers this run has: a hello from an index outside it, or counting differently, is refused. */
+  workers?: number;
   /** Listen here; loopback by default, a cluster run binds an address its workers reach. */
   host?: string;
   port?: number;
@@ -84,7 +97,15 @@ const Tally = z.object({
   tally: z.object({
     records: z.number().int().min(0),
     batchesFailed: z.number().int().min(0),
+    cameras: z.array(z.number().int().min(0)).max(1_000_000),
+    users: z.array(z.number().int().min(0)).max(1_000_000),
   }),
+});
+
+/** Sent once per worker before the run's clock starts: it has built its slice and is ready to go. */
+const Hello = z.object({
+  worker: z.number().int().min(0).max(10_000),
+  hello: z.object({ count: z.number().int().min(1).max(10_001) }),
 });
 
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
@@ -98,6 +119,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const seen = new Set<string>();
   const shares = new Map<number, WorkerClients>();
   const tallies = new Map<number, WorkerTally>();
+  const hellos = new Set<number>();
+  let startedAt = options.startedAt;
   let refused = 0;
   let repeats = 0;
 
@@ -107,6 +130,17 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     if (!share) shares.set(worker, (share = { cameras: new Set(), users: new Set() }));
     if (record.type === 'camera' && typeof record.cameraId === 'string') share.cameras.add(record.cameraId);
     if (record.type === 'user' && typeof record.userId === 'string') share.users.add(record.userId);
+  };
+
+  /** Whether a worker may join: one per index, all counting alike, and only before the clock starts. */
+  const greet = (worker: number, count: number): [number, string?] => {
+    const expected = options.workers;
+    if (expected !== undefined && count !== expected) return [409, `this run has ${expected} workers, not ${count}: give every worker --count ${expected}`];
+    if (worker >= count) return [409, `worker index ${worker} is outside 0..${count - 1}`];
+    if (hellos.has(worker)) return [409, `a worker with index ${worker} already joined this run: each index runs once`];
+    if (startedAt !== undefined) return [409, 'this run\'s clock already started without this worker'];
+    hellos.add(worker);
+    return [204];
   };
 
   const answer = (response: ServerResponse, status: number, message?: string): void => {
@@ -127,6 +161,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       tallies.set(tally.data.worker, tally.data.tally);
       return answer(response, 204);
     }
+    const hello = Hello.safeParse(parsed);
+    if (hello.success) return answer(response, ...greet(hello.data.worker, hello.data.hello.count));
     const batch = Batch.safeParse(parsed);
     if (!batch.success) {
       const issue = batch.error.issues[0];
@@ -158,7 +194,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     if (request.method === 'GET') {
       request.resume();
       response.writeHead(200, { 'content-type': 'application/json' });
-      return response.end(JSON.stringify({ startedAt: options.startedAt ?? null }));
+      return response.end(JSON.stringify({ startedAt: startedAt ?? null, fingerprint: options.fingerprint ?? null, workers: options.workers ?? null }));
     }
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > maxBodyBytes) {
@@ -192,6 +228,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     received: () => received,
     shares: () => shares,
     tallies: () => tallies,
+    hellos: () => hellos,
+    start: (at) => void (startedAt ??= at),
     refused: () => refused,
     repeats: () => repeats,
     close: () => {

@@ -28,7 +28,7 @@ export function judgeDelivery(outcomes: WorkerOutcome[], collector: Collector, l
   const workers: WorkerShare[] = [];
   const owner = new Map<string, number>();
   for (const { index, tally, trouble } of outcomes) {
-    const name = `worker ${index + 1}/${outcomes.length}`;
+    const name = `worker ${index + 1} of ${outcomes.length}`;
     const got = collector.received().get(index) ?? 0;
     const share: WorkerClients = collector.shares().get(index) ?? { cameras: new Set(), users: new Set() };
     workers.push({ worker: index + 1, cameras: share.cameras.size, users: share.users.size, recordsSent: tally?.records ?? null, recordsReceived: got });

@@ -4,7 +4,7 @@
  * laid out changes who makes the load, never how it is judged.
  */
 import type { Recorder, WorkerShare } from '../../world/history.ts';
-import type { World } from '../../world/types.ts';
+import type { Camera, User, World } from '../../world/types.ts';
 import type { Traffic } from '../scenario.ts';
 
 /** What the fleet is asked to do. Times are ms since the epoch. */
@@ -13,6 +13,8 @@ export interface FleetPlan {
   target: string;
   allowRemote: boolean;
   world: World;
+  /** The cameras and users this process drives (a worker's slice); all of the world's when left out. */
+  slice?: { cameras: Camera[]; users: User[] };
   recorder: Recorder;
   traffic: Traffic;
   startedAt: number;
@@ -39,6 +41,11 @@ export interface RunningFleet {
    * and the reconnect figures in one time order. Absent when the fleet records as things happen.
    */
   recorder?: Recorder;
+  /**
+   * Resolves, with why, when the fleet can no longer be judged while the run still goes (a worker process died):
+   * the run then ends early and stop() fails naming it. Absent when nothing can break that way.
+   */
+  broken?: Promise<string>;
   /** Stops everything and resolves once every socket and process is gone; safe to call twice. */
   stop(): Promise<void>;
 }

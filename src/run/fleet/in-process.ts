@@ -14,12 +14,14 @@ const HEADROOM = 2;
 
 export function startInProcessFleet(plan: FleetPlan): RunningFleet {
   const { world, traffic } = plan;
+  const { cameras: mine = world.cameras, users: theirs = world.users } = plan.slice ?? {};
   const seconds = (plan.endsAt - plan.startedAt) / 1000;
   const recent = new RecentEvents();
   const cameras = startCameraFleet({
     target: plan.target,
     allowRemote: plan.allowRemote,
     world,
+    cameras: mine,
     recorder: plan.recorder,
     rate: traffic.eventRate,
     policy: traffic.reconnect === 'immediate' ? { kind: 'immediate' } : { kind: 'backoff', baseMs: 250, capMs: 10_000 },
@@ -27,7 +29,7 @@ export function startInProcessFleet(plan: FleetPlan): RunningFleet {
     // Cameras go quiet at the drain but stay connected, so what they sent last is still acknowledged.
     deadline: plan.endsAt,
     quietMs: plan.endsAt - plan.drainAt,
-    maxEvents: Math.ceil(world.cameras.length * traffic.eventRate * seconds * HEADROOM) + 100,
+    maxEvents: Math.ceil(mine.length * traffic.eventRate * seconds * HEADROOM) + 100,
     rampMs: plan.rampMs,
     seed: plan.seed,
     recent,
@@ -36,9 +38,10 @@ export function startInProcessFleet(plan: FleetPlan): RunningFleet {
     target: plan.target,
     allowRemote: plan.allowRemote,
     world,
+    users: theirs,
     recorder: plan.recorder,
     deadline: plan.endsAt,
-    maxRequests: Math.ceil(world.users.length * seconds * 10 * HEADROOM) + 1000,
+    maxRequests: Math.ceil(theirs.length * seconds * 10 * HEADROOM) + 1000,
     pollMs: traffic.pollMs,
     camerasMs: traffic.camerasMs,
     tapMs: traffic.tapMs,

@@ -81,11 +81,11 @@ describe('collector', () => {
   it('keeps each worker\'s tally, answers the run\'s clock to a GET, and refuses a malformed tally', async () => {
     collector = await startCollector({ recorder: { record: () => undefined }, startedAt: 1234 });
     const c = collector;
-    expect((await post(c, { worker: 2, tally: { records: 40, batchesFailed: 1 } })).status).toBe(204);
+    expect((await post(c, { worker: 2, tally: { records: 40, batchesFailed: 1, cameras: [0, 2], users: [] } })).status).toBe(204);
     expect((await post(c, { worker: 0, tally: { records: -1, batchesFailed: 0 } })).status).toBe(400);
-    expect(c.tallies()).toEqual(new Map([[2, { records: 40, batchesFailed: 1 }]]));
+    expect(c.tallies()).toEqual(new Map([[2, { records: 40, batchesFailed: 1, cameras: [0, 2], users: [] }]]));
     const clock = await fetch(c.url, { headers: { authorization: `Bearer ${c.token}` }, signal: AbortSignal.timeout(5000) });
-    expect(await clock.json()).toEqual({ startedAt: 1234 });
+    expect(await clock.json()).toEqual({ startedAt: 1234, fingerprint: null, workers: null });
     const stranger = await fetch(c.url, { signal: AbortSignal.timeout(5000) });
     expect(stranger.status).toBe(401);
   });

@@ -31,7 +31,7 @@ async function received(batches: Record<number, HistoryRecord[]>): Promise<Colle
   return collector;
 }
 
-const told = (index: number, records: number): WorkerOutcome => ({ index, tally: { records, batchesFailed: 0 }, trouble: '' });
+const told = (index: number, records: number): WorkerOutcome => ({ index, tally: { records, batchesFailed: 0, cameras: [], users: [] }, trouble: '' });
 
 describe('judgeDelivery', () => {
   it('passes a fleet whose every record arrived, with each worker\'s share', async () => {
@@ -43,13 +43,13 @@ describe('judgeDelivery', () => {
       { worker: 1, cameras: 1, users: 1, recordsSent: 2, recordsReceived: 2 },
       { worker: 2, cameras: 2, users: 1, recordsSent: 3, recordsReceived: 3 },
     ]);
-    expect(lines[1]).toBe('worker 2/2: 2 cameras, 1 users; 3 records made (0 batches given up), 3 received');
+    expect(lines[1]).toBe('worker 2 of 2: 2 cameras, 1 users; 3 records made (0 batches given up), 3 received');
   });
 
   it('calls a lost record and a missing tally problems, naming the worker', async () => {
     const c = await received({ 0: [welcome('c1')], 1: [welcome('c2')] });
     const delivery = judgeDelivery([told(0, 2), { index: 1, tally: undefined, trouble: 'exit 137' }], c, () => undefined, false);
-    expect(delivery.problems).toEqual(['worker 1/2 made 2 records but the collector received 1', 'worker 2/2 gave no tally (exit 137)']);
+    expect(delivery.problems).toEqual(['worker 1 of 2 made 2 records but the collector received 1', 'worker 2 of 2 gave no tally (exit 137)']);
     expect(delivery.workers[1]).toEqual({ worker: 2, cameras: 1, users: 0, recordsSent: null, recordsReceived: 1 });
   });
 

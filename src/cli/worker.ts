@@ -1,0 +1,86 @@
+/**
+ * `stampede worker [SCENARIO]`: drive slice I of N of a run's fleet and send what it sees to the run's collector
+ * (the run itself starts these for `--workers N`; a Kubernetes Indexed Job starts them as pods). Index, count and
+ * collector may come from the environment a Job gives each pod; the collector token only ever does.
+ * Exit 0 when every record and the tally were delivered, 2 when given flags that are not the run's, 3 otherwise.
+ */
+import { Option, type Command } from 'commander';
+import { scenarios } from '../../scenarios/index.ts';
+import { resolveRunConfig } from '../run/config.ts';
+import { runWorker } from '../run/worker.ts';
+import { ExitCode, UsageError, describeError, exitCodeOf } from './exit.ts';
+import type { Subcommand } from './main.ts';
+
+/** Pods of one Job may start minutes apart (scheduling, image pulls); the run waits for all of them. */
+const START_TIMEOUT_MS = 10 * 60_000;
+
+interface WorkerFlags {
+  collector?: string;
+  index?: string;
+  count?: string;
+  target?: string;
+  seed?: string;
+  cameras?: string;
+  users?: string;
+  duration?: string;
+  allowRemote: boolean;
+}
+
+export const worker: Subcommand = (program: Command, done) => {
+  program
+    .command('worker')
+    .description('drive one slice of a run\'s fleet and send what it sees to the run\'s collector')
+    .argument('[scenario]', `one of ${[...scenarios.keys()].join(', ')}`, 'storm')
+    .addOption(new Option('--collector <url>', 'the run\'s collector').env('STAMPEDE_COLLECTOR'))
+    .addOption(new Option('--index <i>', 'this worker\'s slice, 0-based').env('JOB_COMPLETION_INDEX'))
+    .addOption(new Option('--count <n>', 'how many workers the run has').env('STAMPEDE_WORKER_COUNT'))
+    .option('--target <url>', 'where the fleet goes: the run\'s client proxy')
+    .option('--seed <n>', 'the run\'s seed')
+    .option('--cameras <n>', 'the run\'s cameras')
+    .option('--users <n>', 'the run\'s users')
+    .option('--duration <seconds>', 'the run\'s length')
+    .option('--allow-remote', 'allow a --target that is not on this machine', false)
+    .action(async (scenario: string, flags: WorkerFlags) => {
+      const config = workerConfig(scenario, flags, process.env.STAMPEDE_COLLECTOR_TOKEN);
+      done(await runWithSignals(config));
+    });
+};
+
+function workerConfig(scenario: string, flags: WorkerFlags, token: string | undefined) {
+  const missing = (['collector', 'index', 'count', 'target', 'seed'] as const).filter((flag) => flags[flag] === undefined);
+  if (missing.length > 0) throw new UsageError(`stampede worker needs ${missing.map((flag) => `--${flag}`).join(', ')}`, 'give it the run\'s flags (the run prints them)');
+  if (!token) throw new UsageError('stampede worker needs the collector token in STAMPEDE_COLLECTOR_TOKEN', 'set it to the run\'s token (never a flag: it would show in process lists)');
+  const count = wholeNumber('--count', flags.count!, 1);
+  const index = wholeNumber('--index', flags.index!, 0);
+  if (index >= count) throw new UsageError(`--index ${index} is outside 0..${count - 1} for --count ${count}`);
+  const run = resolveRunConfig({ scenario, seed: flags.seed, cameras: flags.cameras, users: flags.users, duration: flags.duration }, scenarios, new Date());
+  return {
+    scenario: run.scenario, seed: run.seed, cameras: run.cameras, users: run.users, durationMs: run.durationMs,
+    allowRemote: flags.allowRemote, index, count, collector: flags.collector!, token, target: flags.target!, startTimeoutMs: START_TIMEOUT_MS,
+  };
+}
+
+function wholeNumber(flag: string, value: string, min: number): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > 10_000) throw new UsageError(`${flag} must be a whole number from ${min} to 10000, got ${value}`);
+  return number;
+}
+
+async function runWithSignals(config: Parameters<typeof runWorker>[0]): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(ExitCode.interrupted);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  const log = (line: string) => void process.stderr.write(`${line}\n`);
+  try {
+    await runWorker(config, { log, signal: abort.signal });
+    return ExitCode.ok;
+  } catch (error) {
+    log(`stampede: ${describeError(error)}`);
+    return exitCodeOf(error);
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+}

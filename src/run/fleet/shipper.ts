@@ -1,0 +1,93 @@
+/**
+ * A worker's Recorder: history records batched to the run's collector over plain HTTP, the same on one machine and
+ * from pods in a cluster. Every record is counted before it is sent and the collector counts what arrived, so a
+ * record lost in transit makes the run an error instead of hiding a leak. Bounded: a batch goes at BATCH_RECORDS
+ * records or every FLUSH_MS (well inside the run's reorder window), at most IN_FLIGHT batches travel at once, and a
+ * backlog beyond MAX_QUEUED batches is given up (and so counted) rather than held without limit.
+ */
+import type { HistoryRecord, Recorder } from '../../world/history.ts';
+import type { CollectorLink } from './link.ts';
+
+export const BATCH_RECORDS = 500;
+export const FLUSH_MS = 250;
+const IN_FLIGHT = 4;
+const MAX_QUEUED = 2000;
+const TRIES = 4;
+
+export class Shipper implements Recorder {
+  private batch: HistoryRecord[] = [];
+  private readonly queue: HistoryRecord[][] = [];
+  private sending = 0;
+  private sequence = 0;
+  private made = 0;
+  private failed = 0;
+  private idle: (() => void) | undefined;
+  private readonly timer: NodeJS.Timeout;
+  /** Why the first batch was given up, for the worker's log. */
+  firstFailure: string | undefined;
+
+  constructor(private readonly link: CollectorLink) {
+    this.timer = setInterval(() => this.flush(), FLUSH_MS);
+  }
+
+  record(record: HistoryRecord): void {
+    this.made++;
+    this.batch.push(record);
+    if (this.batch.length >= BATCH_RECORDS) this.flush();
+  }
+
+  /** Records made, and batches given up after retries. */
+  tally(): { records: number; batchesFailed: number } {
+    return { records: this.made, batchesFailed: this.failed };
+  }
+
+  /** Sends what is left and resolves once every batch was answered or given up; records after this still go. */
+  async finish(): Promise<void> {
+    clearInterval(this.timer);
+    this.flush();
+    if (this.sending === 0 && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => (this.idle = resolve));
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    if (this.queue.length >= MAX_QUEUED) {
+      this.giveUp('the collector fell too far behind');
+    } else {
+      this.queue.push(this.batch);
+    }
+    this.batch = [];
+    this.pump();
+  }
+
+  private giveUp(why: string): void {
+    this.failed++;
+    this.firstFailure ??= why;
+  }
+
+  private pump(): void {
+    while (this.sending < IN_FLIGHT && this.queue.length > 0) {
+      const records = this.queue.shift()!;
+      const sequence = this.sequence++;
+      this.sending++;
+      void this.send(records, sequence).finally(() => {
+        this.sending--;
+        this.pump();
+        if (this.sending === 0 && this.queue.length === 0) this.idle?.();
+      });
+    }
+  }
+
+  private async send(records: HistoryRecord[], sequence: number): Promise<void> {
+    let why = '';
+    for (let attempt = 0; attempt < TRIES; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+      const answer = await this.link.post({ worker: this.link.index, stream: 0, sequence, records });
+      if (answer.ok) return;
+      why = answer.why;
+      // A refusal (bad token, too big, malformed) will not change on a retry.
+      if (!answer.retry) break;
+    }
+    this.giveUp(why);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * `stampede worker`: one slice of a split fleet, in its own process. It builds the run's world from the run's flags,
+ * checks with the collector that it is the same run, says hello, waits for the run's clock, drives its cameras and
+ * users with the same drivers as a one-process fleet, ships every record to the collector and ends with its tally.
+ * It judges nothing: the run's one oracle does, from the union of every worker's records.
+ */
+import { resolveTarget } from '../../simulators/protocol/target.ts';
+import { UnavailableError, UsageError } from '../cli/exit.ts';
+import type { RunConfig } from './config.ts';
+import { CollectorLink } from './fleet/link.ts';
+import { startInProcessFleet } from './fleet/in-process.ts';
+import { Shipper } from './fleet/shipper.ts';
+import { sliceOf } from './fleet/slice.ts';
+import { fingerprintDifferences, fingerprintOf, fleetTimes, planWorld } from './plan.ts';
+import { planScenario } from './scenario.ts';
+import { sleepUntil } from './time.ts';
+
+export interface WorkerConfig extends Pick<RunConfig, 'scenario' | 'seed' | 'cameras' | 'users' | 'durationMs' | 'allowRemote'> {
+  /** 0-based. */
+  index: number;
+  count: number;
+  collector: string;
+  /** The collector's token, from the environment only. */
+  token: string;
+  /** Where the fleet goes: the run's client proxy. */
+  target: string;
+  /** How long to wait for the collector to answer and for the run's clock to start. */
+  startTimeoutMs: number;
+}
+
+export async function runWorker(config: WorkerConfig, io: { log(line: string): void; signal: AbortSignal }): Promise<void> {
+  const name = `worker ${config.index + 1} of ${config.count}`;
+  resolveTarget(config.target, config.allowRemote); // refuses a remote target unless allowed, before any load
+  const phases = planScenario(config.scenario, config.durationMs);
+  const world = planWorld(config);
+  const slice = sliceOf(world, config.index, config.count);
+  const link = new CollectorLink(config.collector, config.token, config.index, config.count);
+  const startBy = Date.now() + config.startTimeoutMs;
+
+  const run = await link.describe(io.signal, startBy);
+  if (run.fingerprint) {
+    const differences = fingerprintDifferences(fingerprintOf(config, world), run.fingerprint);
+    if (differences.length > 0) throw new UsageError(`${name} was given other flags than its run: ${differences.join('; ')}`, 'give every worker the run\'s flags');
+  }
+  await link.hello();
+  io.log(`stampede: ${name}: ${slice.cameras.length} cameras, ${slice.users.length} users; waiting for the run's clock`);
+  const startedAt = await link.clock(io.signal, startBy);
+  if (startedAt === undefined) {
+    if (io.signal.aborted) return;
+    throw new UnavailableError(`${name}: the run's clock did not start within ${config.startTimeoutMs / 1000} s`, 'are all the run\'s workers started?');
+  }
+
+  const times = fleetTimes(phases, config.durationMs, startedAt);
+  const shipper = new Shipper(link);
+  const fleet = startInProcessFleet({
+    target: config.target, allowRemote: config.allowRemote, world, slice, recorder: shipper, traffic: config.scenario.traffic,
+    ...times, seed: config.seed, log: io.log,
+  });
+  try {
+    await sleepUntil(times.endsAt, io.signal);
+  } finally {
+    await fleet.stop();
+    await shipper.finish();
+  }
+  const { records, batchesFailed } = shipper.tally();
+  await link.tally({ records, batchesFailed, cameras: slice.cameraIndices, users: slice.userIndices });
+  io.log(`stampede: ${name}: ${records} records made${batchesFailed > 0 ? `, ${batchesFailed} batches given up (${shipper.firstFailure})` : ''}`);
+  if (batchesFailed > 0) throw new UnavailableError(`${name} could not deliver ${batchesFailed} batches of records: ${shipper.firstFailure}`);
+}
