@@ -36,6 +36,7 @@ export function judgeScript(plan: ExportPlan): string {
     '#!/bin/sh',
     '# The judge of the exported run, written by `bin/stampede export kubernetes`. Run it from the Stampede project',
     '# root beside Toxiproxy, reachable by the pods at the collector address in job.yaml; then apply the Job.',
+    '# Flags after the script\'s name go to the run as well, e.g. judge.sh --out reports/cluster --quiet.',
     'set -eu',
     'here=$(dirname "$0")',
     'STAMPEDE_COLLECTOR_TOKEN=$(cat "$here/collector-token")',
@@ -44,6 +45,6 @@ export function judgeScript(plan: ExportPlan): string {
   if (plan.judgeTarget) {
     lines.push(`: "\${STAMPEDE_ADMIN_TOKEN:?set STAMPEDE_ADMIN_TOKEN to the admin token of ${plan.judgeTarget}}"`);
   }
-  lines.push(`exec bin/stampede ${judgeArgs(plan).map(shellWord).join(' ')}`, '');
+  lines.push(`exec bin/stampede ${judgeArgs(plan).map(shellWord).join(' ')} "$@"`, '');
   return lines.join('\n');
 }
