@@ -59,7 +59,7 @@ describe('kubernetes export: the Job', () => {
     ]);
     const env = Object.fromEntries(worker.env!.map((variable) => [variable.name, variable]));
     expect(env.STAMPEDE_WORKER_COUNT!.value).toBe('3');
-    expect(env.STAMPEDE_COLLECTOR!.value).toBe('http://stampede-judge:7070');
+    expect(env.STAMPEDE_COLLECTOR!.value).toBe('http://stampede-judge:7070/records');
     expect(env.STAMPEDE_COLLECTOR_TOKEN!.valueFrom).toEqual({ secretKeyRef: { name: 'stampede-run', key: 'collector-token' } });
     expect(env.STAMPEDE_SEED!.valueFrom).toEqual({ secretKeyRef: { name: 'stampede-run', key: 'seed' } });
     // Kubernetes sets the index itself; the Job must not pin it.
@@ -139,6 +139,11 @@ describe('kubernetes export: the judge', () => {
     const remote = judgeArgs(plan({ allowRemote: true, collector: 'http://stampede-judge:7070', judgeTarget: 'http://backend:9000' }));
     expect(remote).toContain('0.0.0.0:7070');
     expect(remote.join(' ')).toMatch(/--target http:\/\/backend:9000 --allow-remote$/);
+  });
+
+  it('points the pods at the collector\'s /records unless the address names a path', () => {
+    expect(plan({ collector: 'http://127.0.0.1:7070/' }).collectorUrl).toBe('http://127.0.0.1:7070/records');
+    expect(plan({ collector: 'http://127.0.0.1:7070/stampede/records' }).collectorUrl).toBe('http://127.0.0.1:7070/stampede/records');
   });
 
   it('refuses --bug with a real backend, and more pods than clients', () => {

@@ -42,7 +42,7 @@ describe('pods of an exported Job', () => {
       expect(pod.env).toEqual({
         STAMPEDE_SEED: '424242',
         STAMPEDE_COLLECTOR_TOKEN: token,
-        STAMPEDE_COLLECTOR: 'http://127.0.0.1:7070',
+        STAMPEDE_COLLECTOR: 'http://127.0.0.1:7070/records',
         STAMPEDE_WORKER_COUNT: '3',
         JOB_COMPLETION_INDEX: String(pod.index),
       });
@@ -70,7 +70,7 @@ describe('pods of an exported Job', () => {
     env.push({ name: 'LATE', value: '$(STAMPEDE_COLLECTOR)/late' });
     const [pod] = podsOfJob(stringify(manifest), [secret]);
     expect(pod!.env.EARLY).toBe('$(STAMPEDE_COLLECTOR)/early');
-    expect(pod!.env.LATE).toBe('http://127.0.0.1:7070/late');
+    expect(pod!.env.LATE).toBe('http://127.0.0.1:7070/records/late');
   });
 
   it('refuses a Job that is not Indexed or not a valid Job', async () => {

@@ -80,7 +80,7 @@ export function resolveExportPlan(options: ExportOptions, scenarios: ReadonlyMap
   }
   const allowRemote = options.allowRemote ?? false;
   const workerTarget = url('--target', options.target, 'the address the pods storm: the judge\'s Toxiproxy client proxy, e.g. http://stampede-judge:8080', allowRemote);
-  const collectorUrl = url('--collector', options.collector, 'the address the pods reach the judge\'s collector at, e.g. http://stampede-judge:7070', allowRemote);
+  const collectorUrl = recordsUrl(url('--collector', options.collector, 'the address the pods reach the judge\'s collector at, e.g. http://stampede-judge:7070', allowRemote));
   const judgeTarget = options.judgeTarget === undefined ? undefined : url('--judge-target', options.judgeTarget, 'the real backend', allowRemote);
   const collectorListen = listenAddress(options.collectorListen, new URL(collectorUrl), allowRemote);
   return {
@@ -123,6 +123,11 @@ function url(flag: string, raw: string | undefined, what: string, allowRemote: b
     throw new UsageError(`${flag} ${parsed.host} is not on this machine`, 'add --allow-remote for a cluster\'s addresses (and own what the pods storm)');
   }
   return raw.replace(/\/+$/, '');
+}
+
+/** The collector takes batches at /records (src/run/fleet/collector.ts); a bare address means that path. */
+function recordsUrl(collector: string): string {
+  return new URL(collector).pathname === '/' ? `${collector}/records` : collector;
 }
 
 /** HOST:PORT for the judge's collector; by default every interface when the pods are elsewhere, else the collector's own address. */
