@@ -1,0 +1,103 @@
+/**
+ * The Indexed Job that runs the workers: pod `i` of `parallelism` is `bin/stampede worker` simulating slice `i`
+ * (Kubernetes gives each pod its index in JOB_COMPLETION_INDEX, which the worker reads). The pods reach the judge
+ * through STAMPEDE_COLLECTOR and storm the judge's Toxiproxy client proxy (`--target`), so the nemesis on the
+ * judge's side cuts every pod's traffic. Secrets come from the Secret by reference; the Job names them, never holds them.
+ */
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import type { IIoK8sApiCoreV1EnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { ExportPlan } from './plan.ts';
+import { workerResources } from './resources.ts';
+import { SECRET_NAME, SEED_KEY, TOKEN_KEY } from './secret.ts';
+
+export const JOB_NAME = 'stampede-workers';
+export const CONTAINER_NAME = 'worker';
+/** Where the Dockerfile puts the project; `command` is relative to it. */
+export const WORKDIR = '/app';
+/** The `node` user of the node images: numeric, so the kubelet can check runAsNonRoot. */
+const NODE_UID = 1000;
+/** A worker's exit code for bad usage (a flag or a plan the judge refuses): a retry would fail the same way. */
+const EXIT_USAGE = 2;
+
+export function buildJob(plan: ExportPlan): IJob {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: JOB_NAME, labels: labels() },
+    spec: {
+      completionMode: 'Indexed',
+      completions: plan.parallelism,
+      parallelism: plan.parallelism,
+      // One retry per index for a pod lost before it joined the run (a node drained, a pod evicted at start); a
+      // worker that dies mid-run already made the judge's run an error, and then one failed index fails the Job,
+      // stopping the other pods instead of letting them storm for nothing.
+      backoffLimitPerIndex: 1,
+      maxFailedIndexes: 0,
+      // The same bound on clusters without per-index backoff (before 1.29), where the field above is dropped.
+      backoffLimit: plan.parallelism,
+      podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: CONTAINER_NAME, operator: 'In', values: [EXIT_USAGE] } }] },
+      activeDeadlineSeconds: deadlineSeconds(plan.durationS),
+      // Keep the finished pods' logs for an hour, then clean up.
+      ttlSecondsAfterFinished: 3600,
+      template: {
+        metadata: { labels: labels() },
+        spec: {
+          restartPolicy: 'Never',
+          enableServiceLinks: false,
+          securityContext: { runAsNonRoot: true, runAsUser: NODE_UID },
+          containers: [
+            {
+              name: CONTAINER_NAME,
+              image: plan.image,
+              imagePullPolicy: 'IfNotPresent',
+              workingDir: WORKDIR,
+              command: ['bin/stampede'],
+              args: workerArgs(plan),
+              env: workerEnv(plan),
+              resources: workerResources(plan),
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The run's length, plus 5 minutes before it for scheduling, image pulls and a judge started after the Job, and a
+ * tenth of the run after it for the end (the last batch and the tally). Kubernetes stops a Job that outlives this,
+ * so a forgotten or stuck run never storms on by itself.
+ */
+export function deadlineSeconds(durationS: number): number {
+  return Math.ceil(durationS + 300 + durationS / 10);
+}
+
+/** The worker's flags: the same world and schedule flags as the judge's (the judge refuses a worker whose differ). */
+function workerArgs(plan: ExportPlan): string[] {
+  return [
+    'worker',
+    plan.scenario,
+    '--target', plan.workerTarget,
+    // Kubernetes expands $(STAMPEDE_SEED) from the container's env, which takes it from the Secret.
+    '--seed', '$(STAMPEDE_SEED)',
+    '--cameras', String(plan.cameras),
+    '--users', String(plan.users),
+    '--duration', String(plan.durationS),
+    ...(plan.allowRemote ? ['--allow-remote'] : []),
+  ];
+}
+
+function workerEnv(plan: ExportPlan): IIoK8sApiCoreV1EnvVar[] {
+  const fromSecret = (key: string) => ({ secretKeyRef: { name: SECRET_NAME, key } });
+  return [
+    { name: 'STAMPEDE_SEED', valueFrom: fromSecret(SEED_KEY) },
+    { name: 'STAMPEDE_COLLECTOR_TOKEN', valueFrom: fromSecret(TOKEN_KEY) },
+    { name: 'STAMPEDE_COLLECTOR', value: plan.collectorUrl },
+    { name: 'STAMPEDE_WORKER_COUNT', value: String(plan.parallelism) },
+  ];
+}
+
+function labels(): Record<string, string> {
+  return { 'app.kubernetes.io/name': 'stampede', 'app.kubernetes.io/component': 'worker' };
+}

@@ -1,0 +1,67 @@
+/**
+ * Writes a Kubernetes export to its folder: the Job and the Secret (each validated against the Kubernetes API
+ * schemas first), the collector token for the judge, the worker image's Dockerfile and judge.sh.
+ */
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Document } from 'yaml';
+import { UsageError } from '../../cli/exit.ts';
+import { dockerfile, dockerignore } from './image.ts';
+import { buildJob } from './job.ts';
+import { judgeCommand, judgeScript } from './judge.ts';
+import type { ExportPlan } from './plan.ts';
+import { BASE_MIB, clientsPerPod, HEADROOM, PER_CLIENT_MIB, workerResources } from './resources.ts';
+import { buildSecret, freshCollectorToken } from './secret.ts';
+import { validateManifest } from './validate.ts';
+
+export const TOKEN_FILE = 'collector-token';
+
+export interface ExportResult {
+  files: string[];
+  /** The judge's command line, reading the token from its file. */
+  judgeCommand: string;
+  memory: string;
+}
+
+export async function writeKubernetesExport(plan: ExportPlan): Promise<ExportResult> {
+  await prepareFolder(plan.outDir);
+  const token = freshCollectorToken();
+  const job = buildJob(plan);
+  const secret = buildSecret(token, plan.seed);
+  validateManifest('job.yaml', job);
+  validateManifest('secret.yaml', secret);
+  const memory = workerResources(plan).requests.memory;
+  const files: Array<[name: string, text: string, mode: number]> = [
+    ['secret.yaml', yamlOf(secret, ' Apply first: the collector token and the seed, which every password and camera secret of the world derives from.'), 0o600],
+    ['job.yaml', yamlOf(job, [
+      ` ${plan.parallelism} worker pods, slice i of ${plan.parallelism} each; apply after secret.yaml.`,
+      ` memory per pod = ${BASE_MIB} MiB + ceil(${HEADROOM} x ${PER_CLIENT_MIB} MiB x ${clientsPerPod(plan)} clients) = ${memory}`,
+    ].join('\n')), 0o644],
+    [TOKEN_FILE, `${token}\n`, 0o600],
+    ['Dockerfile', dockerfile(), 0o644],
+    ['Dockerfile.dockerignore', dockerignore(), 0o644],
+    ['judge.sh', judgeScript(plan), 0o755],
+  ];
+  for (const [name, text, mode] of files) {
+    const path = join(plan.outDir, name);
+    await writeFile(path, text, { mode });
+    await chmod(path, mode); // writeFile's mode only applies to a new file; an old token file may have been readable
+  }
+  return { files: files.map(([name]) => name), judgeCommand: judgeCommand(plan, join(plan.outDir, TOKEN_FILE)), memory };
+}
+
+async function prepareFolder(dir: string): Promise<void> {
+  const existing = await stat(dir).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw new UsageError(`--out ${dir} is a file`, 'give a folder to write the manifests into (it is created if missing)');
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`cannot create --out ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'give a folder you can write to');
+  }
+}
+
+function yamlOf(manifest: object, header: string): string {
+  const document = new Document(manifest);
+  document.commentBefore = ` Written by bin/stampede export kubernetes.\n${header}`;
+  return document.toString({ lineWidth: 0 });
+}
