@@ -5,7 +5,8 @@
  */
 import { BUG_NAMES } from '../../../simulators/cloud/bugs/index.ts';
 import { UsageError } from '../../cli/exit.ts';
-import { isLoopbackHost, isLoopbackUrl } from '../../protocol/loopback.ts';
+import { isLoopbackHost } from '../../protocol/loopback.ts';
+import { parseUrlFlag, refuseRemote } from '../../protocol/url-flag.ts';
 import { resolveRunConfig } from '../../run/config.ts';
 import type { Scenario } from '../../run/scenario.ts';
 
@@ -112,16 +113,9 @@ function wholeNumber(flag: string, raw: string | undefined): number {
 
 function url(flag: string, raw: string | undefined, what: string, allowRemote: boolean): string {
   if (raw === undefined) throw new UsageError(`${flag} is required`, `give ${what}`);
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new UsageError(`${flag} ${raw} is not a URL`, `give ${what}`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`${flag} ${raw} is not an http(s) URL`, `give ${what}`);
-  if (!allowRemote && !isLoopbackUrl(raw)) {
-    throw new UsageError(`${flag} ${parsed.host} is not on this machine`, 'add --allow-remote for a cluster\'s addresses (and own what the pods storm)');
-  }
+  // The one check every URL flag gets (no credentials, no whitespace), then the loopback guard.
+  const parsed = parseUrlFlag(flag, raw, what);
+  refuseRemote(flag, parsed, allowRemote, 'add --allow-remote for a cluster\'s addresses (and own what the pods storm)');
   return raw.replace(/\/+$/, '');
 }
 
