@@ -7,7 +7,6 @@
  * client proxy; here a small TCP forwarder on a fixed port stands in for that Service, pointed at the client proxy
  * once the judge has made it.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { podsOfJob } from '../../src/export/kubernetes/pods.ts';
 import { freePort } from '../../src/services/ports.ts';
-import { readSummary, runDir, stampede, STAMPEDE, type CliResult } from '../helpers/cli.ts';
+import { readSummary, runDir, runProcess, stampede, type CliResult } from '../helpers/cli.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORLD = ['--seed', '8', '--cameras', '60', '--users', '30', '--duration', '16'];
@@ -46,28 +45,8 @@ class Forwarder {
   }
 }
 
-/** Runs a command to its end with a deadline, calling `onStderr` with all of stderr so far as it grows. */
-function runToEnd(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; onStderr?: (stderr: string) => void }): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      options.onStderr?.(stderr);
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${args.join(' ')} did not finish within ${DEADLINE_MS} ms\n${stderr.slice(-2000)}`));
-    }, DEADLINE_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runToEnd = (command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; onStderr?: (stderr: string) => void }): Promise<CliResult> =>
+  runProcess(command, args, { ...options, timeoutMs: DEADLINE_MS });
 
 const forwarder = new Forwarder();
 afterAll(() => forwarder.close());

@@ -27,8 +27,14 @@ export interface CliOptions {
 }
 
 export function stampede(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [STAMPEDE, ...args], { ...options, env: { ...process.env, ...options.env } });
+}
+
+/** Runs any command to its end with a deadline (SIGKILL past it), handing back its exit code and output. */
+export function runProcess(command: string, args: string[], options: CliOptions & { cwd?: string } = {}): Promise<CliResult> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [STAMPEDE, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
@@ -39,8 +45,8 @@ export function stampede(args: string[], options: CliOptions = {}): Promise<CliR
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`stampede ${args.join(' ')} did not finish within ${options.timeoutMs} ms\n${stderr.slice(-2000)}`));
-    }, options.timeoutMs ?? 120_000);
+      reject(new Error(`${command} ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stderr.slice(-2000)}`));
+    }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
