@@ -15,6 +15,8 @@ import type { ToxiproxyClient } from './toxiproxy.ts';
 /** Where a run's proxy forwards to, as host:port (loopback only, like all load). */
 export interface ProxyTarget {
   upstream: string;
+  /** Where the proxy listens; a free loopback port when left out. */
+  listen?: { host: string; port: number };
 }
 
 export interface RunProxiesOptions {
@@ -59,7 +61,7 @@ export async function createRunProxies(toxiproxy: ToxiproxyClient, options: RunP
   let removed: Promise<void> | undefined;
   const remove = () => (removed ??= removeAll(toxiproxy, [...made].reverse()));
   try {
-    for (const [path, target] of wanted) made.push(await createOne(toxiproxy, `stampede-${ownerMark()}-${tag}-${path}`, target.upstream));
+    for (const [path, target] of wanted) made.push(await createOne(toxiproxy, `stampede-${ownerMark()}-${tag}-${path}`, target));
   } catch (error) {
     await remove().catch(() => undefined); // the setup error is the one worth reporting
     throw error;
@@ -96,8 +98,8 @@ export async function sweepRunProxies(toxiproxy: ToxiproxyClient, isGone: (pid: 
   return swept;
 }
 
-async function createOne(toxiproxy: ToxiproxyClient, name: string, upstream: string): Promise<RunProxy> {
-  const info = await toxiproxy.createProxy({ name, upstream });
+async function createOne(toxiproxy: ToxiproxyClient, name: string, { upstream, listen }: ProxyTarget): Promise<RunProxy> {
+  const info = await toxiproxy.createProxy({ name, upstream, ...(listen ? { listenHost: listen.host, listenPort: listen.port } : {}) });
   const at = info.listen.lastIndexOf(':');
   const host = info.listen.slice(0, at).replace(/^\[(.*)\]$/, '$1');
   return { name, upstream, listen: info.listen, host, port: Number(info.listen.slice(at + 1)), control: toxiproxy.control(name) };

@@ -37,8 +37,8 @@ export interface CreateProxyOptions {
   readonly upstream: string;
   /** Defaults to a free port outside the ephemeral range (see services/ports.ts). */
   readonly listenPort?: number;
-  /** Proxies only ever listen on loopback. */
-  readonly listenHost?: '127.0.0.1' | '::1';
+  /** Loopback by default; another interface only when the user allowed remote workers (`--proxy-listen` with `--allow-remote`). */
+  readonly listenHost?: string;
 }
 
 /** Toxiproxy takes a few ms per call when healthy; seconds of silence mean it is stuck. */
@@ -73,14 +73,14 @@ export class ToxiproxyClient {
     const host = options.listenHost ?? '127.0.0.1';
     const create = (port: number): Promise<ProxyInfo> =>
       this.call(`createProxy(${options.name})`, async (api) => {
-        const listen = host === '::1' ? `[::1]:${port}` : `${host}:${port}`;
+        const listen = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
         return infoOf(await api.createProxy({ name: options.name, listen, upstream: options.upstream }));
       });
     if (options.listenPort !== undefined) return create(options.listenPort);
     let lastError: unknown;
     for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
       try {
-        return await create(await freePort({ host }));
+        return await create(await freePort({ host: host === '::1' ? '::1' : '127.0.0.1' }));
       } catch (error) {
         lastError = error;
         if (!(error instanceof ToxiproxyCallError && /address already in use/i.test(error.message))) throw error;

@@ -32,6 +32,8 @@ export interface RunOptions {
   workers?: string;
   /** `--workers 0`: where the collector listens, HOST:PORT. */
   collectorListen?: string;
+  /** Where the client proxy listens, HOST:PORT (default: a free loopback port): a fixed address for workers elsewhere. */
+  proxyListen?: string;
   /** `--workers 0`: how many workers will join. */
   expectWorkers?: string;
   /** `--workers 0`: the collector token, from STAMPEDE_COLLECTOR_TOKEN (never a flag). */
@@ -60,6 +62,8 @@ export interface RunConfig {
   metricsPort?: number;
   /** Worker processes this run starts, each driving one slice of the fleet; 0 when they run elsewhere. */
   workers: number;
+  /** Where the client proxy listens, when not on a free loopback port (`--proxy-listen`). */
+  proxyListen?: { host: string; port: number };
   /** `--workers 0`: the workers started elsewhere, and where their collector listens. */
   remoteWorkers?: { count: number; host: string; port: number; token: string };
 }
@@ -128,6 +132,9 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
     quiet: options.quiet ?? false,
     ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
     ...resolveWorkers(options, flags.workers, flags.expectWorkers),
+    ...(options.proxyListen !== undefined
+      ? { proxyListen: listenAddress('--proxy-listen', options.proxyListen, options.allowRemote, 'let workers on other machines storm through it') }
+      : {}),
   };
 }
 
@@ -143,17 +150,21 @@ function resolveWorkers(options: RunOptions, workers: number | undefined, expect
   if (options.collectorListen === undefined || expected === undefined) {
     throw new UsageError('--workers 0 needs --collector-listen HOST:PORT and --expect-workers N', 'say where the workers started elsewhere send their records, and how many there are');
   }
-  const listen = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(options.collectorListen);
-  const port = Number(listen?.[3]);
-  if (!listen || port > 65_535) throw new UsageError(`--collector-listen ${options.collectorListen} is not HOST:PORT`, 'e.g. 127.0.0.1:9000, or 0.0.0.0:9000 with --allow-remote');
-  const host = (listen[1] ?? listen[2])!;
-  if (!options.allowRemote && !isLoopbackHost(host)) {
-    throw new UsageError(`--collector-listen ${host} is not on this machine`, 'add --allow-remote to take records from workers on other machines');
-  }
+  const { host, port } = listenAddress('--collector-listen', options.collectorListen, options.allowRemote, 'take records from workers on other machines');
   if (!options.collectorToken) {
     throw new UsageError('--workers 0 needs the collector token in STAMPEDE_COLLECTOR_TOKEN', 'set it to the token the workers were given (never a flag)');
   }
   return { workers: 0, remoteWorkers: { count: expected, host, port, token: options.collectorToken } };
+}
+
+/** A HOST:PORT the run listens on; a host other machines can reach needs --allow-remote. */
+function listenAddress(flag: string, value: string, allowRemote: boolean | undefined, why: string): { host: string; port: number } {
+  const listen = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
+  const port = Number(listen?.[3]);
+  if (!listen || port > 65_535) throw new UsageError(`${flag} ${value} is not HOST:PORT`, 'e.g. 127.0.0.1:9000, or 0.0.0.0:9000 with --allow-remote');
+  const host = (listen[1] ?? listen[2])!;
+  if (!allowRemote && !isLoopbackHost(host)) throw new UsageError(`${flag} ${host} is not on this machine`, `add --allow-remote to ${why}`);
+  return { host, port };
 }
 
 function resolveTarget(options: RunOptions): RunConfig['target'] {

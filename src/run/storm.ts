@@ -192,7 +192,7 @@ function steps(config: RunConfig): Step<RunState>[] {
           upstream = `127.0.0.1:${state.cloudPort}`;
         }
         state.proxies = await createRunProxies(client, {
-          client: { upstream },
+          client: { upstream, ...(config.proxyListen ? { listen: config.proxyListen } : {}) },
           ...(state.cacheUpstream ? { cache: { upstream: state.cacheUpstream } } : {}),
         });
         // Proxies in a Toxiproxy we started die with it; in someone else's they stay if we quit at once.

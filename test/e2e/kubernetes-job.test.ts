@@ -3,15 +3,13 @@
  * index of job.yaml runs as the pod would, with the argv and environment the Job gives it (secrets resolved from
  * secret.yaml). The verdict must be the one a local run gives on the same seed.
  *
- * The pods storm the address the Job names. In a cluster that is a Service in front of the judge's Toxiproxy
- * client proxy; here a small TCP forwarder on a fixed port stands in for that Service, pointed at the client proxy
- * once the judge has made it.
+ * The pods storm the address the Job names: the judge's Toxiproxy client proxy, which judge.sh makes listen there
+ * (`--proxy-listen`), as a Service in front of the judge would in a cluster.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { podsOfJob } from '../../src/export/kubernetes/pods.ts';
 import { freePort } from '../../src/services/ports.ts';
 import { readSummary, runDir, runProcess, stampede, type CliResult } from '../helpers/cli.ts';
@@ -20,40 +18,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORLD = ['--seed', '8', '--cameras', '60', '--users', '30', '--duration', '16'];
 const DEADLINE_MS = 240_000;
 
-/** The stand-in for the Service in front of the judge: forwards every connection to `upstream`, once it is known. */
-class Forwarder {
-  upstream?: { host: string; port: number };
-  private readonly sockets = new Set<Socket>();
-  private readonly server: Server = createServer((socket) => {
-    if (!this.upstream) return void socket.destroy();
-    const peer = connect(this.upstream.port, this.upstream.host);
-    for (const end of [socket, peer]) this.sockets.add(end.on('close', () => this.sockets.delete(end)));
-    socket.pipe(peer).pipe(socket);
-    const close = () => (socket.destroy(), peer.destroy());
-    socket.on('error', close).on('close', close);
-    peer.on('error', close).on('close', close);
-  });
-
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 const runToEnd = (command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; onStderr?: (stderr: string) => void }): Promise<CliResult> =>
   runProcess(command, args, { ...options, timeoutMs: DEADLINE_MS });
 
-const forwarder = new Forwarder();
-afterAll(() => forwarder.close());
-
 describe('an exported Kubernetes Job, run by hand', () => {
   it('its pods, judged by judge.sh, give the verdict of a local run on the same seed', async () => {
-    const servicePort = await forwarder.listen();
+    const servicePort = await freePort();
     const collectorPort = await freePort();
     const dir = runDir('k8s');
     const exported = await stampede(['export', 'kubernetes', 'storm', '--out', dir, '--parallelism', '2', ...WORLD, '--bug', 'github-2021',
@@ -77,8 +47,6 @@ describe('an exported Kubernetes Job, run by hand', () => {
         if (!printed || podRuns) return;
         judgeWorkerArgs = printed[1]!.split(' ');
         judgeCollector = printed[2]!;
-        const proxy = new URL(judgeWorkerArgs[judgeWorkerArgs.indexOf('--target') + 1]!);
-        forwarder.upstream = { host: proxy.hostname, port: Number(proxy.port) };
         // Each pod: the Job's command (bin/stampede, from the image's working folder) with the pod's environment.
         podRuns = Promise.all(pods.map((pod) => runToEnd(process.execPath, [join(ROOT, pod.argv[0]!), ...pod.argv.slice(1)], {
           cwd: ROOT,
@@ -89,9 +57,8 @@ describe('an exported Kubernetes Job, run by hand', () => {
     const local = stampede(['run', 'storm', ...WORLD, '--bug', 'github-2021', '--workers', '2', '--quiet', '--out', runDir('local')], { timeoutMs: DEADLINE_MS });
     const judged = await judge;
     expect(podRuns, judged.stderr.slice(-3000)).toBeDefined();
-    // The judge's own worker command and the Job's agree on everything but the client proxy's address.
-    const withoutTarget = (args: string[]) => args.filter((_, i) => args[i] !== '--target' && args[i - 1] !== '--target');
-    expect(withoutTarget(pods[0]!.argv.slice(2))).toEqual(withoutTarget(judgeWorkerArgs));
+    // The judge's own worker command and the Job's agree, client proxy address included.
+    expect(pods[0]!.argv.slice(2)).toEqual(judgeWorkerArgs);
     expect(judgeCollector).toBe(pods[0]!.env.STAMPEDE_COLLECTOR);
     for (const pod of await podRuns!) expect(pod.code, pod.stderr.slice(-2000)).toBe(0);
     expect(judged.stderr).not.toContain(token);

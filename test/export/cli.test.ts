@@ -20,10 +20,10 @@ describe('stampede export kubernetes', () => {
     expect(result.stdout).not.toContain(token);
     expect(result.stdout).toContain(
       `STAMPEDE_COLLECTOR_TOKEN=$(cat ${join(dir, 'collector-token')}) bin/stampede run storm --workers 0 --collector-listen 127.0.0.1:7070 ` +
-        `--expect-workers 3 --seed 7 --cameras 6 --users 3 --duration 20 --gate 'reconnect.p95<5s'\n`,
+        `--expect-workers 3 --proxy-listen 127.0.0.1:8080 --seed 7 --cameras 6 --users 3 --duration 20 --gate 'reconnect.p95<5s'\n`,
     );
     expect(result.stdout).toContain(`kubectl apply -f ${dir}/secret.yaml -f ${dir}/job.yaml`);
-    expect(readFileSync(join(dir, 'judge.sh'), 'utf8')).toContain("exec bin/stampede run storm --workers 0 --collector-listen 127.0.0.1:7070 --expect-workers 3 --seed 7");
+    expect(readFileSync(join(dir, 'judge.sh'), 'utf8')).toContain("exec bin/stampede run storm --workers 0 --collector-listen 127.0.0.1:7070 --expect-workers 3 --proxy-listen 127.0.0.1:8080 --seed 7");
   });
 
 });

@@ -133,11 +133,13 @@ describe('kubernetes export: the files', () => {
 describe('kubernetes export: the judge', () => {
   it('judges N workers started elsewhere, with the pods\' world flags and its own gates and backend', () => {
     expect(judgeArgs(plan({ gate: ['reconnect.p95<5s'], bug: 'wyze-2024' }))).toEqual([
-      'run', 'storm', '--workers', '0', '--collector-listen', '127.0.0.1:7070', '--expect-workers', '3',
+      'run', 'storm', '--workers', '0', '--collector-listen', '127.0.0.1:7070', '--expect-workers', '3', '--proxy-listen', '127.0.0.1:8080',
       '--seed', String(SEED), '--cameras', '9', '--users', '6', '--duration', '20', '--bug', 'wyze-2024', '--gate', 'reconnect.p95<5s',
     ]);
     const remote = judgeArgs(plan({ allowRemote: true, collector: 'http://stampede-judge:7070', judgeTarget: 'http://backend:9000' }));
     expect(remote).toContain('0.0.0.0:7070');
+    // The pods storm the judge's client proxy on the interface the collector listens on, at their --target's port.
+    expect(remote).toContain('0.0.0.0:8080');
     expect(remote.join(' ')).toMatch(/--target http:\/\/backend:9000 --allow-remote$/);
   });
 

@@ -27,6 +27,14 @@ describe('run config', () => {
     expect(() => resolveRunConfig(tokenless, scenarios, now)).toThrow('STAMPEDE_COLLECTOR_TOKEN');
   });
 
+  it('puts the client proxy at a fixed --proxy-listen address, on this machine unless --allow-remote', () => {
+    expect(resolveRunConfig({}, scenarios, now).proxyListen).toBeUndefined();
+    expect(resolveRunConfig({ proxyListen: '127.0.0.1:8080' }, scenarios, now).proxyListen).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(() => resolveRunConfig({ proxyListen: '8080' }, scenarios, now)).toThrow('--proxy-listen 8080 is not HOST:PORT');
+    expect(() => resolveRunConfig({ proxyListen: '0.0.0.0:8080' }, scenarios, now)).toThrow('--proxy-listen 0.0.0.0 is not on this machine');
+    expect(resolveRunConfig({ proxyListen: '0.0.0.0:8080', allowRemote: true }, scenarios, now).proxyListen).toEqual({ host: '0.0.0.0', port: 8080 });
+  });
+
   it('fills the scenario defaults and names the output folder after the time and scenario', () => {
     const config = resolveRunConfig({ seed: '42' }, scenarios, now);
     expect(config.scenario.name).toBe('storm');

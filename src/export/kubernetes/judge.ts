@@ -14,6 +14,8 @@ export function judgeArgs(plan: ExportPlan): string[] {
     '--workers', '0',
     '--collector-listen', plan.collectorListen,
     '--expect-workers', String(plan.parallelism),
+    // The pods storm the judge's client proxy at a fixed address (their --target), so it listens where they look.
+    '--proxy-listen', proxyListen(plan),
     '--seed', String(plan.seed),
     '--cameras', String(plan.cameras),
     '--users', String(plan.users),
@@ -47,4 +49,12 @@ export function judgeScript(plan: ExportPlan): string {
   }
   lines.push(`exec bin/stampede ${judgeArgs(plan).map(shellWord).join(' ')} "$@"`, '');
   return lines.join('\n');
+}
+
+/** The client proxy's listen address: the collector's interface, at the port of the pods' --target. */
+function proxyListen(plan: ExportPlan): string {
+  const at = plan.collectorListen.lastIndexOf(':');
+  const url = new URL(plan.workerTarget);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `${plan.collectorListen.slice(0, at)}:${port}`;
 }
