@@ -14,7 +14,7 @@ import { reportFailure, writeReports } from '../report/reporter.ts';
 import { prepareOutDir } from '../run/out-dir.ts';
 import { rejudge } from '../run/rejudge.ts';
 import { outputFailure, unwrittenOf } from '../run/unwritten.ts';
-import { ExitCode, UsageError } from './exit.ts';
+import { ExitCode, UsageError } from '../errors.ts';
 import type { Subcommand } from './main.ts';
 
 interface ReportOptions {

@@ -13,7 +13,7 @@ import { resolveRunConfig, resolveRunGates, type RunConfig, type RunOptions } fr
 import { heldLeftovers } from '../run/leftovers.ts';
 import { progressFor, progressMode } from '../run/progress.ts';
 import { runStorm } from '../run/storm.ts';
-import { ExitCode, StampedeError, describeError, exitCodeOf } from './exit.ts';
+import { ExitCode, StampedeError, describeError, exitCodeOf } from '../errors.ts';
 import type { Subcommand } from './main.ts';
 
 export const run: Subcommand = (program: Command, done) => {

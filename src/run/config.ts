@@ -3,7 +3,7 @@
  * everything else reads `RunConfig`, so a wrong flag is one clear line before anything starts.
  */
 import { z } from 'zod';
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import { GateError, resolveGates, type Gate, type GateSpec } from '../oracle/gates.ts';
 import { requireFetchablePort } from '../protocol/fetch-failure.ts';
 import { parseUrlFlag, refuseRemote } from '../protocol/url-flag.ts';

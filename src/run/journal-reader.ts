@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { StampedeError, ExitCode } from '../cli/exit.ts';
+import { StampedeError, ExitCode } from '../errors.ts';
 import type { HistoryRecord } from '../world/history.ts';
 import type { JournalHeader } from './journal.ts';
 

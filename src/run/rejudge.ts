@@ -4,7 +4,7 @@
  * is a run that was killed: it is judged on what it holds and marked interrupted, so it can fail on the leaks
  * found so far or end in error, but never pass.
  */
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import type { Expectations } from '../oracle/expectations.ts';
 import { GateError, parseGates, resolveGates, type Gate } from '../oracle/gates.ts';
 import { recordTime } from '../oracle/oracle.ts';

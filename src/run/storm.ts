@@ -20,7 +20,7 @@ import { adminClient, AdminCallError, type AdminClient } from '../../simulators/
 import { createRunProxies, type RunProxies } from '../chaos/run-proxies.ts';
 import { Nemesis, type ProxyPath } from '../chaos/nemesis.ts';
 import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
-import { UnavailableError, UsageError } from '../cli/exit.ts';
+import { UnavailableError, UsageError } from '../errors.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
 import { viaProxy } from '../protocol/endpoint.ts';
 import { keepSecret } from '../protocol/redact.ts';

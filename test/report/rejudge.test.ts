@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../scenarios/index.ts';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import type { Expectations } from '../../src/oracle/expectations.ts';
 import { resolveGates } from '../../src/oracle/gates.ts';
 import { Journal, type JournalHeader } from '../../src/run/journal.ts';
