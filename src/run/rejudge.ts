@@ -13,7 +13,7 @@ import type { HistoryRecord } from '../world/history.ts';
 import type { JournalHeader } from './journal.ts';
 import { readJournal } from './journal-reader.ts';
 import { RunObservers, type RunResult } from './observers.ts';
-import type { Scenario } from './scenario.ts';
+import type { Scenario } from '../scenario/scenario.ts';
 
 /** A run judged again, with what the journal told about its own state. */
 export interface Rejudged {

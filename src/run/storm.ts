@@ -50,7 +50,7 @@ import { prepareOutDir } from './out-dir.ts';
 import { RunObservers, type RunResult } from './observers.ts';
 import { plainProgress } from './progress.ts';
 import { FanOut } from './recorders.ts';
-import { planScenario, type Phase } from './scenario.ts';
+import { planScenario, type Phase } from '../scenario/scenario.ts';
 import { httpProbe, watchServices, type WatchedService } from './service-watch.ts';
 import { sleepUntil } from './time.ts';
 import { journalLoss, outputFailure, unwrittenOf } from './unwritten.ts';
