@@ -10,10 +10,11 @@ import { GateError, parseGates, resolveGates, type Gate } from '../oracle/gates.
 import { recordTime } from '../oracle/oracle.ts';
 import type { RunFacts } from '../report/summary.ts';
 import type { HistoryRecord } from '../world/history.ts';
-import type { JournalHeader } from './journal.ts';
 import { readJournal } from './journal-reader.ts';
-import { RunObservers, type RunResult } from './observers.ts';
+import { RunObservers } from './observers.ts';
 import type { Scenario } from '../scenario/scenario.ts';
+import type { JournalHeader } from '../world/journal-header.ts';
+import type { RunResult } from '../report/result.ts';
 
 /** A run judged again, with what the journal told about its own state. */
 export interface Rejudged {

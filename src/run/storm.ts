@@ -27,7 +27,7 @@ import { keepSecret } from '../protocol/redact.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
 import { reportFailure, writeReports } from '../report/reporter.ts';
-import type { RunFacts, RunSettings } from '../report/summary.ts';
+import type { RunFacts } from '../report/summary.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
 import { generateWorld } from '../world/generate.ts';
 import type { Recorder, WorkerShare } from '../world/history.ts';
@@ -41,19 +41,21 @@ import type { RunningFleet } from './fleet/fleet.ts';
 import { startInProcessFleet } from './fleet/in-process.ts';
 import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
 import { planExpectations, planFaults, type FaultPlan } from './expectations.ts';
-import { Journal, type JournalHeader } from './journal.ts';
+import { Journal } from './journal.ts';
 import { holdLeftover, sweepLeftovers } from './leftovers.ts';
 import { runLifecycle, type Step } from './lifecycle.ts';
 import type { LiveRun, Watcher } from './live.ts';
 import { metricsStep, type MetricsEndpoint } from './metrics.ts';
 import { prepareOutDir } from './out-dir.ts';
-import { RunObservers, type RunResult } from './observers.ts';
+import { RunObservers } from './observers.ts';
 import { plainProgress } from './progress.ts';
 import { FanOut } from './recorders.ts';
 import { planScenario, type Phase } from '../scenario/scenario.ts';
 import { httpProbe, watchServices, type WatchedService } from './service-watch.ts';
 import { sleepUntil } from './time.ts';
 import { journalLoss, outputFailure, unwrittenOf } from './unwritten.ts';
+import type { JournalHeader, RunSettings } from '../world/journal-header.ts';
+import type { RunResult } from '../report/result.ts';
 
 export interface RunIo {
   /** Progress and diagnostics, one line each. */
