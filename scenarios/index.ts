@@ -1,5 +1,5 @@
 /** Every scenario `stampede run` knows, by name; `storm` is the default. */
-import type { Scenario } from '../src/run/scenario.ts';
+import type { Scenario } from '../src/scenario/scenario.ts';
 import { cacheBrownout } from './cache-brownout.ts';
 import { flapping } from './flapping.ts';
 import { soak } from './soak.ts';

@@ -1,4 +1,4 @@
-import { sequence, spanOf, type PhaseShare, type Scenario } from '../src/run/scenario.ts';
+import { sequence, spanOf, type PhaseShare, type Scenario } from '../src/scenario/scenario.ts';
 import { everyday } from './traffic.ts';
 
 /** One outage cycle per this much run time; a soak of hours has many. */

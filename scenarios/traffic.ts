@@ -1,4 +1,4 @@
-import type { Traffic } from '../src/run/scenario.ts';
+import type { Traffic } from '../src/scenario/scenario.ts';
 
 /** What a fleet of real cameras and app users roughly does; scenarios start from this. */
 export const everyday: Traffic = {

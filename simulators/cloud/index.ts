@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_THUMBNAIL_BYTES } from '../../src/protocol/schema.ts';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UnavailableError, UsageError } from '../../src/errors.ts';
 import { resolveBug } from './bugs/index.ts';
 import type { CacheStats } from './cache/views.ts';
 import type { CloudContext } from './context.ts';
@@ -117,7 +117,11 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   }).catch(async (error: NodeJS.ErrnoException) => {
     keepalive.stop();
     await parts.cache.close();
-    throw new UsageError(`cannot listen on ${host}:${port} (${error.code ?? error.message})`, 'pick another --port or --host');
+    // Only a port or host the user picked badly is bad usage; anything else is a failure to run, not exit 2.
+    if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
+      throw new UsageError(`cannot listen on ${host}:${port} (${error.code})`, 'pick another --port or --host');
+    }
+    throw new UnavailableError(`cannot listen on ${host}:${port} (${error.code ?? error.message})`);
   });
   const bound = (server.address() as AddressInfo).port;
   log(`cloud listening on ${host}:${bound}${bug.name === 'none' ? '' : ` with bug ${bug.name}`}`);

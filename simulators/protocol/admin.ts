@@ -3,7 +3,7 @@
  * Admin calls go straight to the target, never through the fault proxy, so an injected outage cannot stop the
  * run from changing who owns what. The token is sent, never echoed into an error; a redirect is never followed.
  */
-import { UnavailableError } from '../../src/cli/exit.ts';
+import { UnavailableError } from '../../src/errors.ts';
 import { AnswerTooLarge, readBody, readExcerpt } from '../../src/protocol/answer-body.ts';
 import { endpoint } from '../../src/protocol/endpoint.ts';
 import { fetchFailure } from '../../src/protocol/fetch-failure.ts';

@@ -3,7 +3,7 @@
  * outage; `backoff` is exponential with full jitter (the AWS architecture blog's recommendation), which spreads
  * the herd.
  */
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import type { Random } from './random.ts';
 
 export type ReconnectPolicy =

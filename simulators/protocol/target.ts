@@ -2,7 +2,7 @@
  * Where the drivers send load. Load only ever goes to loopback unless the caller explicitly allows otherwise, so
  * a typo in a URL can never storm someone else's backend.
  */
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import { endpoint } from '../../src/protocol/endpoint.ts';
 import { isLoopbackHost } from '../../src/protocol/loopback.ts';
 

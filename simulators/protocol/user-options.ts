@@ -1,5 +1,5 @@
 /** The user fleet's configuration, checked once up front so a bad value is one clear error, not a crash. */
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import { MAX_EVENTS_LIMIT } from '../../src/protocol/schema.ts';
 import type { Recorder } from '../../src/world/history.ts';
 import type { User, World } from '../../src/world/types.ts';

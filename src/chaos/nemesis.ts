@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import type { Recorder } from '../world/history.ts';
 import { buildFault } from './fault-spec.ts';
 import type { Fault, ProxyControl, ProxyPath } from './faults/fault.ts';

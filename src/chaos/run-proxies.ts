@@ -7,7 +7,7 @@
  * `stampede-pid<pid>-<tag>-<path>`, and `sweepRunProxies` removes those whose owner is gone.
  */
 import { randomBytes } from 'node:crypto';
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import { ownerGone, ownerMark } from '../services/owner.ts';
 import type { ProxyControl, ProxyPath } from './faults/fault.ts';
 import type { ToxiproxyClient } from './toxiproxy.ts';

@@ -4,7 +4,7 @@
  * and the field rather than a failure half way through a run.
  */
 import { z } from 'zod';
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import { faultNames, faultSpecSchema, type FaultSpec, type ResolvedFaultSpec } from './fault-spec.ts';
 
 /** One step as a scenario writes it: a fault spec plus when it starts and how long it lasts. */

@@ -1,5 +1,5 @@
 import { Proxy, Toxic, Toxiproxy } from 'toxiproxy-node-client';
-import { UnavailableError } from '../cli/exit.ts';
+import { UnavailableError } from '../errors.ts';
 import { freePort } from '../services/ports.ts';
 import type { ProxyControl, ToxicDefinition } from './faults/fault.ts';
 import { SignalledHttpClient, ToxiproxyHttpStatus } from './toxiproxy-http.ts';

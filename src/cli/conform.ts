@@ -8,7 +8,7 @@ import { renderResults, tally } from '../conform/render.ts';
 import { parseTargetUrl } from '../conform/target-url.ts';
 import { keepSecret } from '../protocol/redact.ts';
 import { printableText } from '../protocol/printable.ts';
-import { ExitCode, UsageError } from './exit.ts';
+import { ExitCode, UsageError } from '../errors.ts';
 import type { Subcommand } from './main.ts';
 
 interface RawOptions {

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { printableText } from '../protocol/printable.ts';
 import { takeInventory, type Check } from '../services/inventory.ts';
-import { ExitCode } from './exit.ts';
+import { ExitCode } from '../errors.ts';
 import type { Subcommand } from './main.ts';
 
 interface RawOptions {

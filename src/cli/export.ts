@@ -8,7 +8,7 @@ import { scenarios } from '../../scenarios/index.ts';
 import { BUG_NAMES } from '../../simulators/cloud/bugs/index.ts';
 import { DEFAULT_IMAGE, resolveExportPlan, type ExportOptions } from '../export/kubernetes/plan.ts';
 import { writeKubernetesExport } from '../export/kubernetes/write.ts';
-import { ExitCode } from './exit.ts';
+import { ExitCode } from '../errors.ts';
 import type { Subcommand } from './main.ts';
 import { shellWord } from '../export/kubernetes/shell.ts';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { conform } from './conform.ts';
 import { doctor } from './doctor.ts';
 import { printableLine, printableText } from '../protocol/printable.ts';
-import { ExitCode, describeError, exitCodeOf } from './exit.ts';
+import { ExitCode, describeError, exitCodeOf } from '../errors.ts';
 import { exportCommand } from './export.ts';
 import { report } from './report.ts';
 import { run } from './run.ts';

@@ -14,7 +14,8 @@ import { reportFailure, writeReports } from '../report/reporter.ts';
 import { prepareOutDir } from '../run/out-dir.ts';
 import { rejudge } from '../run/rejudge.ts';
 import { outputFailure, unwrittenOf } from '../run/unwritten.ts';
-import { ExitCode, UsageError } from './exit.ts';
+import { UsageError } from '../errors.ts';
+import { exitCodeOfVerdict } from '../verdict/decide.ts';
 import type { Subcommand } from './main.ts';
 
 interface ReportOptions {
@@ -49,7 +50,7 @@ async function reportRun(dir: string, options: ReportOptions): Promise<number> {
   const { verdict } = result.summary;
   const failure = outputFailure(unwritten, verdict);
   if (failure) throw failure.error;
-  return verdict === 'pass' ? ExitCode.ok : verdict === 'fail' ? ExitCode.failed : ExitCode.unavailable;
+  return exitCodeOfVerdict(verdict);
 }
 
 /** DIR/journal.ndjson, or one line saying why DIR is not a run folder. */

@@ -13,7 +13,8 @@ import { resolveRunConfig, resolveRunGates, type RunConfig, type RunOptions } fr
 import { heldLeftovers } from '../run/leftovers.ts';
 import { progressFor, progressMode } from '../run/progress.ts';
 import { runStorm } from '../run/storm.ts';
-import { ExitCode, StampedeError, describeError, exitCodeOf } from './exit.ts';
+import { ExitCode, StampedeError, describeError } from '../errors.ts';
+import { exitCodeOfVerdict } from '../verdict/decide.ts';
 import type { Subcommand } from './main.ts';
 
 export const run: Subcommand = (program: Command, done) => {
@@ -78,12 +79,7 @@ async function runWithSignals(config: RunConfig): Promise<number> {
     // A step that failed for a reason of its own, not because Ctrl-C cut it short, is still worth its line.
     const failure = outcome.failure?.error === abort.signal.reason ? undefined : outcome.failure;
     if (failure) process.stderr.write(`${printableLine(`stampede: ${failure.title}: ${describeError(failure.error)}`)}\n`);
-    if (outcome.interrupted) return ExitCode.interrupted;
-    if (outcome.failure) {
-      return outcome.failure.error instanceof StampedeError ? exitCodeOf(outcome.failure.error) : ExitCode.unavailable;
-    }
-    const verdict = outcome.summary.verdict;
-    return verdict === 'pass' ? ExitCode.ok : verdict === 'fail' ? ExitCode.failed : ExitCode.unavailable;
+    return exitCodeOfVerdict(outcome.summary.verdict, { stopped: outcome.interrupted, failure: outcome.failure });
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }

@@ -8,7 +8,7 @@ import { findOnPath } from '../services/locate.ts';
 import { provisionTool, provisionedVersion } from '../services/provision.ts';
 import { DEFAULT_REDIS_URL, probeRedis } from '../services/redis-probe.ts';
 import { toxiproxyTool, type ToolSpec } from '../services/tools.ts';
-import { ExitCode, UnavailableError } from './exit.ts';
+import { ExitCode, UnavailableError } from '../errors.ts';
 import type { Subcommand } from './main.ts';
 
 const say = (line: string): void => void process.stdout.write(`${printableLine(line)}\n`);

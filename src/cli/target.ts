@@ -6,7 +6,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { startCloud, type CloudOptions } from '../../simulators/cloud/index.ts';
 import { BUG_NAMES } from '../../simulators/cloud/bugs/index.ts';
 import { printableLine } from '../protocol/printable.ts';
-import { ExitCode, UsageError } from './exit.ts';
+import { ExitCode, UsageError } from '../errors.ts';
 import type { Subcommand } from './main.ts';
 
 interface RawOptions {

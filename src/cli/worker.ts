@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import { scenarios } from '../../scenarios/index.ts';
 import { resolveRunConfig } from '../run/config.ts';
 import { runWorker } from '../run/worker.ts';
-import { ExitCode, UsageError, describeError, exitCodeOf } from './exit.ts';
+import { ExitCode, UsageError, describeError, exitCodeOf } from '../errors.ts';
 import type { Subcommand } from './main.ts';
 
 /** Pods of one Job may start minutes apart (scheduling, image pulls); the run waits for all of them. */

@@ -3,7 +3,7 @@
  * is a failure carrying its message, never a pass; a step needing a capability the target lacks is a skip.
  * Each step and the whole run are bounded in time.
  */
-import { UnavailableError } from '../cli/exit.ts';
+import { UnavailableError } from '../errors.ts';
 import { CallFailed } from './client.ts';
 import { AREAS } from './areas/index.ts';
 import type { Area, Result, Step } from './expectation.ts';

@@ -2,7 +2,7 @@
  * The target URL, validated. conform resets the target's world, so by default it only talks to this machine:
  * a loopback address (127.0.0.0/8, ::1) or localhost.
  */
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import { requireFetchablePort } from '../protocol/fetch-failure.ts';
 import { isLoopbackHost } from '../protocol/loopback.ts';
 import { parseUrlFlag } from '../protocol/url-flag.ts';

@@ -5,7 +5,7 @@
  * Toxiproxy client use fetch, so such a port is refused up front saying what happens, and a fetch that still
  * meets one says so.
  */
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 
 export const FETCH_BLOCKED_PORTS: ReadonlySet<number> = new Set([
   1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,

@@ -4,7 +4,7 @@
  * would not) and without credentials (which would be written wherever the URL is). Where the address may point is
  * the loopback guard's business (`isLoopbackHost`).
  */
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import { isLoopbackHost } from './loopback.ts';
 
 const UNPRINTABLE = /[\s\u0000-\u001F\u007F-\u009F]/;

@@ -7,10 +7,10 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { formatActual } from '../oracle/gates.ts';
 import type { LeakEvidence } from '../oracle/verdict.ts';
-import type { RunResult } from '../run/observers.ts';
 import { SURFACES, describeLeak } from './leak-text.ts';
 import type { Reporter } from './reporter.ts';
 import type { Summary } from './summary.ts';
+import type { RunResult } from './result.ts';
 
 /** Leaks written out in full in one failure; the message counts them all. */
 const LEAKS_PER_FAILURE = 5;

@@ -5,10 +5,10 @@
  */
 import { formatActual } from '../oracle/gates.ts';
 import { printableLine } from '../protocol/printable.ts';
-import type { RunResult } from '../run/observers.ts';
 import { SURFACES, describeLeak, plural } from './leak-text.ts';
 import type { Reporter } from './reporter.ts';
 import type { Summary } from './summary.ts';
+import type { RunResult } from './result.ts';
 
 /** Leaks listed in full; a PR comment is no place for a thousand. */
 const LEAKS_LISTED = 5;

@@ -6,8 +6,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactDeep } from '../protocol/redact.ts';
-import type { JournalHeader } from '../run/journal.ts';
-import type { RunResult } from '../run/observers.ts';
+import type { JournalHeader } from '../world/journal-header.ts';
+import type { RunResult } from './result.ts';
 
 /** What a reporter may know besides the result: the run's header (its world, secrets removed) and the folder. */
 export interface ReportContext {

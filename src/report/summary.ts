@@ -3,25 +3,17 @@
  * surface, event accounting, latency and reconnect figures, and the faults applied. Built from plain data so
  * `stampede report` can rebuild it from a journal. Never holds a secret.
  */
-import { evaluateGates, formatActual, type Gate, type GateResult } from '../oracle/gates.ts';
+import { evaluateGates, type Gate, type GateResult } from '../oracle/gates.ts';
 import type { ReconnectStats } from '../oracle/reconnect.ts';
 import type { HealState, ObservedFault } from '../oracle/observed.ts';
 import type { LeakEvidence, Verdict } from '../oracle/verdict.ts';
+import { decide, type RunVerdict } from '../verdict/decide.ts';
 import type { WorkerShare } from '../world/history.ts';
+import type { RunSettings } from '../world/journal-header.ts';
 
 export type { WorkerShare };
 
-export type SummaryVerdict = 'pass' | 'fail' | 'error';
-
-/** How a run was set up, as its journal header records it. */
-export interface RunSettings {
-  /** `embedded` or the target's base URL. */
-  target: string;
-  bug: string;
-  cameras: number;
-  users: number;
-  durationS: number;
-}
+export type SummaryVerdict = RunVerdict;
 
 export interface RunFacts extends RunSettings {
   scenario: string;
@@ -91,26 +83,17 @@ export interface Summary {
 const EVIDENCE_IN_SUMMARY = 50;
 
 /**
- * The run's verdict and figures. `shortfalls` are what it set out to observe and did not (expectations.ts): like
- * an interruption, any of them turns what would pass into an error, while a leak still fails.
+ * The run's figures, with its verdict and reasons as verdict/decide.ts decides them. `shortfalls` are what it set
+ * out to observe and did not (expectations.ts).
  */
 export function summarize(
   facts: RunFacts, verdict: Verdict, reconnect: ReconnectStats, faults: FaultApplied[], errors: number, shortfalls: readonly string[] = [],
 ): Summary {
-  const status: SummaryVerdict = verdict.status === 'unknown' ? 'error' : verdict.status;
-  // A leak is the headline whatever else happened; then why the run may not have tested anything.
-  const leading = verdict.leaks.total > 0 ? 1 : 0;
-  const reasons = [...verdict.reasons.slice(0, leading), ...shortfalls, ...verdict.reasons.slice(leading)];
-  if (facts.interrupted) reasons.unshift(`the run stopped early: ${facts.interrupted}`);
-  reasons.unshift(...(facts.unwritten ?? []));
   const gates = evaluateGates(facts.gates ?? [], { ...verdict, reconnect, errors });
-  const breached = gates.filter((gate) => !gate.ok);
-  for (const gate of breached) reasons.push(`gate ${gate.name} ${gate.expression} breached: it was ${formatActual(gate)}`);
-  // A leak already fails; an unjudgeable run stays an error (its figures may be incomplete); a breach fails the rest.
-  const judged: SummaryVerdict = (facts.interrupted || facts.unwritten?.length || shortfalls.length > 0) && status === 'pass' ? 'error' : status;
+  const decided = decide({ oracle: verdict, shortfalls, gates, interrupted: facts.interrupted, unwritten: facts.unwritten });
   return {
-    verdict: judged === 'pass' && breached.length > 0 ? 'fail' : judged,
-    reasons,
+    verdict: decided.verdict,
+    reasons: decided.reasons,
     shortfalls: [...shortfalls],
     seed: facts.seed,
     scenario: facts.scenario,

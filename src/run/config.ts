@@ -4,12 +4,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import { GateError, resolveGates, type Gate, type GateSpec } from '../oracle/gates.ts';
 import { requireFetchablePort } from '../protocol/fetch-failure.ts';
 import { isLoopbackHost } from '../protocol/loopback.ts';
 import { parseUrlFlag, refuseRemote } from '../protocol/url-flag.ts';
-import type { Scenario } from './scenario.ts';
+import type { Scenario } from '../scenario/scenario.ts';
 
 /** Flags as the CLI parsed them (strings where the user typed strings). */
 export interface RunOptions {

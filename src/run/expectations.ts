@@ -7,7 +7,7 @@
 import { faultId, parseSchedule, stepsFromPhases, type FaultStep, type ProxyPath } from '../chaos/nemesis.ts';
 import type { Expectations } from '../oracle/expectations.ts';
 import type { World } from '../world/types.ts';
-import { defaultObservation, phaseKind, type Phase, type Scenario } from './scenario.ts';
+import { defaultObservation, phaseKind, type Phase, type Scenario } from '../scenario/scenario.ts';
 
 export interface FaultPlan {
   /** The steps the nemesis runs, validated. */

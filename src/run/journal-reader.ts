@@ -6,9 +6,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { StampedeError, ExitCode } from '../cli/exit.ts';
+import { StampedeError, ExitCode } from '../errors.ts';
 import type { HistoryRecord } from '../world/history.ts';
-import type { JournalHeader } from './journal.ts';
+import type { JournalHeader } from '../world/journal-header.ts';
 
 export interface JournalContents {
   header: JournalHeader;

@@ -6,24 +6,10 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { redactDeep } from '../protocol/redact.ts';
-import type { RunSettings } from '../report/summary.ts';
 import type { HistoryRecord, Recorder } from '../world/history.ts';
+import type { JournalHeader } from '../world/journal-header.ts';
 import type { World } from '../world/types.ts';
 import { ErrorFold } from './error-fold.ts';
-
-/** The journal's first line. */
-export interface JournalHeader {
-  type: 'run';
-  version: 1;
-  startedAt: number;
-  scenario: string;
-  seed: number;
-  /** The command that reproduces the run (no secrets). */
-  command: string;
-  /** Everything else a report wants to say about the run (target, bug, sizes...). */
-  settings: RunSettings & Record<string, unknown>;
-  world: World;
-}
 
 /** Flushes at least this often, so a killed run loses at most this much. */
 const FLUSH_MS = 250;

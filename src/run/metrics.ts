@@ -10,7 +10,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import type { BySurface } from '../oracle/verdict.ts';
 import type { HistoryRecord, Recorder } from '../world/history.ts';
 import type { Step } from './lifecycle.ts';

@@ -8,18 +8,11 @@ import { shortfalls, type Expectations } from '../oracle/expectations.ts';
 import { ObservedRun } from '../oracle/observed.ts';
 import { Oracle } from '../oracle/oracle.ts';
 import { ReconnectTracker } from '../oracle/reconnect.ts';
-import type { LeakEvidence } from '../oracle/verdict.ts';
-import { faultsApplied, summarize, type RunFacts, type Summary } from '../report/summary.ts';
-import { TimelineRecorder, type Timeline } from '../report/timeline.ts';
+import type { RunResult } from '../report/result.ts';
+import { faultsApplied, summarize, type RunFacts } from '../report/summary.ts';
+import { TimelineRecorder } from '../report/timeline.ts';
 import type { HistoryRecord, Recorder } from '../world/history.ts';
 import type { World } from '../world/types.ts';
-
-/** What reporters render: the summary (summary.json), every leak kept in full, and the run over time. */
-export interface RunResult {
-  summary: Summary;
-  evidence: LeakEvidence[];
-  timeline: Timeline;
-}
 
 export class RunObservers implements Recorder {
   readonly oracle: Oracle;

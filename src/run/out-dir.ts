@@ -5,7 +5,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExitCode, StampedeError } from '../cli/exit.ts';
+import { ExitCode, StampedeError } from '../errors.ts';
 
 /** Creates `dir` (and its parents) and proves a file can be created in it; `label` names it, e.g. `--out reports/x`. */
 export async function prepareOutDir(dir: string, label = `--out ${dir}`): Promise<void> {

@@ -4,12 +4,12 @@
  * its slice on the run's schedule; the fingerprint lets a worker tell it was given other flags.
  */
 import { createHash } from 'node:crypto';
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import { generateWorld } from '../world/generate.ts';
 import { WorldSpecError } from '../world/spec.ts';
 import type { World } from '../world/types.ts';
 import type { RunConfig } from './config.ts';
-import type { Phase } from './scenario.ts';
+import type { Phase } from '../scenario/scenario.ts';
 
 /** The flags that decide the world and the schedule. */
 export type PlanFlags = Pick<RunConfig, 'scenario' | 'seed' | 'cameras' | 'users' | 'durationMs'>;

@@ -4,16 +4,17 @@
  * is a run that was killed: it is judged on what it holds and marked interrupted, so it can fail on the leaks
  * found so far or end in error, but never pass.
  */
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import type { Expectations } from '../oracle/expectations.ts';
 import { GateError, parseGates, resolveGates, type Gate } from '../oracle/gates.ts';
 import { recordTime } from '../oracle/oracle.ts';
 import type { RunFacts } from '../report/summary.ts';
 import type { HistoryRecord } from '../world/history.ts';
-import type { JournalHeader } from './journal.ts';
 import { readJournal } from './journal-reader.ts';
-import { RunObservers, type RunResult } from './observers.ts';
-import type { Scenario } from './scenario.ts';
+import { RunObservers } from './observers.ts';
+import type { Scenario } from '../scenario/scenario.ts';
+import type { JournalHeader } from '../world/journal-header.ts';
+import type { RunResult } from '../report/result.ts';
 
 /** A run judged again, with what the journal told about its own state. */
 export interface Rejudged {

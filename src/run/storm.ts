@@ -23,14 +23,14 @@ import { adminClient, AdminCallError, type AdminClient } from '../../simulators/
 import { createRunProxies, type RunProxies } from '../chaos/run-proxies.ts';
 import { Nemesis, type ProxyPath } from '../chaos/nemesis.ts';
 import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
-import { UnavailableError } from '../cli/exit.ts';
+import { UnavailableError } from '../errors.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
 import { viaProxy } from '../protocol/endpoint.ts';
 import { keepSecret } from '../protocol/redact.ts';
 import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
 import { reportFailure, writeReports } from '../report/reporter.ts';
-import type { RunFacts, RunSettings } from '../report/summary.ts';
+import type { RunFacts } from '../report/summary.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
 import type { Recorder, WorkerShare } from '../world/history.ts';
 import type { ChildExit } from '../services/child.ts';
@@ -43,20 +43,22 @@ import { startLocalWorkers, type StartedWorkers } from './fleet/local-workers.ts
 import { awaitRemoteWorkers } from './fleet/remote-workers.ts';
 import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
 import { planExpectations, planFaults, type FaultPlan } from './expectations.ts';
-import { Journal, type JournalHeader } from './journal.ts';
+import { Journal } from './journal.ts';
 import { holdLeftover, sweepLeftovers } from './leftovers.ts';
 import { runLifecycle, type Step } from './lifecycle.ts';
 import type { LiveRun, Watcher } from './live.ts';
 import { metricsStep, type MetricsEndpoint } from './metrics.ts';
 import { prepareOutDir } from './out-dir.ts';
-import { RunObservers, type RunResult } from './observers.ts';
+import { RunObservers } from './observers.ts';
 import { plainProgress } from './progress.ts';
 import { FanOut } from './recorders.ts';
 import { fingerprintOf, fleetTimes, planWorld } from './plan.ts';
-import { planScenario, type Phase } from './scenario.ts';
+import { planScenario, type Phase } from '../scenario/scenario.ts';
 import { httpProbe, watchServices, type WatchedService } from './service-watch.ts';
 import { sleepUntil } from './time.ts';
 import { journalLoss, outputFailure, unwrittenOf } from './unwritten.ts';
+import type { JournalHeader, RunSettings } from '../world/journal-header.ts';
+import type { RunResult } from '../report/result.ts';
 
 export interface RunIo {
   /** Progress and diagnostics, one line each. */

@@ -4,7 +4,7 @@
  * report cannot be read: the run is never a pass, the console never points at a file that is not there, and the
  * exit code says so (3, unless a leak or a breached gate already failed the run: that news stands).
  */
-import { UnavailableError } from '../cli/exit.ts';
+import { UnavailableError } from '../errors.ts';
 import type { ReportsWritten } from '../report/reporter.ts';
 import type { SummaryVerdict } from '../report/summary.ts';
 import type { Journal } from './journal.ts';

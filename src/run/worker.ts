@@ -5,14 +5,14 @@
  * It judges nothing: the run's one oracle does, from the union of every worker's records.
  */
 import { resolveTarget } from '../../simulators/protocol/target.ts';
-import { UnavailableError, UsageError } from '../cli/exit.ts';
+import { UnavailableError, UsageError } from '../errors.ts';
 import type { RunConfig } from './config.ts';
 import { CollectorLink } from './fleet/link.ts';
 import { startInProcessFleet } from './fleet/in-process.ts';
 import { Shipper } from './fleet/shipper.ts';
 import { sliceOf } from './fleet/slice.ts';
 import { fingerprintDifferences, fingerprintOf, fleetTimes, planWorld } from './plan.ts';
-import { planScenario } from './scenario.ts';
+import { planScenario } from '../scenario/scenario.ts';
 import { sleepUntil } from './time.ts';
 
 export interface WorkerConfig extends Pick<RunConfig, 'scenario' | 'seed' | 'cameras' | 'users' | 'durationMs' | 'allowRemote'> {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UnavailableError } from '../cli/exit.ts';
+import { UnavailableError } from '../errors.ts';
 import { registerChild, unregisterChild } from './child-registry.ts';
 import { watchChild } from './child-watchdog.ts';
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import lockfile from 'proper-lockfile';
-import { UnavailableError } from '../cli/exit.ts';
+import { UnavailableError } from '../errors.ts';
 import { isExecutableFile } from './locate.ts';
 import type { GoToolchain } from './go-toolchain.ts';
 import { goInstallLine, type ToolSpec } from './tools.ts';

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import { toolCacheDir, type ToolSpec } from './tools.ts';
 
 /** Where a tool was found; the order of the union is the order of the search. */

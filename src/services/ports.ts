@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { UnavailableError } from '../cli/exit.ts';
+import { UnavailableError } from '../errors.ts';
 
 /** A closed range of TCP ports. */
 export interface PortRange {

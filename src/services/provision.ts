@@ -1,4 +1,4 @@
-import { UnavailableError } from '../cli/exit.ts';
+import { UnavailableError } from '../errors.ts';
 import { buildWithGo } from './go-build.ts';
 import { findGo, toolVersion } from './go-toolchain.ts';
 import { locateTool, type ToolSource } from './locate.ts';

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UnavailableError, UsageError } from '../cli/exit.ts';
+import { UnavailableError, UsageError } from '../errors.ts';
 import { startChild } from './child.ts';
 import { findOnPath } from './locate.ts';
 import { ownerGone, ownerMark } from './owner.ts';

@@ -1,4 +1,4 @@
-import { UnavailableError, UsageError } from '../cli/exit.ts';
+import { UnavailableError, UsageError } from '../errors.ts';
 import { requireFetchablePort } from '../protocol/fetch-failure.ts';
 import { startChild, type ChildExit, type ManagedChild } from './child.ts';
 import { freePort } from './ports.ts';

@@ -2,7 +2,7 @@
 import { createServer, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import { Nemesis, stepsFromPhases, type FaultStep } from '../../src/chaos/nemesis.ts';
 import { createRunProxies, type RunProxies } from '../../src/chaos/run-proxies.ts';
 import { ToxiproxyClient, type ProxyInfo } from '../../src/chaos/toxiproxy.ts';

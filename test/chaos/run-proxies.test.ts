@@ -1,7 +1,7 @@
 /** A run's proxies on a real toxiproxy-server: uniquely named, forwarding to real upstreams, removed at the end. */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import { createRunProxies } from '../../src/chaos/run-proxies.ts';
 import { LISTEN_PORT_RANGE } from '../../src/services/ports.ts';
 import { startEchoServer, startToxiproxyFixture, type EchoServer, type ToxiproxyFixture } from './helpers/toxiproxy.ts';

@@ -1,6 +1,6 @@
 /** The text verdict and the target URL guard. */
 import { describe, expect, it } from 'vitest';
-import { ExitCode, StampedeError } from '../../src/cli/exit.ts';
+import { ExitCode, StampedeError } from '../../src/errors.ts';
 import { renderResults } from '../../src/conform/render.ts';
 import { parseTargetUrl } from '../../src/conform/target-url.ts';
 

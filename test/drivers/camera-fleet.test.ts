@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import { digest, readProvenance, verifyThumbnail } from '../../src/world/provenance.ts';
 import { type CameraFleet, type CameraFleetOptions, startCameraFleet } from '../../simulators/protocol/camera-fleet.ts';
 import type { ReconnectPolicy } from '../../simulators/protocol/reconnect.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import { seededRandom } from '../../simulators/protocol/random.ts';
 import { reconnectDelay, validatePolicy } from '../../simulators/protocol/reconnect.ts';
 import { RecentEvents } from '../../simulators/protocol/recent-events.ts';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import { type CameraFleet, startCameraFleet } from '../../simulators/protocol/camera-fleet.ts';
 import { RecentEvents } from '../../simulators/protocol/recent-events.ts';
 import { type UserFleet, type UserFleetOptions, startUserFleet } from '../../simulators/protocol/user-fleet.ts';

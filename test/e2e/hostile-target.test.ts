@@ -8,11 +8,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { JournalHeader } from '../../src/run/journal.ts';
 import type { HistoryRecord } from '../../src/world/history.ts';
 import { runDir, readSummary, stampede } from '../helpers/cli.ts';
 import { errorBody, startHostileTarget, type HostileTarget } from '../helpers/hostile-target.ts';
 import { tinyWorld } from '../oracle/fixtures.ts';
+import type { JournalHeader } from '../../src/world/journal-header.ts';
 
 const TOKEN = 'hostile-test-admin-token-5b1e7c';
 const PASSWORD = 'url-password-9d3f1a';

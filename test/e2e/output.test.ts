@@ -11,10 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Journal, type JournalHeader } from '../../src/run/journal.ts';
+import { Journal } from '../../src/run/journal.ts';
 import type { HistoryRecord } from '../../src/world/history.ts';
 import { readSummary, runDir, stampede } from '../helpers/cli.ts';
 import { cleanRun, T, tinyWorld } from '../oracle/fixtures.ts';
+import type { JournalHeader } from '../../src/world/journal-header.ts';
 
 const REPORTS = ['summary.json', 'junit.xml', 'summary.md', 'report.html'];
 

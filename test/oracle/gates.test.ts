@@ -12,7 +12,7 @@ import {
   type GateFigures,
 } from '../../src/oracle/gates.ts';
 import { resolveRunConfig } from '../../src/run/config.ts';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 
 function figures(overrides: Partial<GateFigures> = {}): GateFigures {
   return {

@@ -3,9 +3,9 @@
  * latency fault, five leaks on every surface (one with hostile strings in its ids), and one breached gate.
  */
 import type { LeakEvidence } from '../../src/oracle/verdict.ts';
-import type { RunResult } from '../../src/run/observers.ts';
 import type { Summary } from '../../src/report/summary.ts';
 import type { TimelineBucket } from '../../src/report/timeline.ts';
+import type { RunResult } from '../../src/report/result.ts';
 
 export const T0 = 1_700_000_000_000;
 /** A recipient id that would run script if it reached the page unescaped. */

@@ -5,8 +5,8 @@
 import { resolveGates } from '../../src/oracle/gates.ts';
 import type { LeakEvidence, Verdict } from '../../src/oracle/verdict.ts';
 import { summarize } from '../../src/report/summary.ts';
-import type { RunResult } from '../../src/run/observers.ts';
 import type { Surface, WorkerShare } from '../../src/world/history.ts';
+import type { RunResult } from '../../src/report/result.ts';
 
 export const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 

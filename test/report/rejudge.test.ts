@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../scenarios/index.ts';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import type { Expectations } from '../../src/oracle/expectations.ts';
 import { resolveGates } from '../../src/oracle/gates.ts';
-import { Journal, type JournalHeader } from '../../src/run/journal.ts';
+import { Journal } from '../../src/run/journal.ts';
 import { RunObservers } from '../../src/run/observers.ts';
 import { rejudge } from '../../src/run/rejudge.ts';
 import type { HistoryRecord } from '../../src/world/history.ts';
 import { cameras, emit, refused, shown, T, thumbnail, tinyWorld } from '../oracle/fixtures.ts';
+import type { JournalHeader } from '../../src/world/journal-header.ts';
 
 const GATES = { leaks: 0, 'delivery.p99': '<2s' };
 

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES_PER_KIND } from '../../src/run/error-fold.ts';
-import { Journal, type JournalHeader } from '../../src/run/journal.ts';
+import { Journal } from '../../src/run/journal.ts';
 import { readJournal } from '../../src/run/journal-reader.ts';
 import type { HistoryRecord } from '../../src/world/history.ts';
 import type { World } from '../../src/world/types.ts';
+import type { JournalHeader } from '../../src/world/journal-header.ts';
 
 const world: World = {
   seed: 7,

@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import type { LiveRun } from '../../src/run/live.ts';
 import { startMetricsEndpoint, type MetricsEndpoint } from '../../src/run/metrics.ts';
 import type { HistoryRecord } from '../../src/world/history.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../scenarios/index.ts';
 import { parseSchedule, stepsFromPhases } from '../../src/chaos/nemesis.ts';
 import { planExpectations, planFaults } from '../../src/run/expectations.ts';
-import { planScenario, sequence, type Scenario } from '../../src/run/scenario.ts';
+import { planScenario, sequence, type Scenario } from '../../src/scenario/scenario.ts';
 import { generateWorld } from '../../src/world/generate.ts';
 
 describe('scenarios', () => {

@@ -9,9 +9,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scenarios } from '../../scenarios/index.ts';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import { resolveRunConfig } from '../../src/run/config.ts';
-import { sequence, type Scenario } from '../../src/run/scenario.ts';
+import { sequence, type Scenario } from '../../src/scenario/scenario.ts';
 import { runStorm } from '../../src/run/storm.ts';
 import { runDir } from '../helpers/cli.ts';
 

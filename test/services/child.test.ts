@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { UnavailableError } from '../../src/cli/exit.ts';
+import { UnavailableError } from '../../src/errors.ts';
 import { startChild } from '../../src/services/child.ts';
 import { liveChildCount } from '../../src/services/child-registry.ts';
 import { freePort } from '../../src/services/ports.ts';

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import { findGo, moduleVersionOf } from '../../src/services/go-toolchain.ts';
 import { locateTool } from '../../src/services/locate.ts';
 import { provisionTool } from '../../src/services/provision.ts';

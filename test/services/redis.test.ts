@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/exit.ts';
+import { UsageError } from '../../src/errors.ts';
 import { freePort } from '../../src/services/ports.ts';
 import { ensureRedis } from '../../src/services/redis.ts';
 import { probeRedis } from '../../src/services/redis-probe.ts';

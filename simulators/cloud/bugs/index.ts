@@ -2,7 +2,7 @@
  * The leak zoo's registry: `--bug NAME` picks one. Each bug is a small, faithful model of a real incident that
  * replaces one or more of the cloud's parts (../seams.ts); `none` is the correct cloud.
  */
-import { UsageError } from '../../../src/cli/exit.ts';
+import { UsageError } from '../../../src/errors.ts';
 import type { CloudBug } from '../seams.ts';
 import { chatgpt2023 } from './chatgpt-2023.ts';
 import { github2021 } from './github-2021.ts';

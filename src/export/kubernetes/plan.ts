@@ -4,11 +4,11 @@
  * line before anything is written.
  */
 import { BUG_NAMES } from '../../../simulators/cloud/bugs/index.ts';
-import { UsageError } from '../../cli/exit.ts';
+import { UsageError } from '../../errors.ts';
 import { isLoopbackHost } from '../../protocol/loopback.ts';
 import { parseUrlFlag, refuseRemote } from '../../protocol/url-flag.ts';
 import { resolveRunConfig } from '../../run/config.ts';
-import type { Scenario } from '../../run/scenario.ts';
+import type { Scenario } from '../../scenario/scenario.ts';
 
 /** Flags as the CLI parsed them. */
 export interface ExportOptions {

@@ -5,7 +5,7 @@
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document } from 'yaml';
-import { UsageError } from '../../cli/exit.ts';
+import { UsageError } from '../../errors.ts';
 import { dockerfile, dockerignore } from './image.ts';
 import { buildJob } from './job.ts';
 import { judgeCommand, judgeScript } from './judge.ts';

@@ -3,12 +3,12 @@
  * many opened them, whose data was exposed; the breached gates by name; then the first leak with the outage
  * before it, and the users affected.
  */
-import type { RunResult } from '../../run/observers.ts';
 import type { FaultApplied } from '../summary.ts';
 import { html, type Html } from './escape.ts';
 import { count, offset, plural } from './format.ts';
 import type { GateResult } from '../../oracle/gates.ts';
 import type { Affected, FirstLeak } from './incident.ts';
+import type { RunResult } from '../result.ts';
 
 /** Users listed by name in the headline; the rest are counted. */
 const NAMED_USERS = 40;

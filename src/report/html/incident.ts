@@ -3,8 +3,8 @@
  * and who was affected. Derived from the run result only, so a report rebuilt from a journal says the same.
  */
 import type { LeakEvidence } from '../../oracle/verdict.ts';
-import type { RunResult } from '../../run/observers.ts';
 import type { FaultApplied } from '../summary.ts';
+import type { RunResult } from '../result.ts';
 
 /** The leaks embedded in full in report.html; the headline still counts them all. */
 export const MAX_LEAK_ROWS = 1000;

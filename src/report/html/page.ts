@@ -4,7 +4,6 @@
  * even a string that escaped escaping could neither run nor phone home.
  */
 import { createHash } from 'node:crypto';
-import type { RunResult } from '../../run/observers.ts';
 import { downsample } from './downsample.ts';
 import { html, trusted } from './escape.ts';
 import { factsSection } from './facts.ts';
@@ -17,6 +16,7 @@ import { latencySection, reconnectSection } from './measurements.ts';
 import { SCRIPT } from './script.ts';
 import { STYLE } from './style.ts';
 import { timelineChart } from './timeline-chart.ts';
+import type { RunResult } from '../result.ts';
 
 const CSP = [
   "default-src 'none'",

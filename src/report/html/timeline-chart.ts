@@ -3,13 +3,13 @@
  * items shown per second, faults as shaded bands across every panel, phase boundaries, and one marker per
  * leak (a lane per surface) that links to its row in the leak table.
  */
-import type { RunResult } from '../../run/observers.ts';
 import type { FaultApplied } from '../summary.ts';
 import type { ChartPoint } from './downsample.ts';
 import { html, type Html } from './escape.ts';
 import { offset } from './format.ts';
 import type { LeakRow } from './incident.ts';
 import { linear, round, type Scale } from './scale.ts';
+import type { RunResult } from '../result.ts';
 
 const WIDTH = 1000;
 const LEFT = 56;

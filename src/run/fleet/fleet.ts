@@ -5,7 +5,7 @@
  */
 import type { Recorder, WorkerShare } from '../../world/history.ts';
 import type { Camera, User, World } from '../../world/types.ts';
-import type { Traffic } from '../scenario.ts';
+import type { Traffic } from '../../scenario/scenario.ts';
 
 /** What the fleet is asked to do. Times are ms since the epoch. */
 export interface FleetPlan {

@@ -4,7 +4,7 @@
  * what they delivered. The orchestrator's own records go into the same time order (RunningFleet.recorder), so
  * nothing it does overtakes what the workers saw.
  */
-import { UnavailableError } from '../../cli/exit.ts';
+import { UnavailableError } from '../../errors.ts';
 import type { Recorder, WorkerShare } from '../../world/history.ts';
 import type { World } from '../../world/types.ts';
 import type { PlanFingerprint } from '../plan.ts';

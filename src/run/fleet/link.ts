@@ -2,7 +2,7 @@
  * A worker's side of the collector: learn the run (its fingerprint and clock), say hello, send batches, post the
  * tally. Every call has a timeout; waits are bounded by a deadline and end on the worker's signal.
  */
-import { UnavailableError, UsageError } from '../../cli/exit.ts';
+import { UnavailableError, UsageError } from '../../errors.ts';
 import type { PlanFingerprint } from '../plan.ts';
 import { sleep } from '../time.ts';
 import type { WorkerTally } from './collector.ts';

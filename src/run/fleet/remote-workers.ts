@@ -4,7 +4,7 @@
  * end each must post its tally within a bounded time. A worker that never joins or never posts its tally is an
  * error naming its index, never a smaller denominator.
  */
-import { UnavailableError } from '../../cli/exit.ts';
+import { UnavailableError } from '../../errors.ts';
 import { allJoined, openJudgedFleet, WIND_DOWN_MS, type JudgedFleetOptions, type WorkerEnd } from './judged.ts';
 import type { StartedWorkers } from './local-workers.ts';
 

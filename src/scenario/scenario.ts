@@ -4,7 +4,7 @@
  * every scenario scales with --duration. `planScenario` validates a plan so a malformed scenario is one clear error.
  */
 import type { FaultSpec } from '../chaos/nemesis.ts';
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../errors.ts';
 import type { GateSpec } from '../oracle/gates.ts';
 
 /** How the simulated fleet behaves, whatever the phase. Gaps are per client, in ms, jittered by the drivers. */
