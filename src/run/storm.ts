@@ -117,7 +117,6 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   // Before anything starts, so a bad schedule is one usage error with nothing left running. The embedded cloud
   // gets a cache proxy besides the client one; someone else's target only the client one.
   const faults = planFaults(phases, config.target ? ['client'] : (['client', 'cache'] satisfies ProxyPath[]));
-  for (const note of faults.skipped) io.log(`note: ${note}`);
   const expect = planExpectations(config.scenario, phases, faults.faults, world, config.durationMs);
   const startedAt = Date.now();
   const header: JournalHeader = {
@@ -134,7 +133,9 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   const observers = new RunObservers(world, startedAt, expect);
   const state: RunState = { config, io, phases, faults, world, recorder: new FanOut(), observers, header, startedAt };
   state.recorder.add('oracle', state.observers);
+  // Usage errors first, each one line: only a run that will go ahead says what it skips.
   await prepareOutDir(config.outDir);
+  for (const note of faults.skipped) io.log(`note: ${note}`);
 
   const result = await runLifecycle(state, steps(config), io.signal, runLoad);
   const endedAt = Date.now();
