@@ -8,11 +8,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ToxiproxyClient } from '../../src/chaos/toxiproxy.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../../src/services/toxiproxy-server.ts';
 import { readSummary, runDir, stampede, type CliResult } from '../helpers/cli.ts';
 import { spawnCloudCli, type CloudProcess } from '../helpers/cloud.ts';
 import { startMisbehavingFront, type RunningFront } from '../helpers/misbehaving-front.ts';
-import { childrenOf, whenJournalHas } from '../helpers/run-events.ts';
+import { childrenOf, proxiesOnce, whenJournalHas } from '../helpers/run-events.ts';
 
 const TOKEN = 'admin-token-for-honest-verdicts-7d1e';
 const FLEET = ['--cameras', '30', '--users', '15', '--duration', '16', '--seed', '3'];
@@ -94,8 +95,10 @@ describe('a run that did not test what it set out to never passes', () => {
     let toxiproxy: ToxiproxyServer | undefined = await startToxiproxy();
     cleanups.push(() => toxiproxy?.stop());
     const out = runDir('toxiproxy-killed');
-    const result = await run(['run', 'storm', '--toxiproxy', toxiproxy.url, ...FLEET, '--out', out], async (_child, over) => {
-      await whenJournalHas(join(out, 'journal.ndjson'), (r) => r.type === 'fault' && r.action === 'start' && r.fault === 'outage', over);
+    const client = new ToxiproxyClient(toxiproxy.url);
+    const result = await run(['run', 'storm', '--toxiproxy', toxiproxy.url, ...FLEET, '--out', out], async (child) => {
+      // Under the outage: the run's client proxy disabled in Toxiproxy now (its journal says so only later, in time order).
+      await proxiesOnce(client, (proxies) => proxies.some((p) => p.name.startsWith(`stampede-pid${child.pid}-`) && p.name.endsWith('-client') && !p.enabled), 'the outage');
       process.kill(toxiproxy!.pid!, 'SIGKILL');
       await toxiproxy!.exited;
       toxiproxy = undefined;

@@ -4,7 +4,21 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ProxyInfo, ToxiproxyClient } from '../../src/chaos/toxiproxy.ts';
 import type { HistoryRecord } from '../../src/world/history.ts';
+
+/**
+ * Resolves with Toxiproxy's proxies once `found` holds for them, polling its API (bounded): what is in force there
+ * now, for a test that must act while a fault is (a run's journal says so only later, in time order).
+ */
+export async function proxiesOnce(client: ToxiproxyClient, found: (proxies: ProxyInfo[]) => boolean, what: string): Promise<ProxyInfo[]> {
+  for (let i = 0; i < 1200; i++) {
+    const proxies = await client.listProxies();
+    if (found(proxies)) return proxies;
+    await sleep(100);
+  }
+  throw new Error(`never saw ${what}`);
+}
 
 /**
  * Resolves with the first record of the journal at `path` that `match` accepts, reading the file as the run writes

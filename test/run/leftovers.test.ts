@@ -6,13 +6,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunProxies, type RunProxies } from '../../src/chaos/run-proxies.ts';
 import { ToxiproxyClient, type ProxyInfo } from '../../src/chaos/toxiproxy.ts';
 import { freePort } from '../../src/services/ports.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../../src/services/toxiproxy-server.ts';
 import { runDir, stampede } from '../helpers/cli.ts';
+import { proxiesOnce } from '../helpers/run-events.ts';
 import { startCli, stopAll } from './progress-child.ts';
 
 describe('leftovers of a killed run', () => {
@@ -31,16 +31,6 @@ describe('leftovers of a killed run', () => {
     await toxiproxy?.stop();
   });
 
-  /** Resolves with the proxies once `found` holds for them, polling the Toxiproxy API (bounded). */
-  async function proxiesOnce(found: (proxies: ProxyInfo[]) => boolean, what: string): Promise<ProxyInfo[]> {
-    for (let i = 0; i < 1200; i++) {
-      const proxies = await client.listProxies();
-      if (found(proxies)) return proxies;
-      await sleep(100);
-    }
-    throw new Error(`never saw ${what}`);
-  }
-
   it('are swept and named by the next run, sparing a live run\'s proxy', async () => {
     // A Redis URL nothing answers on: the embedded cloud gets a private redis-server with a temp folder.
     const noRedis = `redis://127.0.0.1:${await freePort()}`;
@@ -50,7 +40,7 @@ describe('leftovers of a killed run', () => {
     );
     const owner = `stampede-pid${killed.child.pid}-`;
     // The outage in force: the killed run's client proxy disabled in Toxiproxy.
-    await proxiesOnce((proxies) => proxies.some((proxy) => proxy.name.startsWith(owner) && proxy.name.endsWith('-client') && !proxy.enabled), 'the outage');
+    await proxiesOnce(client, (proxies) => proxies.some((proxy) => proxy.name.startsWith(owner) && proxy.name.endsWith('-client') && !proxy.enabled), 'the outage');
     killed.child.kill('SIGKILL');
     await killed.exited;
 
