@@ -2,13 +2,14 @@
  * How big a storm one machine holds: runs the full `storm` scenario against the embedded reference cloud at
  * growing fleet sizes, in this process, and prints per size the reconnect time after the outage (p50, p95, max),
  * hellos per second during the reconnect, items checked per second, and the harness's memory per simulated
- * client (peak RSS above the idle baseline; the cloud runs in its own process and is not counted).
+ * client: peak RSS above the idle baseline of this process (the run: oracle, collector, nemesis) plus its worker
+ * processes (the fleet), summed; the cloud, Toxiproxy and Redis run in processes of their own and are not counted.
  *
  *   node --import tsx bench/storm.bench.ts [--sizes 1000,2500,5000] [--duration 60]
  *
  * The users are half the cameras, as in the issue's floor (5,000 cameras and 2,500 users under 1 GiB).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,14 +21,38 @@ const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100
 const sizes = values.sizes.split(',').map(Number);
 const MiB = 1024 * 1024;
 
+/** This process's RSS plus that of every `stampede worker` below it (Linux /proc), in bytes. */
+function harnessRss(): number {
+  let total = process.memoryUsage().rss;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (!command.includes('worker') || !isChild(entry)) continue;
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
+      if (rss) total += Number(rss[1]) * 1024;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
+}
+
+/** Whether `pid`'s parent is this process (its stat's fourth field), whatever state it is in. */
+function isChild(pid: string): boolean {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
+}
+
 console.log(`storm bench: ${values.duration} s per size, users = cameras / 2, fd limit per process is what caps the next step`);
+console.log('KiB/client includes the worker processes\' own base memory: the difference between two sizes is the marginal cost');
 console.log('cameras  users  verdict  reconnect p50/p95/max ms  hellos/s  checked/s  peak RSS MiB  KiB/client');
 for (const cameras of sizes) {
   const users = Math.round(cameras / 2);
   globalThis.gc?.();
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250);
+  const sampler = setInterval(() => (peak = Math.max(peak, harnessRss())), 250);
   const config = resolveRunConfig(
     { cameras: String(cameras), users: String(users), duration: values.duration, seed: '1', out: join(mkdtempSync(join(tmpdir(), 'storm-bench-')), 'run') },
     scenarios,
