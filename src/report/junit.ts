@@ -118,7 +118,7 @@ function testCases(result: RunResult): TestCase[] {
 function judgedCase(summary: Summary): TestCase {
   const testCase: TestCase = { name: 'the run was observed enough to be judged', classname: `${summary.scenario}.verdict` };
   if (summary.verdict === 'error' || summary.interrupted) {
-    const message = summary.interrupted ? `the run stopped early: ${summary.interrupted}` : 'no verdict: too little observed or the checker failed';
+    const message = summary.interrupted ? `the run stopped early: ${summary.interrupted}` : `no verdict: ${summary.reasons[0] ?? 'too little observed or the checker failed'}`;
     testCase.error = { type: 'verdict', message, body: summary.reasons.join('\n') };
   }
   return testCase;

@@ -24,7 +24,7 @@ export function headline(result: RunResult, gates: readonly GateResult[]): Html 
         ? leaks.total > 0
           ? 'FAIL: cross-account leaks'
           : 'FAIL: gates breached'
-        : 'ERROR: no verdict';
+        : `ERROR: no verdict: ${summary.reasons[0] ?? 'too little observed'}`;
   const incident =
     leaks.total > 0
       ? html`<p class="incident"><strong>${plural(leaks.recipients, 'user was', 'users were')}</strong> shown events from cameras that are not theirs;
