@@ -133,9 +133,7 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   const observers = new RunObservers(world, startedAt, expect);
   const state: RunState = { config, io, phases, faults, world, recorder: new FanOut(), observers, header, startedAt };
   state.recorder.add('oracle', state.observers);
-  // Usage errors first, each one line: only a run that will go ahead says what it skips.
   await prepareOutDir(config.outDir);
-  for (const note of faults.skipped) io.log(`note: ${note}`);
 
   const result = await runLifecycle(state, steps(config), io.signal, runLoad);
   const endedAt = Date.now();
@@ -274,6 +272,8 @@ function startWorkers(state: RunState, signal: AbortSignal): Promise<StartedWork
 /** The load itself: fleets, nemesis, access changes and phase marks, until the end of the run or an abort. */
 async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   const { config, phases, world, recorder, io } = state;
+  // Said once the load goes ahead: a run refused for bad usage or a dead target says that one line only.
+  for (const note of state.faults.skipped) io.log(`note: ${note}`);
   // Every worker has joined: the clock starts now for all of them at once.
   const { startedAt, endsAt } = fleetTimes(phases, config.durationMs, Date.now());
   state.startedAt = startedAt;
