@@ -6,7 +6,15 @@ import type { CAPABILITIES } from '../protocol/schema.ts';
 import type { Target } from './target.ts';
 
 export type Capability = (typeof CAPABILITIES)[number];
-export type Status = 'pass' | 'fail' | 'skip';
+/** `warn`: a warning-severity expectation that did not hold; it is listed, but does not fail the run. */
+export type Status = 'pass' | 'fail' | 'warn' | 'skip';
+
+/**
+ * How much a failed expectation matters. `error` (the default): access control and data integrity, what the
+ * protocol requires; a failure fails conform (exit 1). `warning`: input strictness the protocol leaves open (a limit
+ * clamped rather than refused, an oversized thumbnail accepted); listed as a warning, exit 0.
+ */
+export type Severity = 'error' | 'warning';
 
 /** One line of the verdict: an expectation and how the target did against it. */
 export interface Result {
@@ -22,6 +30,8 @@ export interface Step<S> {
   name: string;
   /** Capabilities from `/v1/health` this expectation needs; without them it is skipped, never passed. */
   needs?: Capability[];
+  /** Default `error`; see `Severity`. */
+  severity?: Severity;
   /** Later steps build on this one: when it fails, they are reported as failed (not checked), naming it. */
   prerequisite?: boolean;
   run(state: S): Promise<void>;

@@ -1,11 +1,13 @@
 /** The verdict as text: one line per expectation grouped by area, failures explained, a closing tally. */
 import type { Result } from './expectation.ts';
 
-const MARK = { pass: 'pass', fail: 'FAIL', skip: 'skip' } as const;
+const MARK = { pass: 'pass', fail: 'FAIL', warn: 'warn', skip: 'skip' } as const;
 
 export interface Tally {
   passed: number;
   failed: number;
+  /** Warning-severity expectations that did not hold: listed, never a failure. */
+  warned: number;
   skipped: number;
 }
 
@@ -13,6 +15,7 @@ export function tally(results: Result[]): Tally {
   return {
     passed: results.filter((r) => r.status === 'pass').length,
     failed: results.filter((r) => r.status === 'fail').length,
+    warned: results.filter((r) => r.status === 'warn').length,
     skipped: results.filter((r) => r.status === 'skip').length,
   };
 }
@@ -28,8 +31,8 @@ export function renderResults(results: Result[]): string {
     lines.push(`  ${MARK[result.status]}  ${result.name}`);
     if (result.detail !== undefined && result.status !== 'pass') lines.push(`        ${oneLine(result.detail)}`);
   }
-  const { passed, failed, skipped } = tally(results);
-  lines.push(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  const { passed, failed, warned, skipped } = tally(results);
+  lines.push(`${passed} passed, ${failed} failed, ${warned} ${warned === 1 ? 'warning' : 'warnings'}, ${skipped} skipped`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -109,7 +109,7 @@ async function runArea(area: Area<unknown>, target: Target, runDeadline: number)
         await bound(step.run(state));
         record(step, 'pass');
       } catch (error) {
-        record(step, 'fail', messageOf(error));
+        record(step, step.severity === 'warning' ? 'warn' : 'fail', messageOf(error));
         if (step.prerequisite) blocked = `"${step.name}" failed`;
       }
     }

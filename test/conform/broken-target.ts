@@ -18,24 +18,45 @@ export interface RunningProxy {
 
 const THUMBNAIL = /^\/v1\/events\/[^/]+\/thumbnail$/;
 
-export async function startThumbnailCacheLeak(upstream: URL): Promise<RunningProxy> {
+export function startThumbnailCacheLeak(upstream: URL): Promise<RunningProxy> {
+  return reverseProxy(upstream, { cacheThumbnails: true });
+}
+
+/**
+ * A correct target that is lenient where PROTOCOL.md leaves room: a `limit` outside 1..500 on `GET /v1/events`
+ * is clamped into range rather than refused, as many real APIs do. Conform lists that as a warning, not a failure.
+ */
+export function startLenientPaging(upstream: URL): Promise<RunningProxy> {
+  return reverseProxy(upstream, { rewrite: clampLimit });
+}
+
+function clampLimit(url: string): string {
+  const parsed = new URL(url, 'http://x');
+  const limit = parsed.searchParams.get('limit');
+  if (parsed.pathname !== '/v1/events' || limit === null || !/^-?\d+$/.test(limit)) return url;
+  parsed.searchParams.set('limit', String(Math.min(500, Math.max(1, Number(limit)))));
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+async function reverseProxy(upstream: URL, options: { cacheThumbnails?: boolean; rewrite?: (url: string) => string }): Promise<RunningProxy> {
   const cache = new Map<string, Buffer>();
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const cached = req.method === 'GET' && req.headers.authorization ? cache.get(path) : undefined;
+    const cached = options.cacheThumbnails && req.method === 'GET' && req.headers.authorization ? cache.get(path) : undefined;
     if (cached) {
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(cached);
       return;
     }
+    const forwardPath = options.rewrite ? options.rewrite(req.url ?? '/') : req.url;
     const forward = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: forwardPath, headers: req.headers },
       (answer) => {
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
           const body = Buffer.concat(chunks);
-          if (req.method === 'GET' && answer.statusCode === 200 && THUMBNAIL.test(path)) cache.set(path, body);
+          if (options.cacheThumbnails && req.method === 'GET' && answer.statusCode === 200 && THUMBNAIL.test(path)) cache.set(path, body);
           res.writeHead(answer.statusCode ?? 502, answer.headers).end(body);
         });
       },

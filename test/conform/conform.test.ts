@@ -7,11 +7,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/conform/runner.ts';
-import { startGarbageTarget, startThumbnailCacheLeak, type RunningProxy } from './broken-target.ts';
+import { startGarbageTarget, startLenientPaging, startThumbnailCacheLeak, type RunningProxy } from './broken-target.ts';
 import { runStampede, startReferenceTarget, type RunningTarget } from './cli.ts';
 
 const ADMIN_TOKEN = `conform-test-${randomBytes(8).toString('hex')}`;
-const TALLY = /^(\d+) passed, (\d+) failed, (\d+) skipped$/m;
+const TALLY = /^(\d+) passed, (\d+) failed, (\d+) warnings?, (\d+) skipped$/m;
 
 function failedNames(stdout: string): string[] {
   return [...stdout.matchAll(/^ {2}FAIL {2}(.+)$/gm)].map((match) => match[1] as string);
@@ -51,6 +51,21 @@ describe('stampede conform against the reference cloud', () => {
     expect(outcome.stdout).toMatch(/FAIL {2}another user's thumbnail.*\n\s+saw GET \/v1\/events\/\S+\/thumbnail answered 200/);
     const [, , failedCount] = TALLY.exec(outcome.stdout) ?? [];
     expect(Number(failedCount)).toBe(failed.length);
+  });
+
+  it('passes a target that clamps an out-of-range limit, listing each strictness check as a warning (exit 0)', async () => {
+    const lenient = await startLenientPaging(new URL(cloud!.url));
+    try {
+      const outcome = await runStampede(['conform', '--target', lenient.url, '--admin-token', ADMIN_TOKEN]);
+      expect(failedNames(outcome.stdout)).toEqual([]);
+      const warned = [...outcome.stdout.matchAll(/^ {2}warn {2}(.+)$/gm)].map((match) => match[1]);
+      expect(warned).toEqual(['limit=0 is refused with a 4xx', 'limit=501 is refused with a 4xx']);
+      const [, , failed, warnings] = TALLY.exec(outcome.stdout) ?? [];
+      expect([failed, warnings]).toEqual(['0', '2']);
+      expect(outcome.code).toBe(0);
+    } finally {
+      await lenient.stop();
+    }
   });
 
   it('fails the leak zoo\'s stale-acl cloud on the access rule', async () => {

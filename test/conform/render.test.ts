@@ -5,10 +5,11 @@ import { renderResults } from '../../src/conform/render.ts';
 import { parseTargetUrl } from '../../src/conform/target-url.ts';
 
 describe('renderResults', () => {
-  it('groups by area, explains failures and skips on one indented line, and ends with the tally', () => {
+  it('groups by area, explains failures, warnings and skips on one indented line, and ends with the tally', () => {
     const text = renderResults([
       { area: 'login', name: 'good credentials', status: 'pass' },
       { area: 'login', name: 'wrong password', status: 'fail', detail: 'saw 200\n{"token":"x"}; expected 401' },
+      { area: 'events', name: 'limit=0 is refused', status: 'warn', detail: 'saw 200; expected a 4xx' },
       { area: 'stream', name: 'pushes', status: 'skip', detail: 'target does not declare capability stream' },
     ]);
     expect(text).toBe(
@@ -17,10 +18,13 @@ describe('renderResults', () => {
         '  pass  good credentials',
         '  FAIL  wrong password',
         '        saw 200 {"token":"x"}; expected 401',
+        'events',
+        '  warn  limit=0 is refused',
+        '        saw 200; expected a 4xx',
         'stream',
         '  skip  pushes',
         '        target does not declare capability stream',
-        '1 passed, 1 failed, 1 skipped',
+        '1 passed, 1 failed, 1 warning, 1 skipped',
         '',
       ].join('\n'),
     );

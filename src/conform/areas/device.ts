@@ -82,6 +82,7 @@ export const device: Area<DeviceState> = {
     },
     {
       name: `a thumbnail over ${MAX_THUMBNAIL_BYTES / 1024} KiB is refused (not acked, not stored)`,
+      severity: 'warning',
       async run(state) {
         const socket = await connectCamera(state.target, state.fixture.yard);
         const oversized = { ...newEvent(state.fixture, 'oversized'), thumbnail: randomThumbnail(MAX_THUMBNAIL_BYTES + 1) };
