@@ -94,6 +94,41 @@ export interface PushChannel {
   close(): void | Promise<void>;
 }
 
+/** A plain HTTP request, relative to one of the adapter's endpoints. */
+export interface HttpCall {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path and query, e.g. `/api/v2/feed?page=3`. */
+  path: string;
+  /** Which declared endpoint; default: the first. */
+  endpoint?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** What came back for an `HttpCall`. */
+export interface HttpAnswer {
+  status: number;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  body: Uint8Array;
+}
+
+/** A user call described as plain HTTP: Stampede (or autocannon) makes the request, the adapter reads the answer. */
+export interface HttpUserCall<Args extends unknown[], Result> {
+  request(...args: Args): HttpCall;
+  /** Maps the answer; throw `refused(status)` / `loggedOut()` for a refusal. */
+  parse(answer: HttpAnswer): Result;
+}
+
+/**
+ * A user's reads as plain HTTP, for adapters whose app API is HTTP. The `refresh-storm` scenario drives these
+ * with autocannon, one connection per user; given these, `events`, `cameras` and `thumbnail` hooks may be left out.
+ */
+export interface HttpUserCalls<Session> {
+  events: HttpUserCall<[session: Session, page: { cursor?: string; limit: number }], EventPage>;
+  cameras: HttpUserCall<[session: Session], CameraItem[]>;
+  thumbnail: HttpUserCall<[session: Session, item: { eventId: string; cameraId: string }], ThumbnailAnswer>;
+}
+
 /** What an app user does. The session is whatever `login` returned (a token, a cookie jar, a client). */
 export interface UserHooks<Session = unknown> {
   /** Logs in; throw `loggedOut()` (or `refused(status)`) when the backend refuses the credentials. */
