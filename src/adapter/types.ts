@@ -121,7 +121,8 @@ export interface HttpUserCall<Args extends unknown[], Result> {
 
 /**
  * A user's reads as plain HTTP, for adapters whose app API is HTTP. The `refresh-storm` scenario drives these
- * with autocannon, one connection per user; given these, `events`, `cameras` and `thumbnail` hooks may be left out.
+ * with autocannon, one connection per user. They must describe the same calls as the `events`, `cameras` and
+ * `thumbnail` hooks (an adapter may build those hooks from these).
  */
 export interface HttpUserCalls<Session> {
   events: HttpUserCall<[session: Session, page: { cursor?: string; limit: number }], EventPage>;
@@ -146,6 +147,8 @@ export interface UserHooks<Session = unknown> {
   probe?(ctx: AdapterContext, session: Session, item: { eventId: string; cameraId: string }): Promise<ThumbnailAnswer>;
   /** Opens the user's push channel (WebSocket, Server-Sent Events, long polling, an MQTT subscription...). */
   push?(ctx: AdapterContext, session: Session, sink: PushSink): Promise<PushChannel>;
+  /** The reads as plain HTTP, when the app API is HTTP: what lets `refresh-storm` drive them with autocannon. */
+  http?: HttpUserCalls<Session>;
 }
 
 /** One event a camera sends: Stampede makes the thumbnail bytes, with provenance embedded. */
