@@ -5,6 +5,7 @@ import { doctor } from './doctor.ts';
 import { printableLine, printableText } from '../protocol/printable.ts';
 import { ExitCode, describeError, exitCodeOf } from '../errors.ts';
 import { exportCommand } from './export.ts';
+import { init } from './init.ts';
 import { report } from './report.ts';
 import { run } from './run.ts';
 import { setup } from './setup.ts';
@@ -16,7 +17,7 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 /** A subcommand registers itself on the program; its action resolves to an exit code. */
 export type Subcommand = (program: Command, done: (code: number) => void) => void;
 
-const subcommands: Subcommand[] = [run, worker, report, exportCommand, target, conform, doctor, setup];
+const subcommands: Subcommand[] = [run, worker, report, exportCommand, target, conform, doctor, setup, init];
 
 /** Runs the CLI and resolves to the process exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
