@@ -4,6 +4,8 @@
  * hellos per second during the reconnect, items checked per second, and the harness's memory per simulated
  * client: peak RSS above the idle baseline of this process (the run: oracle, collector, nemesis) plus its worker
  * processes (the fleet), summed; the cloud, Toxiproxy and Redis run in processes of their own and are not counted.
+ * It also prints the client proxy's shard count and the most file descriptors any one toxiproxy-server held: a
+ * process may hold 20,000 here, and each proxied connection costs it two.
  *
  *   node --import tsx bench/storm.bench.ts [--sizes 1000,2500,5000] [--duration 60]
  *
@@ -38,6 +40,23 @@ function harnessRss(): number {
   return total;
 }
 
+/** Toxiproxy servers below this process, and the most open file descriptors any one of them holds now. */
+function toxiproxyFds(): { servers: number; most: number } {
+  let servers = 0;
+  let most = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('toxiproxy-server') || !isChild(entry)) continue;
+      servers += 1;
+      most = Math.max(most, readdirSync(`/proc/${entry}/fd`).length);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return { servers, most };
+}
+
 /** Whether `pid`'s parent is this process (its stat's fourth field), whatever state it is in. */
 function isChild(pid: string): boolean {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -46,13 +65,19 @@ function isChild(pid: string): boolean {
 
 console.log(`storm bench: ${values.duration} s per size, users = cameras / 2, fd limit per process is what caps the next step`);
 console.log('KiB/client includes the worker processes\' own base memory: the difference between two sizes is the marginal cost');
-console.log('cameras  users  verdict  reconnect p50/p95/max ms  hellos/s  checked/s  peak RSS MiB  KiB/client');
+console.log('cameras  users  verdict  reconnect p50/p95/max ms  hellos/s  checked/s  peak RSS MiB  KiB/client  shards  toxiproxy fds');
 for (const cameras of sizes) {
   const users = Math.round(cameras / 2);
   globalThis.gc?.();
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, harnessRss())), 250);
+  const fds = { servers: 0, most: 0 };
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, harnessRss());
+    const now = toxiproxyFds();
+    fds.servers = Math.max(fds.servers, now.servers);
+    fds.most = Math.max(fds.most, now.most);
+  }, 250);
   const config = resolveRunConfig(
     { cameras: String(cameras), users: String(users), duration: values.duration, seed: '1', out: join(mkdtempSync(join(tmpdir(), 'storm-bench-')), 'run') },
     scenarios,
@@ -75,6 +100,8 @@ for (const cameras of sizes) {
       String(checkedPerSecond).padStart(10),
       (peak / MiB).toFixed(0).padStart(13),
       perClient.toFixed(1).padStart(11),
+      String(config.proxyShards).padStart(6),
+      `${fds.most} (most of ${fds.servers})`.padStart(13),
     ].join('  '),
   );
   if (outcome.failure) console.log(`  ${outcome.failure.title} failed: ${(outcome.failure.error as Error).message}`);

@@ -29,6 +29,8 @@ export interface NemesisOptions {
   signal?: AbortSignal;
   /** Prefixes fault ids (and so toxic names) when several nemeses share a history or a proxy. */
   idPrefix?: string;
+  /** The wait before a failed heal is first asked again; it doubles on each try. Default 1 s. */
+  healRetryMs?: number;
 }
 
 /** What a nemesis run did; `unhealed` lists faults whose heal failed even on the last try. */
@@ -51,6 +53,9 @@ interface LiveFault {
 }
 
 const ID_PREFIX = /^[A-Za-z0-9._-]{0,32}$/;
+/** Heal calls per heal() before the fault is left live, the retries 1, 2, 4 s apart: with 5 s calls, about 30 s at worst. */
+const HEAL_TRIES = 4;
+const HEAL_RETRY_MS = 1_000;
 
 export class Nemesis {
   private readonly plan: PlannedFault[];
@@ -129,22 +134,35 @@ export class Nemesis {
     await this.heal(fault.id);
   }
 
-  /** Heals one fault once its apply is over; a failed heal leaves it live for the next try. */
+  /**
+   * Heals one fault once its apply is over. A heal call that fails is asked again a few times (heals repeat
+   * safely): an overloaded Toxiproxy often applied the heal and only missed the deadline of its answer, and the
+   * heal is recorded once Toxiproxy confirms it, with when it was first called, so what followed it can still be
+   * measured from the heal. A heal that fails every try leaves the fault live for the next heal().
+   */
   private heal(id: string): Promise<void> {
     const live = this.live.get(id);
     if (live === undefined) return Promise.resolve();
     live.healing ??= (async () => {
       await live.applying;
+      const calledAt = Date.now();
       try {
-        await live.fault.heal(live.proxy);
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await live.fault.heal(live.proxy);
+            break;
+          } catch (error) {
+            if (attempt === HEAL_TRIES) return this.fail('heal', live.fault, live.proxy, error, live.applied);
+            this.error('heal', live.fault, live.proxy, error, `; asking again (try ${attempt + 1} of ${HEAL_TRIES})`);
+            await sleep((this.options.healRetryMs ?? HEAL_RETRY_MS) * 2 ** (attempt - 1));
+          }
+        }
         // Recorded after the call: until Toxiproxy confirms, the fault may still be in force.
         if (live.applied) {
-          this.record('heal', live.fault);
+          this.record('heal', live.fault, Date.now(), calledAt);
           this.summary.healed++;
         }
         this.live.delete(id);
-      } catch (error) {
-        this.fail('heal', live.fault, live.proxy, error, live.applied);
       } finally {
         live.healing = undefined;
       }
@@ -165,8 +183,18 @@ export class Nemesis {
     }
   }
 
-  private record(action: 'start' | 'heal', fault: Fault, t = Date.now()): void {
-    this.options.recorder.record({ type: 'fault', t, action, id: fault.id, fault: fault.name, path: fault.path, detail: fault.detail });
+  private record(action: 'start' | 'heal', fault: Fault, t = Date.now(), calledAt?: number): void {
+    this.options.recorder.record({
+      type: 'fault', t, action, id: fault.id, fault: fault.name, path: fault.path, detail: fault.detail, ...(calledAt !== undefined ? { calledAt } : {}),
+    });
+  }
+
+  /** A failed Toxiproxy call, as an error record. */
+  private error(call: 'apply' | 'heal', fault: Fault, proxy: ProxyControl, error: unknown, then = ''): string {
+    this.summary.failures++;
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.recorder.record({ type: 'error', t: Date.now(), source: 'nemesis', message: `${call} ${describe(fault, proxy)}: ${message}${then}` });
+    return message;
   }
 
   /**
@@ -174,13 +202,10 @@ export class Nemesis {
    * so: the run then knows the fault never took, or may still be in force, instead of finding a heal missing.
    */
   private fail(call: 'apply' | 'heal', fault: Fault, proxy: ProxyControl, error: unknown, applied = true): void {
-    this.summary.failures++;
-    const t = Date.now();
-    const message = error instanceof Error ? error.message : String(error);
-    this.options.recorder.record({ type: 'error', t, source: 'nemesis', message: `${call} ${describe(fault, proxy)}: ${message}` });
+    const message = this.error(call, fault, proxy, error);
     if (call === 'heal' && !applied) return;
     const action = call === 'apply' ? 'apply-failed' : 'heal-failed';
-    this.options.recorder.record({ type: 'fault', t, action, id: fault.id, fault: fault.name, path: fault.path, message });
+    this.options.recorder.record({ type: 'fault', t: Date.now(), action, id: fault.id, fault: fault.name, path: fault.path, message });
   }
 }
 

@@ -38,7 +38,10 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--workers <n>', 'worker processes driving the fleet, one slice each (default: one per core); 0: judge workers started elsewhere')
     .option('--collector-listen <host:port>', 'with --workers 0: where the workers send their records (token in STAMPEDE_COLLECTOR_TOKEN)')
     .option('--expect-workers <n>', 'with --workers 0: how many workers will join')
-    .option('--proxy-listen <host:port>', 'where the client proxy the fleet storms through listens (default: a free loopback port); workers elsewhere need a fixed one')
+    .option('--proxy-listen <host:port>', 'where the client proxy the fleet storms through listens (default: free loopback ports); workers elsewhere need a fixed one. ' +
+      'It makes the client proxy one shard in one Toxiproxy, so keep such a fleet under about 6,000 clients')
+    .option('--proxy-shards <n>', 'split the client proxy into n shards, each in a Toxiproxy server of its own (all in --toxiproxy\'s when given); ' +
+      'faults hit every shard at once (default: one per 3,000 cameras and users)')
     .action(async (scenario: string, raw: Omit<RunOptions, 'scenario'>, command: Command) => {
       // STAMPEDE_ADMIN_TOKEN in the environment is for --target; it must not make every embedded run bad usage.
       const ambientToken = command.getOptionValueSource('adminToken') === 'env' && raw.target === undefined;

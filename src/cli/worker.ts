@@ -18,7 +18,7 @@ interface WorkerFlags {
   collector?: string;
   index?: string;
   count?: string;
-  target?: string;
+  target?: string[];
   seed?: string;
   cameras?: string;
   users?: string;
@@ -34,7 +34,7 @@ export const worker: Subcommand = (program: Command, done) => {
     .addOption(new Option('--collector <url>', 'the run\'s collector').env('STAMPEDE_COLLECTOR'))
     .addOption(new Option('--index <i>', 'this worker\'s slice, 0-based').env('JOB_COMPLETION_INDEX'))
     .addOption(new Option('--count <n>', 'how many workers the run has').env('STAMPEDE_WORKER_COUNT'))
-    .option('--target <url>', 'where the fleet goes: the run\'s client proxy')
+    .option('--target <url>', 'where the fleet goes: the run\'s client proxy; one per shard, repeated in the run\'s order', collect)
     .option('--seed <n>', 'the run\'s seed')
     .option('--cameras <n>', 'the run\'s cameras')
     .option('--users <n>', 'the run\'s users')
@@ -56,8 +56,13 @@ function workerConfig(scenario: string, flags: WorkerFlags, token: string | unde
   const run = resolveRunConfig({ scenario, seed: flags.seed, cameras: flags.cameras, users: flags.users, duration: flags.duration }, scenarios, new Date());
   return {
     scenario: run.scenario, seed: run.seed, cameras: run.cameras, users: run.users, durationMs: run.durationMs,
-    allowRemote: flags.allowRemote, index, count, collector: flags.collector!, token, target: flags.target!, startTimeoutMs: START_TIMEOUT_MS,
+    allowRemote: flags.allowRemote, index, count, collector: flags.collector!, token, targets: flags.target!, startTimeoutMs: START_TIMEOUT_MS,
   };
+}
+
+/** Commander's way to take a repeatable flag. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function wholeNumber(flag: string, value: string, min: number): number {

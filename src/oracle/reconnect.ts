@@ -1,7 +1,9 @@
 /**
  * How long the fleet took to come back after each outage: for every camera that was connected when a client
- * outage began, the time from the outage's heal to its next welcome. A measurement, not a judgement: gates
- * may turn it into one. Pure and incremental, like the oracle.
+ * outage began, the time from the outage's heal to its next welcome. The heal is counted from when it was first
+ * called: Toxiproxy may confirm it seconds later (a call that timed out, then asked again), and cameras already
+ * back by then came back after the heal, not never. A measurement, not a judgement: gates may turn it into one.
+ * Pure and incremental, like the oracle.
  */
 import hdr from 'hdr-histogram-js';
 import type { HistoryRecord } from '../world/history.ts';
@@ -22,7 +24,7 @@ export interface ReconnectStats {
   p50: number;
   p95: number;
   max: number;
-  /** Per outage, the time until the last camera came back (ms), or null when some never did. */
+  /** Per outage (`healedAt`: when its heal was called), the time until the last camera came back (ms), or null when some never did. */
   perOutage: { healedAt: number; cameras: number; reconnected: number; p95: number; allBackMs: number | null }[];
 }
 
@@ -38,6 +40,8 @@ export class ReconnectTracker {
   private readonly connected = new Set<string>();
   /** When each camera last closed: an outage's start record may arrive after the closes it caused. */
   private readonly closedAt = new Map<string, number>();
+  /** When each connected camera was welcomed: it may be back before its outage's heal is confirmed. */
+  private readonly welcomedAt = new Map<string, number>();
   private readonly outages: Outage[] = [];
   private readonly openOutages = new Map<string, Set<string>>();
   private current: Outage | undefined;
@@ -47,13 +51,10 @@ export class ReconnectTracker {
     if (record.type === 'camera') {
       if (record.state === 'welcome') {
         this.connected.add(record.cameraId);
-        const outage = this.current;
-        if (outage?.waiting.delete(record.cameraId)) {
-          const ms = Math.max(0, record.t - outage.healedAt);
-          outage.times.push(ms);
-          this.histogram.recordValue(Math.max(1, Math.round(ms)));
-        }
+        this.welcomedAt.set(record.cameraId, record.t);
+        if (this.current) this.cameBack(this.current, record.cameraId, record.t);
       } else if (record.state === 'closed' || record.state === 'refused') {
+        this.welcomedAt.delete(record.cameraId);
         if (this.connected.delete(record.cameraId)) this.closedAt.set(record.cameraId, record.t);
       }
     } else if (record.type === 'fault' && record.fault === 'outage' && record.path === 'client') {
@@ -66,10 +67,23 @@ export class ReconnectTracker {
         const before = this.openOutages.get(record.id);
         if (!before) return;
         this.openOutages.delete(record.id);
-        this.current = { healedAt: record.t, waiting: before, cameras: before.size, times: [] };
+        const healedAt = Math.min(record.t, record.calledAt ?? record.t);
+        this.current = { healedAt, waiting: before, cameras: before.size, times: [] };
         this.outages.push(this.current);
+        // Welcomed since the heal was called but before Toxiproxy confirmed it: back already.
+        for (const cameraId of before) {
+          const welcomed = this.welcomedAt.get(cameraId);
+          if (welcomed !== undefined && welcomed >= healedAt) this.cameBack(this.current, cameraId, welcomed);
+        }
       }
     }
+  }
+
+  private cameBack(outage: Outage, cameraId: string, t: number): void {
+    if (!outage.waiting.delete(cameraId)) return;
+    const ms = Math.max(0, t - outage.healedAt);
+    outage.times.push(ms);
+    this.histogram.recordValue(Math.max(1, Math.round(ms)));
   }
 
   stats(): ReconnectStats {

@@ -43,7 +43,8 @@ export function renderMarkdown(result: RunResult): string {
   const { events } = summary;
   lines.push('', `Events: ${events.emitted} emitted, ${events.acked} acknowledged, ${events.delivered} delivered, ${events.lost} lost; ` +
     `delivery p50 ${summary.latency.p50} ms, p99 ${summary.latency.p99} ms.` +
-    (summary.reconnect.outages > 0 ? ` Reconnect after outages: p95 ${summary.reconnect.p95} ms, ${summary.reconnect.missing} cameras never came back.` : ''));
+    (summary.reconnect.outages > 0 ? ` Reconnect after outages: p95 ${summary.reconnect.p95} ms, ${summary.reconnect.missing} cameras never came back.` : '') +
+    (summary.reconnect.unhealed > 0 ? ` Reconnect unknown after ${summary.reconnect.unhealed} ${summary.reconnect.unhealed === 1 ? 'outage whose heal was' : 'outages whose heals were'} never confirmed.` : ''));
 
   if (summary.gates.length > 0) {
     lines.push('', '| gate | threshold | actual | result |', '|---|---|---:|---|');

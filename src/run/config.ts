@@ -34,6 +34,8 @@ export interface RunOptions {
   collectorListen?: string;
   /** Where the client proxy listens, HOST:PORT (default: a free loopback port): a fixed address for workers elsewhere. */
   proxyListen?: string;
+  /** How many shards the client proxy has (default: one per CLIENTS_PER_SHARD clients). */
+  proxyShards?: string;
   /** `--workers 0`: how many workers will join. */
   expectWorkers?: string;
   /** `--workers 0`: the collector token, from STAMPEDE_COLLECTOR_TOKEN (never a flag). */
@@ -62,8 +64,13 @@ export interface RunConfig {
   metricsPort?: number;
   /** Worker processes this run starts, each driving one slice of the fleet; 0 when they run elsewhere. */
   workers: number;
-  /** Where the client proxy listens, when not on a free loopback port (`--proxy-listen`). */
+  /** Where the client proxy listens, when not on a free loopback port (`--proxy-listen`); the proxy then has one shard. */
   proxyListen?: { host: string; port: number };
+  /**
+   * How many shards the client proxy has: camera k and user k go through shard k % proxyShards, each shard in a
+   * Toxiproxy server of its own unless the run uses one it did not start (`--toxiproxy`).
+   */
+  proxyShards: number;
   /** `--workers 0`: the workers started elsewhere, and where their collector listens. */
   remoteWorkers?: { count: number; host: string; port: number; token: string };
 }
@@ -92,6 +99,7 @@ const Flags = z.object({
   metricsPort: whole('--metrics-port', 0, 65_535).optional(),
   workers: whole('--workers', 0, 1024).optional(),
   expectWorkers: whole('--expect-workers', 1, 10_000).optional(),
+  proxyShards: whole('--proxy-shards', 1, 64).optional(),
   duration: numberText('--duration', /^\d+(\.\d+)?$/, 'a number of seconds')
     .pipe(z.number().min(10, '--duration must be at least 10 seconds').max(7 * 24 * 3600, '--duration must be at most a week'))
     .optional(),
@@ -135,7 +143,24 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
     ...(options.proxyListen !== undefined
       ? { proxyListen: listenAddress('--proxy-listen', options.proxyListen, options.allowRemote, 'let workers on other machines storm through it') }
       : {}),
+    proxyShards: resolveShards(options.proxyListen !== undefined, flags.proxyShards, flags.cameras ?? scenario.defaults.cameras, flags.users ?? scenario.defaults.users),
   };
+}
+
+/**
+ * Clients per client proxy shard. A Toxiproxy server holds two file descriptors per proxied connection and a
+ * process may hold 20,000 here; a camera is one connection, a user a push stream plus keep-alive HTTP ones (at
+ * most 512 per shard), so 3,000 clients stay near 3,000-4,000 connections: well clear of the limit.
+ */
+export const CLIENTS_PER_SHARD = 3_000;
+
+/** `--proxy-shards N`, or one per CLIENTS_PER_SHARD clients; a fixed `--proxy-listen` address is one shard. */
+function resolveShards(fixedListen: boolean, shards: number | undefined, cameras: number, users: number): number {
+  if (fixedListen) {
+    if (shards !== undefined && shards !== 1) throw new UsageError('--proxy-listen fixes the address of a client proxy of one shard', 'drop --proxy-shards, or drop --proxy-listen');
+    return 1;
+  }
+  return shards ?? Math.max(1, Math.ceil((cameras + users) / CLIENTS_PER_SHARD));
 }
 
 /** `--workers N` (default: one per core), or `--workers 0` with where and how many workers started elsewhere join. */

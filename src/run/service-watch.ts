@@ -1,7 +1,7 @@
 /**
- * Watches the services a run depends on while its load goes: the target and Toxiproxy. A process the run
- * started is watched for its exit; one it did not start is probed for health, and called down after a few
- * failed probes in a row (one slow answer on a loaded machine is not a death). A service going down is recorded
+ * Watches the services a run depends on while its load goes: the target and each Toxiproxy server. A process the
+ * run started may be watched for its exit; any service may be probed for health, and is called down after a few
+ * failed probes in a row (one slow answer on a loaded machine is not a death), whichever comes first. A service going down is recorded
  * in the history (a `down` record, which makes the run an error however clean it looks) and said at once.
  */
 import type { ChildExit } from '../services/child.ts';
@@ -13,7 +13,7 @@ export interface WatchedService {
   name: string;
   /** For a process the run started: settles when it exits. */
   exited?: Promise<ChildExit>;
-  /** For one it did not start: one health probe, resolving when healthy, rejecting with why not. */
+  /** One health probe, resolving when healthy, rejecting with why not. */
   probe?: (timeoutMs: number) => Promise<void>;
 }
 
@@ -33,8 +33,10 @@ export function watchServices(services: readonly WatchedService[], recorder: Rec
   const { intervalMs = 1_000, timeoutMs = 5_000, failures = 3, signal } = options;
   let stopped = false;
   const timers = new Set<NodeJS.Timeout>();
+  const said = new Set<WatchedService>();
   const down = (service: WatchedService, how: string): void => {
-    if (stopped || signal?.aborted) return;
+    if (stopped || signal?.aborted || said.has(service)) return;
+    said.add(service);
     const message = `${service.name} went down during the run: ${how}; what followed tested nothing`;
     recorder.record({ type: 'down', t: Date.now(), service: service.service, message });
     log(`stampede: ${message}`);
@@ -54,7 +56,7 @@ export function watchServices(services: readonly WatchedService[], recorder: Rec
           failed += 1;
           if (failed === failures) return down(service, `${failures} health probes in a row failed (the last: ${(error as Error).message})`);
         }
-        if (!stopped) next();
+        if (!stopped && !said.has(service)) next();
       }, intervalMs);
       timers.add(timer);
     };

@@ -3,9 +3,10 @@
  *
  *  1. plan: the scenario's phases for this duration, the world from the seed, the fault schedule (validated) and
  *     what the run must observe to have tested anything (written to the journal header);
- *  2. Toxiproxy: the provisioned server, or the one --toxiproxy names;
+ *  2. Toxiproxy: the provisioned server, one per client proxy shard, or the one --toxiproxy names;
  *  3. the target: the embedded reference cloud with its Redis behind a cache proxy, or the --target given;
- *     the client proxy in front of it; its health; the world seeded through the admin API;
+ *     the client proxy in front of it (its shards, each fleet client through one); its health; the world seeded
+ *     through the admin API;
  *  4. the journal, opened before any load so every record reaches the disk;
  *  5. the workers: `--workers N` processes, each driving one slice of the fleet, started and joined (or, for
  *     `--workers 0`, the workers started elsewhere joined), all sending their records to the run's collector;
@@ -31,13 +32,13 @@ import { consoleSummary } from '../report/console.ts';
 import { reporters } from '../report/index.ts';
 import { reportFailure, writeReports } from '../report/reporter.ts';
 import type { RunFacts } from '../report/summary.ts';
-import { startToxiproxy, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
+import { startToxiproxies, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
 import type { Recorder, WorkerShare } from '../world/history.ts';
 import type { ChildExit } from '../services/child.ts';
 import { worldToSeed } from '../world/seed.ts';
 import type { World } from '../world/types.ts';
 import { applyChanges } from './changes.ts';
-import type { RunConfig } from './config.ts';
+import { CLIENTS_PER_SHARD, type RunConfig } from './config.ts';
 import type { RunningFleet } from './fleet/fleet.ts';
 import { startLocalWorkers, type StartedWorkers } from './fleet/local-workers.ts';
 import { awaitRemoteWorkers } from './fleet/remote-workers.ts';
@@ -88,7 +89,8 @@ interface RunState {
   world: World;
   recorder: FanOut;
   observers: RunObservers;
-  toxiproxy?: ToxiproxyServer;
+  /** The run's Toxiproxy servers: the first holds the cache proxy, shard i of the client proxy is on server i % count. */
+  toxiproxies?: ToxiproxyServer[];
   proxies?: RunProxies;
   admin?: AdminClient;
   targetUrl?: string;
@@ -161,11 +163,21 @@ function steps(config: RunConfig): Step<RunState>[] {
     {
       title: 'Toxiproxy',
       async setup(state) {
-        state.toxiproxy = await startToxiproxy({ url: config.toxiproxyUrl, log: state.io.log });
-        // A run killed outright (SIGKILL, a second Ctrl-C) left its proxies, perhaps one disabled, in this Toxiproxy.
-        await sweepLeftovers(new ToxiproxyClient(state.toxiproxy.url), state.io.log).catch((error: unknown) =>
-          state.io.log(`warning: could not sweep what earlier runs left: ${(error as Error).message}`));
-        return () => state.toxiproxy?.stop();
+        const servers = await startToxiproxies(config.proxyShards, { url: config.toxiproxyUrl, log: state.io.log });
+        state.toxiproxies = servers;
+        const started = servers.filter((server) => server.started);
+        if (started.length > 1) {
+          state.io.log(`stampede: ${started.length} Toxiproxy servers for ${config.proxyShards} client proxy shards (pids ${started.map((server) => server.pid).join(', ')})`);
+        }
+        if (config.proxyListen && config.cameras + config.users > 2 * CLIENTS_PER_SHARD) {
+          state.io.log(`note: --proxy-listen puts all ${config.cameras + config.users} clients through one Toxiproxy proxy, which may run out of file descriptors`);
+        }
+        // A run killed outright (SIGKILL, a second Ctrl-C) left its proxies, perhaps one disabled, in a Toxiproxy it did not start.
+        for (const server of servers) {
+          await sweepLeftovers(new ToxiproxyClient(server.url), state.io.log).catch((error: unknown) =>
+            state.io.log(`warning: could not sweep what earlier runs left: ${(error as Error).message}`));
+        }
+        return async () => void (await Promise.all(servers.map((server) => server.stop())));
       },
     },
   ];
@@ -184,7 +196,7 @@ function steps(config: RunConfig): Step<RunState>[] {
     {
       title: 'the run\'s proxies',
       async setup(state) {
-        const client = new ToxiproxyClient(state.toxiproxy!.url);
+        const servers = state.toxiproxies!.map((server) => new ToxiproxyClient(server.url));
         let upstream: string;
         if (config.target) {
           upstream = new URL(config.target.url).host;
@@ -192,13 +204,15 @@ function steps(config: RunConfig): Step<RunState>[] {
           state.cloudPort = await cloudPort();
           upstream = `127.0.0.1:${state.cloudPort}`;
         }
-        state.proxies = await createRunProxies(client, {
+        state.proxies = await createRunProxies(servers, {
           client: { upstream, ...(config.proxyListen ? { listen: config.proxyListen } : {}) },
+          shards: config.proxyShards,
           ...(state.cacheUpstream ? { cache: { upstream: state.cacheUpstream } } : {}),
         });
         // Proxies in a Toxiproxy we started die with it; in someone else's they stay if we quit at once.
-        const names = [state.proxies.client.name, ...(state.proxies.cache ? [state.proxies.cache.name] : [])];
-        const release = state.toxiproxy!.started ? () => undefined : holdLeftover(`proxies ${names.join(', ')} in Toxiproxy at ${client.url}`);
+        const names = [...state.proxies.shards.map((shard) => shard.name), ...(state.proxies.cache ? [state.proxies.cache.name] : [])];
+        const release = state.toxiproxies!.every((server) => server.started) ? () => undefined
+          : holdLeftover(`proxies ${names.join(', ')} in Toxiproxy at ${servers.map((server) => server.url).join(', ')}`);
         return async () => {
           await state.proxies?.remove();
           release();
@@ -259,9 +273,9 @@ function steps(config: RunConfig): Step<RunState>[] {
 /** The run's workers: started here (`--workers N`), or joined from elsewhere (`--workers 0`). */
 function startWorkers(state: RunState, signal: AbortSignal): Promise<StartedWorkers> {
   const { config, world, recorder, io } = state;
-  // The fleet goes through the client proxy: the target's own URL with the proxy's address, its path prefix kept.
-  const target = viaProxy(state.targetUrl!, state.proxies!.client.listen);
-  const workerArgs = [config.scenario.name, '--target', target, '--seed', String(config.seed), '--cameras', String(config.cameras),
+  // The fleet goes through the client proxy's shards: the target's own URL with each shard's address, its path prefix kept.
+  const targets = state.proxies!.shards.flatMap((shard) => ['--target', viaProxy(state.targetUrl!, shard.listen)]);
+  const workerArgs = [config.scenario.name, ...targets, '--seed', String(config.seed), '--cameras', String(config.cameras),
     '--users', String(config.users), '--duration', String(config.durationMs / 1000), ...(config.allowRemote ? ['--allow-remote'] : [])];
   const common = { recorder, world, fingerprint: fingerprintOf(config, world), log: io.log, workerArgs };
   const remote = config.remoteWorkers;
@@ -316,16 +330,25 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   }
 }
 
-/** What the load depends on, watched while it goes: a process we started by its exit, another by its health. */
+/**
+ * What the load depends on, watched while it goes: the target (a process we started by its exit, another by its
+ * health), and every Toxiproxy server by its health and, when we started it, its exit: a server alive but no longer
+ * answering (out of file descriptors) can apply no fault, and is as down as a dead one.
+ */
 function servicesOf(state: RunState): WatchedService[] {
-  const { config, toxiproxy } = state;
+  const { config, toxiproxies = [] } = state;
   const target: WatchedService = state.cloudExited
     ? { service: 'target', name: 'the reference cloud (stampede target)', exited: state.cloudExited }
     : { service: 'target', name: `the target at ${config.target!.url}`, probe: httpProbe(`${config.target!.url}/v1/health`) };
-  const proxy: WatchedService = toxiproxy!.exited
-    ? { service: 'toxiproxy', name: 'Toxiproxy (toxiproxy-server)', exited: toxiproxy!.exited }
-    : { service: 'toxiproxy', name: `Toxiproxy at ${toxiproxy!.url}`, probe: httpProbe(`${toxiproxy!.url}/version`) };
-  return [target, proxy];
+  const proxies = toxiproxies.map((server, i): WatchedService => ({
+    service: 'toxiproxy',
+    name: server.started
+      ? `Toxiproxy${toxiproxies.length > 1 ? ` server ${i + 1} of ${toxiproxies.length}` : ''} (toxiproxy-server pid ${server.pid}, ${server.url})`
+      : `Toxiproxy at ${server.url}`,
+    probe: httpProbe(`${server.url}/version`),
+    ...(server.exited ? { exited: server.exited } : {}),
+  }));
+  return [target, ...proxies];
 }
 
 async function markPhases(phases: Phase[], recorder: Recorder, startedAt: number, signal: AbortSignal): Promise<void> {

@@ -22,15 +22,15 @@ export interface WorkerConfig extends Pick<RunConfig, 'scenario' | 'seed' | 'cam
   collector: string;
   /** The collector's token, from the environment only. */
   token: string;
-  /** Where the fleet goes: the run's client proxy. */
-  target: string;
+  /** Where the fleet goes: the run's client proxy shards (camera k and user k through shard k % targets.length). */
+  targets: string[];
   /** How long to wait for the collector to answer and for the run's clock to start. */
   startTimeoutMs: number;
 }
 
 export async function runWorker(config: WorkerConfig, io: { log(line: string): void; signal: AbortSignal }): Promise<void> {
   const name = `worker ${config.index + 1} of ${config.count}`;
-  resolveTarget(config.target, config.allowRemote); // refuses a remote target unless allowed, before any load
+  for (const target of config.targets) resolveTarget(target, config.allowRemote); // refuses a remote target unless allowed, before any load
   const phases = planScenario(config.scenario, config.durationMs);
   const world = planWorld(config);
   const slice = sliceOf(world, config.index, config.count);
@@ -53,7 +53,7 @@ export async function runWorker(config: WorkerConfig, io: { log(line: string): v
   const times = fleetTimes(phases, config.durationMs, startedAt);
   const shipper = new Shipper(link);
   const fleet = startInProcessFleet({
-    target: config.target, allowRemote: config.allowRemote, world, slice, recorder: shipper, traffic: config.scenario.traffic,
+    targets: config.targets, allowRemote: config.allowRemote, world, slice, recorder: shipper, traffic: config.scenario.traffic,
     ...times, seed: config.seed, log: io.log,
   });
   try {

@@ -61,6 +61,23 @@ export async function startToxiproxy(options: ToxiproxyServerOptions = {}): Prom
   throw lastError;
 }
 
+/**
+ * The run's Toxiproxy servers: `count` started ones, side by side (each proxied connection costs a server two
+ * file descriptors, so a big fleet needs several), or the one running server named by `url`/$TOXIPROXY_URL.
+ * Either all come up or none is left running.
+ */
+export async function startToxiproxies(count: number, options: ToxiproxyServerOptions = {}): Promise<ToxiproxyServer[]> {
+  const env = options.env ?? process.env;
+  if ((options.url ?? (env.TOXIPROXY_URL || undefined)) !== undefined || count <= 1) return [await startToxiproxy(options)];
+  const bin = options.bin ?? (await provisionTool(toxiproxyTool, { env, log: options.log })).path;
+  const starts = await Promise.allSettled(Array.from({ length: count }, () => startToxiproxy({ ...options, bin })));
+  const servers = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
+  const failed = starts.find((start) => start.status === 'rejected');
+  if (failed === undefined) return servers;
+  await Promise.all(servers.map((server) => server.stop()));
+  throw failed.reason;
+}
+
 function started(child: ManagedChild, url: string, port: number): ToxiproxyServer {
   return { url, host: HOST, port, started: true, pid: child.pid, exited: child.exited, stop: async () => void (await child.stop()) };
 }

@@ -43,8 +43,10 @@ export type HistoryRecord =
   /**
    * A fault's life, `id` pairing its records. `start`: Toxiproxy confirmed the fault is in force; `t` is when the
    * call was made (it may take effect before the answer), so the record can arrive after records it covers.
-   * `heal`: Toxiproxy confirmed it is gone. `apply-failed` / `heal-failed`: the call did not succeed (`message`
-   * says why); the fault was never applied, or may still be in force.
+   * `heal`: Toxiproxy confirmed it is gone at `t`; `calledAt` is when the heal was first called (it may have taken
+   * effect any time from then, e.g. when a first call timed out and a later one confirmed it).
+   * `apply-failed` / `heal-failed`: the call did not succeed (`message` says why); the fault was never applied, or
+   * may still be in force.
    */
   | {
       type: 'fault';
@@ -55,6 +57,7 @@ export type HistoryRecord =
       path: 'client' | 'cache';
       detail?: Record<string, unknown>;
       message?: string;
+      calledAt?: number;
     }
   /**
    * A service the run depends on stopped while the run went (the target's process exited, its health probes

@@ -31,7 +31,7 @@ afterEach(async () => {
 
 async function proxyState(): Promise<{ client: ProxyInfo | undefined; cache: ProxyInfo | undefined }> {
   const all = await toxiproxy.client.listProxies();
-  return { client: all.find((p) => p.name === proxies.client.name), cache: all.find((p) => p.name === proxies.cache?.name) };
+  return { client: all.find((p) => p.name === proxies.shards[0]!.name), cache: all.find((p) => p.name === proxies.cache?.name) };
 }
 
 async function expectAllClean(): Promise<void> {
@@ -154,7 +154,7 @@ describe('nemesis schedule', () => {
 describe('nemesis failures', () => {
   it('records a failed apply as not applied, never as a start, and still cleans up after it', async () => {
     // The toxic the nemesis is about to add already exists, so Toxiproxy refuses the apply with 409.
-    await toxiproxy.client.addToxic(proxies.client.name, { name: 'f1-latency-downstream', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1_000 } });
+    await toxiproxy.client.addToxic(proxies.shards[0]!.name, { name: 'f1-latency-downstream', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1_000 } });
     const recorder = new MemoryRecorder();
     const summary = await nemesisFor([{ at: 0, duration: 100, fault: 'latency', path: 'client' }], recorder).run();
     expect(summary).toMatchObject({ applied: 0, healed: 0, failures: 1, unhealed: [] });
@@ -167,11 +167,11 @@ describe('nemesis failures', () => {
   it('records a heal Toxiproxy refused as failed, not as a missing heal', async () => {
     const own = await createRunProxies(toxiproxy.client, { client: { upstream: echo.upstream } });
     const recorder = new MemoryRecorder();
-    const nemesis = new Nemesis({ steps: [{ at: 0, duration: 300, fault: 'outage', path: 'client' }], proxies: own.controls, recorder, deadline: 5_000 });
+    const nemesis = new Nemesis({ steps: [{ at: 0, duration: 300, fault: 'outage', path: 'client' }], proxies: own.controls, recorder, deadline: 5_000, healRetryMs: 50 });
     const running = nemesis.run();
     await untilStarted(recorder, 1);
     // Toxiproxy loses the proxy under the fault (as when it is restarted): the heal cannot be confirmed.
-    await toxiproxy.client.deleteProxy(own.client.name);
+    await toxiproxy.client.deleteProxy(own.shards[0]!.name);
     const summary = await running;
     expect(summary).toMatchObject({ applied: 1, healed: 0, unhealed: ['f1-outage'] });
     const actions = recorder.faults().map((r) => r.action);
@@ -188,7 +188,7 @@ describe('nemesis failures', () => {
     try {
       const stuck = new ToxiproxyClient(`http://127.0.0.1:${port}`, 300);
       const recorder = new MemoryRecorder();
-      const nemesis = new Nemesis({ steps: [{ at: 0, duration: 50, fault: 'outage', path: 'client' }], proxies: { client: stuck.control('nowhere') }, recorder, deadline: 5_000 });
+      const nemesis = new Nemesis({ steps: [{ at: 0, duration: 50, fault: 'outage', path: 'client' }], proxies: { client: stuck.control('nowhere') }, recorder, deadline: 5_000, healRetryMs: 50 });
       const summary = await nemesis.run();
       expect(summary).toMatchObject({ applied: 0, healed: 0, unhealed: ['f1-outage'] });
       expect(summary.failures).toBeGreaterThanOrEqual(2);
@@ -205,7 +205,7 @@ describe('nemesis failures', () => {
 describe('nemesis schedule validation', () => {
   const recorder = new MemoryRecorder();
   const make = (steps: unknown, only: 'client' | 'both' = 'both') =>
-    new Nemesis({ steps, proxies: only === 'client' ? { client: proxies.client.control } : proxies.controls, recorder, deadline: 1_000 });
+    new Nemesis({ steps, proxies: only === 'client' ? { client: proxies.shards[0]!.control } : proxies.controls, recorder, deadline: 1_000 });
 
   it('rejects a malformed step naming the step and the field', () => {
     const bad = [

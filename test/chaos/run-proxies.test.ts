@@ -39,15 +39,15 @@ describe('createRunProxies', () => {
   it('makes a client and a cache proxy on loopback ports outside the ephemeral range and removes them in the end', async () => {
     const run = await createRunProxies(toxiproxy.client, { client: { upstream: echo.upstream }, cache: { upstream: '127.0.0.1:6379' }, tag: 'h8-test' });
     try {
-      expect(run.client.name).toBe(`stampede-pid${process.pid}-h8-test-client`);
+      expect(run.shards[0]!.name).toBe(`stampede-pid${process.pid}-h8-test-client`);
       expect(run.cache?.name).toBe(`stampede-pid${process.pid}-h8-test-cache`);
-      for (const proxy of [run.client, run.cache]) {
+      for (const proxy of [run.shards[0]!, run.cache]) {
         expect(proxy?.host).toBe('127.0.0.1');
         expect(proxy?.port).toBeGreaterThanOrEqual(LISTEN_PORT_RANGE.first);
         expect(proxy?.port).toBeLessThanOrEqual(LISTEN_PORT_RANGE.last);
       }
-      expect(run.controls.client?.proxy).toBe(run.client.name);
-      expect((await echoProbe(run.client.port, Buffer.from('hello'), 5_000)).outcome).toBe('echoed');
+      expect(run.controls.client?.proxy).toBe(run.shards[0]!.name);
+      expect((await echoProbe(run.shards[0]!.port, Buffer.from('hello'), 5_000)).outcome).toBe('echoed');
       expect(await redisPing(run.cache?.port ?? 0)).toBe('+PONG');
     } finally {
       await run.remove();
@@ -62,8 +62,8 @@ describe('createRunProxies', () => {
     const first = await createRunProxies(toxiproxy.client, { client: { upstream: echo.upstream } });
     const second = await createRunProxies(toxiproxy.client, { client: { upstream: echo.upstream } });
     try {
-      expect(first.client.name).not.toBe(second.client.name);
-      expect(first.client.port).not.toBe(second.client.port);
+      expect(first.shards[0]!.name).not.toBe(second.shards[0]!.name);
+      expect(first.shards[0]!.port).not.toBe(second.shards[0]!.port);
       expect(first.cache).toBeUndefined();
     } finally {
       await second.remove();

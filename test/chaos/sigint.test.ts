@@ -25,7 +25,7 @@ afterAll(async () => {
 
 it('heals every fault on SIGINT and exits', async () => {
   const script = fileURLToPath(new URL('./helpers/sigint-nemesis.ts', import.meta.url));
-  child = spawn(process.execPath, ['--import', 'tsx', script, toxiproxy.server.url, proxies.client.name], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, ['--import', 'tsx', script, toxiproxy.server.url, proxies.shards[0]!.name], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (text: string) => (output += text));
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (output += text));
@@ -33,7 +33,7 @@ it('heals every fault on SIGINT and exits', async () => {
 
   for (let i = 0; i < 300 && !output.includes('applied'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   expect(output).toContain('applied');
-  const during = (await toxiproxy.client.listProxies()).find((proxy) => proxy.name === proxies.client.name);
+  const during = (await toxiproxy.client.listProxies()).find((proxy) => proxy.name === proxies.shards[0]!.name);
   expect(during).toMatchObject({ enabled: false });
   expect(during?.toxics).toHaveLength(1);
 
@@ -41,6 +41,6 @@ it('heals every fault on SIGINT and exits', async () => {
   const [code] = (await exited) as [number | null];
   expect(output).toMatch(/healed \{"applied":2,"healed":2,"failures":0,"unhealed":\[\]\}/);
   expect(code).toBe(130);
-  const after = (await toxiproxy.client.listProxies()).find((proxy) => proxy.name === proxies.client.name);
+  const after = (await toxiproxy.client.listProxies()).find((proxy) => proxy.name === proxies.shards[0]!.name);
   expect(after).toMatchObject({ enabled: true, toxics: [] });
 }, 30_000);

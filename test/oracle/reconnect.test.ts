@@ -25,6 +25,15 @@ describe('ReconnectTracker', () => {
     expect(stats.perOutage[0]).toMatchObject({ cameras: 4, reconnected: 4, allBackMs: 1_000 });
   });
 
+  it('measures from the heal call when Toxiproxy confirmed it late: cameras back before the confirmation came back, not never', () => {
+    // The first heal call at 5 000 timed out; a second one confirmed it at 12 000, by when three cameras were back.
+    const late: HistoryRecord = { type: 'fault', t: 12_000, calledAt: 5_000, action: 'heal', id: 'f1', fault: 'outage', path: 'client' };
+    const stats = track([...before, outage('start', 1_000), ...drop, welcome('a', 6_000), welcome('b', 7_000), welcome('c', 11_000), late, welcome('d', 13_000)]);
+    expect(stats).toMatchObject({ outages: 1, unhealed: 0, reconnected: 4, missing: 0 });
+    expect(stats.perOutage[0]).toMatchObject({ healedAt: 5_000, cameras: 4, reconnected: 4, allBackMs: 8_000 });
+    expect(stats.p50).toBeCloseTo(2_000, -2);
+  });
+
   it('counts a camera that never came back as forever, so a mostly failed reconnect cannot pass a gate', () => {
     const stats = track([...before, outage('start', 1_000), ...drop, outage('heal', 5_000), welcome('a', 5_100)]);
     expect(stats).toMatchObject({ reconnected: 1, missing: 3, p50: Infinity, p95: Infinity, max: Infinity });

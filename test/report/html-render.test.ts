@@ -114,4 +114,12 @@ describe('report.html content', () => {
     expect(page).toContain('No client outage was healed during the run.');
     expect(page).not.toContain('NaN');
   });
+
+  it('an outage whose heal was never confirmed is said to leave reconnect unknown, never that cameras did not come back', () => {
+    const run = failingRun({ evidence: [], seconds: 0, total: 0 });
+    run.summary.reconnect = { ...run.summary.reconnect, outages: 0, unhealed: 1, missing: 0, perOutage: [] };
+    const page = renderReport(run);
+    expect(page).toContain('Reconnect unknown after 1 outage whose heal was never confirmed.');
+    expect(page).not.toContain('never came back');
+  });
 });

@@ -20,6 +20,14 @@ describe('summary.md', () => {
     expect(md).toContain('```sh\nbin/stampede run storm --seed 7\n```');
   });
 
+  it('says reconnect is unknown after an outage whose heal was never confirmed, not that cameras never came back', () => {
+    const result = runResult();
+    result.summary.reconnect = { ...result.summary.reconnect, outages: 0, unhealed: 1, missing: 0, perOutage: [] };
+    const md = renderMarkdown(result);
+    expect(md).toContain('Reconnect unknown after 1 outage whose heal was never confirmed.');
+    expect(md).not.toContain('never came back');
+  });
+
   it('a pass says so plainly and lists no leaks or reasons', () => {
     const md = renderMarkdown(runResult());
     expect(md.split('\n')[0]).toBe('## Stampede storm: PASS');

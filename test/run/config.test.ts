@@ -27,6 +27,15 @@ describe('run config', () => {
     expect(() => resolveRunConfig(tokenless, scenarios, now)).toThrow('STAMPEDE_COLLECTOR_TOKEN');
   });
 
+  it('splits the client proxy into one shard per 3,000 clients, or --proxy-shards; a fixed --proxy-listen is one shard', () => {
+    expect(resolveRunConfig({ cameras: '100', users: '50' }, scenarios, now).proxyShards).toBe(1);
+    expect(resolveRunConfig({ cameras: '13334', users: '6666' }, scenarios, now).proxyShards).toBe(7);
+    expect(resolveRunConfig({ cameras: '100', users: '50', proxyShards: '3' }, scenarios, now).proxyShards).toBe(3);
+    expect(resolveRunConfig({ cameras: '13334', users: '6666', proxyListen: '127.0.0.1:8080' }, scenarios, now).proxyShards).toBe(1);
+    expect(() => resolveRunConfig({ proxyListen: '127.0.0.1:8080', proxyShards: '2' }, scenarios, now)).toThrow('--proxy-listen fixes the address of a client proxy of one shard');
+    expect(() => resolveRunConfig({ proxyShards: '0' }, scenarios, now)).toThrow('--proxy-shards must be at least 1');
+  });
+
   it('puts the client proxy at a fixed --proxy-listen address, on this machine unless --allow-remote', () => {
     expect(resolveRunConfig({}, scenarios, now).proxyListen).toBeUndefined();
     expect(resolveRunConfig({ proxyListen: '127.0.0.1:8080' }, scenarios, now).proxyListen).toEqual({ host: '127.0.0.1', port: 8080 });

@@ -62,6 +62,6 @@ describe('leftovers of a killed run', () => {
     expect(existsSync(folders[0]!)).toBe(false);
 
     const after = (await client.listProxies()).map((proxy) => proxy.name);
-    expect(after).toEqual([alive.client.name]);
+    expect(after).toEqual([alive.shards[0]!.name]);
   }, 180_000);
 });

@@ -19,7 +19,11 @@ ${barChart('latency-chart', 'Delivery latency percentiles', bars)}</section>`;
 
 export function reconnectSection(summary: Summary, origin: number): Html {
   const { reconnect } = summary;
-  if (reconnect.outages === 0) return html`<section id="reconnect"><h2>Reconnect after outages</h2><p>No client outage was healed during the run.</p></section>`;
+  // How the fleet came back after an outage whose heal Toxiproxy never confirmed is unknown: said, never counted.
+  const unknown = reconnect.unhealed > 0
+    ? html`<p>Reconnect unknown after ${count(reconnect.unhealed)} ${reconnect.unhealed === 1 ? 'outage whose heal was' : 'outages whose heals were'} never confirmed.</p>`
+    : html``;
+  if (reconnect.outages === 0) return html`<section id="reconnect"><h2>Reconnect after outages</h2><p>No client outage was healed during the run.</p>${unknown}</section>`;
   const bars: Bar[] = [
     { label: 'all outages: p50', value: reconnect.p50 },
     { label: 'all outages: p95', value: reconnect.p95 },
@@ -36,5 +40,5 @@ export function reconnectSection(summary: Summary, origin: number): Html {
   });
   return html`<section id="reconnect"><h2>Reconnect after outages</h2>
 <p>${count(reconnect.reconnected)} camera reconnections measured after ${count(reconnect.outages)} ${reconnect.outages === 1 ? 'outage' : 'outages'}, from the heal to the camera's next welcome; ${count(reconnect.missing)} never came back.</p>
-${barChart('reconnect-chart', 'Reconnect time after each outage', bars)}</section>`;
+${unknown}${barChart('reconnect-chart', 'Reconnect time after each outage', bars)}</section>`;
 }

@@ -9,8 +9,11 @@ import type { Traffic } from '../../scenario/scenario.ts';
 
 /** What the fleet is asked to do. Times are ms since the epoch. */
 export interface FleetPlan {
-  /** Base URL of the client proxy in front of the target. */
-  target: string;
+  /**
+   * Base URLs of the client proxy's shards in front of the target: camera k and user k of the world (their index
+   * in its arrays) go through targets[k % targets.length].
+   */
+  targets: readonly string[];
   allowRemote: boolean;
   world: World;
   /** The cameras and users this process drives (a worker's slice); all of the world's when left out. */

@@ -1,24 +1,47 @@
 /**
  * The fleet in this process: every camera and user of the plan's world, thousands of sockets on one scheduler each
- * for cameras and users (simulators/protocol). Cameras share acknowledged event ids with curious users through one
- * ring.
+ * for cameras and users (simulators/protocol), one camera and one user fleet per client proxy shard. Cameras share
+ * acknowledged event ids with curious users through one ring.
  */
 import { randomBytes } from 'node:crypto';
 import { startCameraFleet } from '../../../simulators/protocol/camera-fleet.ts';
 import { RecentEvents } from '../../../simulators/protocol/recent-events.ts';
 import { startUserFleet } from '../../../simulators/protocol/user-fleet.ts';
+import type { Camera, User } from '../../world/types.ts';
 import type { FleetPlan, RunningFleet } from './fleet.ts';
 
 /** Loops are bounded in count as well as time: at most this many times the planned traffic. */
 const HEADROOM = 2;
 
 export function startInProcessFleet(plan: FleetPlan): RunningFleet {
-  const { world, traffic } = plan;
-  const { cameras: mine = world.cameras, users: theirs = world.users } = plan.slice ?? {};
-  const seconds = (plan.endsAt - plan.startedAt) / 1000;
   const recent = new RecentEvents();
+  const cameras = byShard(plan.world.cameras, plan.slice?.cameras ?? plan.world.cameras, plan.targets.length);
+  const users = byShard(plan.world.users, plan.slice?.users ?? plan.world.users, plan.targets.length);
+  const shards = plan.targets.map((target, shard) => startShard(plan, target, shard, cameras[shard]!, users[shard]!, recent));
+  return {
+    camerasConnected: () => shards.reduce((sum, fleet) => sum + fleet.cameras.connected(), 0),
+    usersLoggedIn: () => shards.reduce((sum, fleet) => sum + fleet.users.stats().loggedIn, 0),
+    stop: async () => void (await Promise.all(shards.flatMap((fleet) => [fleet.cameras.stop(), fleet.users.stop()]))),
+  };
+}
+
+/** `mine` (some of `all`) split by shard: the one at index k of `all` goes to shard k % shards, whichever process drives it. */
+function byShard<T extends Camera | User>(all: readonly T[], mine: readonly T[], shards: number): T[][] {
+  const id = (client: Camera | User): string => ('cameraId' in client ? client.cameraId : client.userId);
+  const index = new Map(all.map((client, k) => [id(client), k]));
+  const split: T[][] = Array.from({ length: shards }, () => []);
+  for (const client of mine) split[index.get(id(client))! % shards]!.push(client);
+  return split;
+}
+
+/** The cameras and users that go through one shard of the client proxy, at `target`. */
+function startShard(plan: FleetPlan, target: string, shard: number, mine: Camera[], theirs: User[], recent: RecentEvents) {
+  const { world, traffic } = plan;
+  const seconds = (plan.endsAt - plan.startedAt) / 1000;
+  // Shard 0 keeps the run's seed, so a one-shard fleet does what it always did.
+  const seed = plan.seed ^ shard;
   const cameras = startCameraFleet({
-    target: plan.target,
+    target,
     allowRemote: plan.allowRemote,
     world,
     cameras: mine,
@@ -31,11 +54,11 @@ export function startInProcessFleet(plan: FleetPlan): RunningFleet {
     quietMs: plan.endsAt - plan.drainAt,
     maxEvents: Math.ceil(mine.length * traffic.eventRate * seconds * HEADROOM) + 100,
     rampMs: plan.rampMs,
-    seed: plan.seed,
+    seed,
     recent,
   });
   const users = startUserFleet({
-    target: plan.target,
+    target,
     allowRemote: plan.allowRemote,
     world,
     users: theirs,
@@ -47,15 +70,11 @@ export function startInProcessFleet(plan: FleetPlan): RunningFleet {
     tapMs: traffic.tapMs,
     probeMs: traffic.probeMs,
     rampMs: plan.rampMs,
-    seed: plan.seed,
+    seed,
     // Apps whose connection dropped retry within a second under `immediate`, as phones do when the network
     // returns: a user-side stampede to go with the devices' one.
     streamBackoff: traffic.reconnect === 'immediate' ? { baseMs: 50, capMs: 1_000 } : { baseMs: 100, capMs: 5_000 },
     recent,
   });
-  return {
-    camerasConnected: () => cameras.connected(),
-    usersLoggedIn: () => users.stats().loggedIn,
-    stop: async () => void (await Promise.all([cameras.stop(), users.stop()])),
-  };
+  return { cameras, users };
 }
