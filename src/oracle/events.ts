@@ -265,13 +265,21 @@ export class EventBook {
     const eventIds = new Array<string>(capacity);
     const digests = new Array<string>(capacity);
     const checks = new Array<string>(capacity);
-    for (let n = this.first; n < this.count - 1; n++) {
-      const from = n & this.mask;
+    // Held events sit in runs that wrap neither ring (at most three): each run moves as one block of rows.
+    const old = this.rows;
+    const oldMask = this.mask;
+    const end = this.count - 1;
+    for (let n = this.first; n < end; ) {
+      const from = n & oldMask;
       const to = n & mask;
-      for (let k = 0; k < WIDTH; k++) rows[to * WIDTH + k] = this.rows[from * WIDTH + k]!;
-      eventIds[to] = this.eventIds[from]!;
-      digests[to] = this.digests[from]!;
-      checks[to] = this.checks[from]!;
+      const run = Math.min(end - n, oldMask + 1 - from, capacity - to);
+      rows.set(old.subarray(from * WIDTH, (from + run) * WIDTH), to * WIDTH);
+      for (let k = 0; k < run; k++) {
+        eventIds[to + k] = this.eventIds[from + k]!;
+        digests[to + k] = this.digests[from + k]!;
+        checks[to + k] = this.checks[from + k]!;
+      }
+      n += run;
     }
     this.capacity = capacity;
     this.mask = mask;

@@ -29,6 +29,11 @@ type CameraList = Extract<HistoryRecord, { type: 'cameras' }>;
 type ThumbnailFetch = Extract<HistoryRecord, { type: 'thumbnail' }>;
 type Extra = Pick<Candidate, 'requestedEventId' | 'labelledCameraId' | 'probe'>;
 
+/** What a thumbnail call asked for, for the evidence: built only for an item held as a would-be leak. */
+function thumbnailCall(record: ThumbnailFetch): Extra {
+  return { requestedEventId: record.eventId, labelledCameraId: record.cameraId, probe: record.probe };
+}
+
 /** How often (history time) the horizon looks for events to release: often enough, without a scan per record. */
 const RELEASE_EVERY_MS = 1000;
 
@@ -268,51 +273,55 @@ export class Oracle {
     const user = this.timeline.userNumber(record.userId);
     this.callStart = record.start;
     this.callEnd = record.t;
-    const truth = identifyBytes(record, this.events, this.world.runId);
-    const extra: Extra = { requestedEventId: record.eventId, labelledCameraId: record.cameraId, probe: record.probe };
-    if (!truth.ok || user === -1) {
+    const event = identifyBytes(record, this.events, this.world.runId);
+    if (event === -1 || user === -1) {
       // Bytes of this run whose event the horizon released are judged by the camera their provenance names.
       const provenance = record.provenance;
       const late =
         user !== -1 &&
         provenance?.runId === this.world.runId &&
         this.events.find(provenance.eventId) === -1 &&
-        this.judgeLate(user, record.userId, provenance.eventId, provenance.cameraId, 'thumbnail', extra);
+        this.judgeLate(user, record.userId, provenance.eventId, provenance.cameraId, 'thumbnail', thumbnailCall(record));
       if (!late) this.tally.unknown++;
       return;
     }
-    const event = truth.event;
     const cameraId = this.events.camera(event).cameraId;
     if (this.events.eventId(event) !== record.eventId || (record.cameraId !== undefined && record.cameraId !== cameraId)) {
       this.tally.mismatches++;
     }
     this.events.shown(event, record.t);
-    this.judgeEvent(user, record.userId, event, this.timeline.soloUser(this.events.cameraNumber(event)), 'thumbnail', false, extra);
+    this.judgeEvent(user, record.userId, event, this.timeline.soloUser(this.events.cameraNumber(event)), 'thumbnail', false, record);
   }
 
   private observeCameras(record: CameraList): void {
     const user = this.timeline.userNumber(record.userId);
-    if (record.cameras.length > 0 && this.firstCheckedAt === Infinity) this.firstCheckedAt = record.t;
-    for (const listed of record.cameras) {
-      this.tally.checked.total++;
-      this.tally.checked.cameras++;
-      const camera = this.timeline.camera(listed.cameraId);
+    const listed = record.cameras;
+    const count = listed.length;
+    const tally = this.tally;
+    if (count > 0 && this.firstCheckedAt === Infinity) this.firstCheckedAt = record.t;
+    tally.checked.total += count;
+    tally.checked.cameras += count;
+    for (let i = 0; i < count; i++) {
+      const entry = listed[i]!;
+      const camera = this.timeline.camera(entry.cameraId);
       if (camera === undefined || user === -1) {
-        this.tally.unknown++;
+        tally.unknown++;
         continue;
       }
-      const access = camera.access(record.userId, record.start, record.t);
+      // The user's answers looked up once by number: both questions below read them, no id is hashed again.
+      const answers = camera.userAt(user);
+      const access = answers.access(record.start, record.t);
       if (access === 'no') {
         this.held.hold({ user, userId: record.userId, camera, event: -1, surface: 'cameras', start: record.start, t: record.t, first: false });
       } else if (access === 'yes') {
-        const owner = camera.owner(record.userId, record.start, record.t);
-        if ((listed.role === 'owner' && owner === 'no') || (listed.role === 'shared' && owner === 'yes')) this.tally.roleErrors++;
+        const owner = answers.owner(record.start, record.t);
+        if ((entry.role === 'owner' && owner === 'no') || (entry.role === 'shared' && owner === 'yes')) tally.roleErrors++;
       }
     }
   }
 
   /** Two timeline questions about the current call (none for a camera only its owner sees); an object only for a would-be leak. */
-  private judgeEvent(user: number, userId: string, event: number, solo: number, surface: Surface, first: boolean, extra?: Extra): void {
+  private judgeEvent(user: number, userId: string, event: number, solo: number, surface: Surface, first: boolean, thumbnail?: ThumbnailFetch): void {
     const events = this.events;
     if (solo === user) {
       if (first) this.deliver(event);
@@ -331,7 +340,7 @@ export class Oracle {
     // An uncertain acceptance may still turn into a sure 'no' once the ack narrows it down: hold that one too.
     const ackMayConvict = atAcceptance === 'either' && events.ackedAtOf(event) === Infinity;
     if (atAcceptance === 'no' || atShown === 'no' || ackMayConvict) {
-      this.held.hold({ user, userId, camera, event, surface, start, t, first, ...extra });
+      this.held.hold({ user, userId, camera, event, surface, start, t, first, ...(thumbnail && thumbnailCall(thumbnail)) });
     } else if (first) this.deliver(event);
   }
 

@@ -8,24 +8,23 @@ import type { EventBook } from './events.ts';
 
 type ThumbnailRecord = Extract<HistoryRecord, { type: 'thumbnail' }>;
 
-/** The event (number in the book) the bytes really belong to, or why they cannot be attributed. */
-export type BytesTruth = { ok: true; event: number } | { ok: false; why: string };
-
-export function identifyBytes(record: ThumbnailRecord, events: EventBook, runId: string): BytesTruth {
+/**
+ * The event (number in the book) the bytes really belong to, or -1 when they cannot be attributed: no digest, no
+ * provenance and not an exact copy of the requested event, another run's, or matching nothing its camera sent.
+ * A number, not an object: this runs for every thumbnail.
+ */
+export function identifyBytes(record: ThumbnailRecord, events: EventBook, runId: string): number {
   const digest = record.digest;
-  if (digest === undefined) return { ok: false, why: 'a 200 thumbnail without a digest of its bytes' };
+  if (digest === undefined) return -1;
   const provenance = record.provenance;
   if (provenance === undefined || provenance === null) {
     // No provenance: only an exact copy of what the requested event's camera sent can be attributed.
     const requested = events.find(record.eventId);
-    if (requested !== -1 && events.hasVersion(requested, digest, null)) return { ok: true, event: requested };
-    return { ok: false, why: 'thumbnail bytes without provenance' };
+    return requested !== -1 && events.hasVersion(requested, digest, null) ? requested : -1;
   }
-  if (provenance.runId !== runId) return { ok: false, why: `thumbnail bytes from another run (${provenance.runId})` };
+  if (provenance.runId !== runId) return -1;
   const event = events.find(provenance.eventId);
-  if (event === -1) return { ok: false, why: `thumbnail bytes of event ${provenance.eventId}, never sent in this run` };
-  if (events.camera(event).cameraId !== provenance.cameraId || !events.hasVersion(event, digest, provenance.check)) {
-    return { ok: false, why: `thumbnail bytes claiming event ${provenance.eventId} match nothing its camera sent` };
-  }
-  return { ok: true, event };
+  if (event === -1) return -1;
+  if (events.camera(event).cameraId !== provenance.cameraId || !events.hasVersion(event, digest, provenance.check)) return -1;
+  return event;
 }
