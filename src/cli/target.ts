@@ -66,11 +66,12 @@ export const target: Subcommand = (program: Command, done) => {
       const config = targetConfig(raw, log);
       let cloud: { stop(): Promise<void> };
       let brokerExited = new Promise<unknown>(() => undefined);
+      let stopping = false;
       if (raw.cloud === 'mqtt') {
         const mqtt = await startMqttCloud({ ...config, apiPort: config.port, brokerPort: raw.brokerPort });
         process.stdout.write(`listening ${mqtt.apiPort}\nbroker ${mqtt.brokerPort}\n`);
         // A broker that dies leaves a cloud that cannot take events: end with it rather than limp on.
-        brokerExited = mqtt.brokerExited.then(() => log('the broker exited; stopping'));
+        brokerExited = mqtt.brokerExited.then(() => stopping || log('the broker exited; stopping'));
         cloud = mqtt;
       } else {
         const reference = await startCloud(config);
@@ -85,6 +86,7 @@ export const target: Subcommand = (program: Command, done) => {
         process.on('SIGTERM', stop).on('SIGINT', stop);
         void brokerExited.then(stop);
       });
+      stopping = true;
       await cloud.stop();
       done(ExitCode.ok);
     });
