@@ -61,7 +61,7 @@ export async function startMqttCloud(options: MqttCloudOptions): Promise<Running
     views,
     parts,
     broker,
-    push: new PushGateways(broker.url, (userId) => gatewayPasswords.get(userId), log),
+    push: new PushGateways(broker.url, (userId) => gatewayPasswords.get(userId)),
     adminKeyDigest: digest(options.adminToken),
     gatewayPasswords,
     log,

@@ -28,7 +28,6 @@ export class PushGateways {
   constructor(
     private readonly brokerUrl: string,
     private readonly passwordOf: (userId: string) => string | undefined,
-    private readonly log: (line: string) => void,
   ) {}
 
   /**
