@@ -59,6 +59,22 @@ export class EventLog {
     return { events, lastSeq };
   }
 
+  /**
+   * Offset paging over the same index: up to `limit` visible events from position `offset` of the user's index,
+   * and the position to continue from. Positions count every event of the index, visible or not, so they never
+   * shift: the index only grows at its end (until the world is replaced).
+   */
+  pageAt(userId: string, offset: number, limit: number, visible: (event: StoredEvent) => boolean): { events: StoredEvent[]; nextOffset: number } {
+    const feed = this.feeds.get(userId) ?? [];
+    const events: StoredEvent[] = [];
+    let position = Math.min(offset, feed.length);
+    for (; position < feed.length && events.length < limit; position++) {
+      const event = feed[position]!;
+      if (visible(event)) events.push(event);
+    }
+    return { events, nextOffset: position };
+  }
+
   /** Forgets every event; the sequence goes on from where it was. */
   clear(): void {
     this.byId.clear();
