@@ -42,7 +42,14 @@ function parseWorldText(path: string, text: string): unknown {
     return json ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     // Both parsers quote the offending text, which may hold a secret: keep only what and where.
-    const message = (error as Error).message.split('\n')[0]!.replace(/:$/, '').replace(/, ".*" is not valid JSON$/, '');
+    const message = (error as Error).message.split('\n')[0]!.replace(/:$/, '').replace(/, (?:\.\.\.)?".*" is not valid JSON$/, '')
+      .replace(/ at position (\d+)$/, (_, at: string) => ` at ${lineAndColumn(text, Number(at))}`);
     throw new UsageError(`${path}: not valid ${json ? 'JSON' : 'YAML'}: ${message}`);
   }
+}
+
+/** JSON.parse says where by offset; people find a place by line. */
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${before.at(-1)!.length + 1}`;
 }

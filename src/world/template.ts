@@ -21,7 +21,7 @@ export function worldTemplate({ cameras, users }: TemplateSize, secret: () => st
     '# As written, this file runs against the embedded cloud, which seeds exactly this world: its secrets are random',
     '# literals made for a throwaway run. For a real backend, never keep secrets in this file: write each one as a',
     '# reference to an environment variable, as the comment beside it shows, e.g.',
-    '#     secret: ${USER_1_SECRET}',
+    '#     secret: "${USER_1_SECRET}"',
     '# and set those variables before the run (the workers inherit them; no secret is ever passed as an argument).',
     `# The references this file would need: ${envRange('USER', users)} and ${envRange('CAMERA', cameras)}.`,
     '# Secrets are at least 6 characters; Stampede keeps every one out of the console, the journal and the reports.',
@@ -30,12 +30,12 @@ export function worldTemplate({ cameras, users }: TemplateSize, secret: () => st
     'users:',
   ];
   for (let i = 0; i < users; i++) {
-    lines.push(`  - id: ${userId(i)}`, `    login: ${userId(i)}@example.test`, `    secret: "${secret()}" # or \${${envName('USER', i)}}`);
+    lines.push(`  - id: ${userId(i)}`, `    login: ${userId(i)}@example.test`, `    secret: "${secret()}" # or "\${${envName('USER', i)}}"`);
   }
   lines.push('', '# id and secret: the device\'s credentials; owner: a user id above; shares: other users who may see it.', 'cameras:');
   for (let i = 0; i < cameras; i++) {
     const owner = i % users;
-    lines.push(`  - id: cam-${i + 1}`, `    secret: "${secret()}" # or \${${envName('CAMERA', i)}}`, `    owner: ${userId(owner)}`);
+    lines.push(`  - id: cam-${i + 1}`, `    secret: "${secret()}" # or "\${${envName('CAMERA', i)}}"`, `    owner: ${userId(owner)}`);
     if (users > 1 && i % SHARE_EVERY === 0) lines.push(`    shares: [${userId((owner + 1) % users)}]`);
   }
   return `${lines.join('\n')}\n`;
