@@ -11,13 +11,14 @@ import { run } from './run.ts';
 import { setup } from './setup.ts';
 import { target } from './target.ts';
 import { worker } from './worker.ts';
+import { world } from './world.ts';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** A subcommand registers itself on the program; its action resolves to an exit code. */
 export type Subcommand = (program: Command, done: (code: number) => void) => void;
 
-const subcommands: Subcommand[] = [run, worker, report, exportCommand, target, conform, doctor, setup, init];
+const subcommands: Subcommand[] = [run, worker, world, report, exportCommand, target, conform, doctor, setup, init];
 
 /** Runs the CLI and resolves to the process exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {

@@ -30,6 +30,7 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--seed <n>', 'world and schedule seed (default: a fresh one, printed)')
     .option('--cameras <n>', 'simulated cameras (default: the scenario\'s)')
     .option('--users <n>', 'simulated users (default: the scenario\'s)')
+    .option('--world <file>', 'users and cameras that already exist on the backend, JSON or YAML (secrets as ${ENV_NAME}); see `stampede world template`')
     .option('--duration <seconds>', 'run length; every phase scales with it')
     .option('--bug <name>', `embedded cloud only: a leak-zoo fault to switch on (${BUG_NAMES.join(', ')})`, 'none')
     .option('--gate <expr>', `a threshold besides zero leaks, repeatable, e.g. 'reconnect.p95<10s' or 'lost: <0.1%' (adds to or overrides the scenario's)`, collect)
@@ -76,7 +77,7 @@ async function runWithSignals(config: RunConfig): Promise<number> {
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   log(`stampede: ${config.scenario.name} on ${config.target?.url ?? 'the embedded reference cloud'}${config.bug !== 'none' ? ` with --bug ${config.bug}` : ''}: ` +
-    `${config.cameras} cameras, ${config.users} users, ${config.durationMs / 1000} s, seed ${config.seed}; writing ${config.outDir}`);
+    `${config.cameras} cameras, ${config.users} users${config.world ? ` from ${config.world.path}` : ''}, ${config.durationMs / 1000} s, seed ${config.seed}; writing ${config.outDir}`);
   try {
     const outcome = await runStorm(config, { log, out: (text) => process.stdout.write(printableText(text)), signal: abort.signal, command: reproduce(config), watchers });
     // A step that failed for a reason of its own, not because Ctrl-C cut it short, is still worth its line.
@@ -90,8 +91,8 @@ async function runWithSignals(config: RunConfig): Promise<number> {
 
 /** The command that repeats this run: every choice spelled out, no token. */
 function reproduce(config: RunConfig): string {
-  const parts = ['bin/stampede run', config.scenario.name, `--seed ${config.seed}`, `--cameras ${config.cameras}`, `--users ${config.users}`,
-    `--duration ${config.durationMs / 1000}`];
+  const fleet = config.world ? [`--world ${config.world.path}`] : [`--cameras ${config.cameras}`, `--users ${config.users}`];
+  const parts = ['bin/stampede run', config.scenario.name, `--seed ${config.seed}`, ...fleet, `--duration ${config.durationMs / 1000}`];
   if (config.target) parts.push(`--target ${config.target.url}`, '--admin-token <token>');
   else if (config.bug !== 'none') parts.push(`--bug ${config.bug}`);
   // Only gates that differ from the scenario's need repeating.

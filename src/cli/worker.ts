@@ -22,6 +22,7 @@ interface WorkerFlags {
   seed?: string;
   cameras?: string;
   users?: string;
+  world?: string;
   duration?: string;
   allowRemote: boolean;
 }
@@ -38,6 +39,7 @@ export const worker: Subcommand = (program: Command, done) => {
     .option('--seed <n>', 'the run\'s seed')
     .option('--cameras <n>', 'the run\'s cameras')
     .option('--users <n>', 'the run\'s users')
+    .option('--world <file>', 'the run\'s world file (its secrets come from this environment, never from flags)')
     .option('--duration <seconds>', 'the run\'s length')
     .option('--allow-remote', 'allow a --target that is not on this machine', false)
     .action(async (scenario: string, flags: WorkerFlags) => {
@@ -53,9 +55,9 @@ function workerConfig(scenario: string, flags: WorkerFlags, token: string | unde
   const count = wholeNumber('--count', flags.count!, 1);
   const index = wholeNumber('--index', flags.index!, 0);
   if (index >= count) throw new UsageError(`--index ${index} is outside 0..${count - 1} for --count ${count}`);
-  const run = resolveRunConfig({ scenario, seed: flags.seed, cameras: flags.cameras, users: flags.users, duration: flags.duration }, scenarios, new Date());
+  const run = resolveRunConfig({ scenario, seed: flags.seed, cameras: flags.cameras, users: flags.users, world: flags.world, duration: flags.duration }, scenarios, new Date());
   return {
-    scenario: run.scenario, seed: run.seed, cameras: run.cameras, users: run.users, durationMs: run.durationMs,
+    scenario: run.scenario, seed: run.seed, cameras: run.cameras, users: run.users, ...(run.world ? { world: run.world } : {}), durationMs: run.durationMs,
     allowRemote: flags.allowRemote, index, count, collector: flags.collector!, token, targets: flags.target!, startTimeoutMs: START_TIMEOUT_MS,
   };
 }

@@ -10,6 +10,7 @@ import { requireFetchablePort } from '../protocol/fetch-failure.ts';
 import { isLoopbackHost } from '../protocol/loopback.ts';
 import { parseUrlFlag, refuseRemote } from '../protocol/url-flag.ts';
 import type { Scenario } from '../scenario/scenario.ts';
+import { resolveWorldFlag, type WorldFile } from './world-flag.ts';
 
 /** Flags as the CLI parsed them (strings where the user typed strings). */
 export interface RunOptions {
@@ -22,6 +23,8 @@ export interface RunOptions {
   seed?: string;
   cameras?: string;
   users?: string;
+  /** `--world FILE`: pre-provisioned users and cameras instead of generated ones. */
+  world?: string;
   duration?: string;
   bug?: string;
   /** `--gate` flags, e.g. `reconnect.p95<10s`, laid over the scenario's gates. */
@@ -53,6 +56,8 @@ export interface RunConfig {
   seed: number;
   cameras: number;
   users: number;
+  /** `--world FILE`: the accounts it lists (cameras and users above are its counts). Absent: a generated world. */
+  world?: WorldFile;
   durationMs: number;
   /** The embedded cloud's leak-zoo fault; `none` for a correct cloud. */
   bug: string;
@@ -124,6 +129,7 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
   }
   if (target) requireFetchablePort(target.url, '--target');
   if (options.toxiproxy !== undefined) requireFetchablePort(options.toxiproxy, '--toxiproxy');
+  const world = resolveWorldFlag(options);
   const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
   return {
     scenario,
@@ -132,8 +138,9 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
     ...(options.toxiproxy ? { toxiproxyUrl: options.toxiproxy } : {}),
     outDir: options.out ?? `reports/${stamp}-${scenario.name}`,
     seed: flags.seed ?? randomSeed(),
-    cameras: flags.cameras ?? scenario.defaults.cameras,
-    users: flags.users ?? scenario.defaults.users,
+    cameras: world?.accounts.cameras.length ?? flags.cameras ?? scenario.defaults.cameras,
+    users: world?.accounts.users.length ?? flags.users ?? scenario.defaults.users,
+    ...(world ? { world } : {}),
     durationMs: Math.round((flags.duration ?? scenario.defaults.durationS) * 1000),
     bug: options.bug ?? 'none',
     gates: resolveRunGates(scenario.gates ?? {}, options.gate ?? []),

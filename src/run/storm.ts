@@ -275,8 +275,10 @@ function startWorkers(state: RunState, signal: AbortSignal): Promise<StartedWork
   const { config, world, recorder, io } = state;
   // The fleet goes through the client proxy's shards: the target's own URL with each shard's address, its path prefix kept.
   const targets = state.proxies!.shards.flatMap((shard) => ['--target', viaProxy(state.targetUrl!, shard.listen)]);
-  const workerArgs = [config.scenario.name, ...targets, '--seed', String(config.seed), '--cameras', String(config.cameras),
-    '--users', String(config.users), '--duration', String(config.durationMs / 1000), ...(config.allowRemote ? ['--allow-remote'] : [])];
+  // A world file goes by its path: each worker reads it, secrets from the environment it inherits, none in argv.
+  const fleetArgs = config.world ? ['--world', config.world.path] : ['--cameras', String(config.cameras), '--users', String(config.users)];
+  const workerArgs = [config.scenario.name, ...targets, '--seed', String(config.seed), ...fleetArgs,
+    '--duration', String(config.durationMs / 1000), ...(config.allowRemote ? ['--allow-remote'] : [])];
   const common = { recorder, world, fingerprint: fingerprintOf(config, world), log: io.log, workerArgs };
   const remote = config.remoteWorkers;
   if (remote) return awaitRemoteWorkers({ ...common, count: remote.count, host: remote.host, port: remote.port, token: remote.token, signal });

@@ -15,7 +15,7 @@ import { fingerprintDifferences, fingerprintOf, fleetTimes, planWorld } from './
 import { planScenario } from '../scenario/scenario.ts';
 import { sleepUntil } from './time.ts';
 
-export interface WorkerConfig extends Pick<RunConfig, 'scenario' | 'seed' | 'cameras' | 'users' | 'durationMs' | 'allowRemote'> {
+export interface WorkerConfig extends Pick<RunConfig, 'scenario' | 'seed' | 'cameras' | 'users' | 'world' | 'durationMs' | 'allowRemote'> {
   /** 0-based. */
   index: number;
   count: number;
