@@ -17,8 +17,10 @@ export function startInProcessFleet(plan: FleetPlan): RunningFleet {
   const { cameras: mine = world.cameras, users: theirs = world.users } = plan.slice ?? {};
   const seconds = (plan.endsAt - plan.startedAt) / 1000;
   const recent = new RecentEvents();
+  // DRIVERS: pass adapter/endpoints (and adapterOptions) instead of the one target: today's drivers speak PROTOCOL.md.
+  const target = plan.endpoints[plan.adapter.endpoints[0]!]!;
   const cameras = startCameraFleet({
-    target: plan.target,
+    target,
     allowRemote: plan.allowRemote,
     world,
     cameras: mine,
@@ -35,7 +37,7 @@ export function startInProcessFleet(plan: FleetPlan): RunningFleet {
     recent,
   });
   const users = startUserFleet({
-    target: plan.target,
+    target,
     allowRemote: plan.allowRemote,
     world,
     users: theirs,
