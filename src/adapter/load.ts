@@ -57,15 +57,20 @@ let registered = false;
 /**
  * Lets an adapter file anywhere import `stampede/adapter`. Node resolves bare specifiers from the importing
  * file's folder, where no `stampede` package is installed, so a resolve hook (registered once, ahead of tsx's)
- * answers that one specifier with our `define.ts`; tsx then loads it like any other source.
+ * answers that one specifier with our `define.ts`; tsx then loads it like any other source. Registered before the
+ * first adapter file is imported, so the hook applies to it and to everything it imports.
  */
 function registerPublicEntry(): void {
   if (registered) return;
   registered = true;
   const entry = new URL('./define.ts', import.meta.url).href;
+  // A .ts file in a folder with no `"type": "module"` package.json (a user's adapter in their own repository) would
+  // load as CommonJS, which cannot import our ES modules; an adapter is ESM (`export default`), so it loads as such.
   const hook = `export async function resolve(specifier, context, next) {
-    if (specifier === 'stampede/adapter') return { url: ${JSON.stringify(entry)}, shortCircuit: true };
-    return next(specifier, context);
+    if (specifier === 'stampede/adapter') return { url: ${JSON.stringify(entry)}, format: 'module', shortCircuit: true };
+    const resolved = await next(specifier, context);
+    if (resolved.url.startsWith('file:') && /\\.[cm]?ts$/.test(resolved.url) && resolved.format !== 'module') return { ...resolved, format: 'module' };
+    return resolved;
   }`;
   register(`data:text/javascript,${encodeURIComponent(hook)}`);
 }

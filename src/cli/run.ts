@@ -51,7 +51,7 @@ export const run: Subcommand = (program: Command, done) => {
       const toxiproxy = raw.toxiproxy ?? (process.env.TOXIPROXY_URL || undefined);
       const collectorToken = process.env.STAMPEDE_COLLECTOR_TOKEN;
       // Known before the adapter file runs, so nothing it prints while loading can show them.
-      for (const option of raw.adapterOption ?? []) keepSecret(option.slice(option.indexOf('=') + 1));
+      for (const option of raw.adapterOption ?? []) if (option.includes('=')) keepSecret(option.slice(option.indexOf('=') + 1));
       // Loaded first: `--target NAME=URL` is checked against the endpoints it declares.
       const adapter = await loadAdapter(raw.adapter ?? (raw.target ? 'reference' : cloudKind(raw.cloud ?? 'reference').adapter));
       const config = resolveRunConfig(
