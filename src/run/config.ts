@@ -130,10 +130,10 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const flags = parsed.data;
   const adapter = adapterRef(loaded);
-  const target = resolveTarget(options, adapter);
-  if (target && options.bug !== undefined && options.bug !== 'none') {
+  if (options.target?.length && options.bug !== undefined && options.bug !== 'none') {
     throw new UsageError('--bug only applies to the embedded reference cloud', 'drop --bug, or drop --target to storm the embedded cloud');
   }
+  const target = resolveTarget(options, adapter);
   if (target && options.cloud !== undefined) throw new UsageError('--cloud starts a cloud of its own; --target storms yours', 'drop one of them');
   const cloud = options.cloud ?? 'reference';
   const kind = cloudKind(cloud);
