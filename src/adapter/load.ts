@@ -15,6 +15,8 @@ import type { Adapter } from './types.ts';
 
 /** What names an adapter or an endpoint: they end up in proxy names, flags and report lines. */
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
+/** An endpoint's name also goes into its proxy's name, which Toxiproxy run names keep short. */
+const ENDPOINT = /^[A-Za-z][A-Za-z0-9_-]{0,30}$/;
 const WORLD_HOOKS = ['health', 'seed', 'transfer', 'share', 'revoke'] as const;
 export type WorldHookName = (typeof WORLD_HOOKS)[number];
 
@@ -84,7 +86,7 @@ export function shapeProblem(value: unknown): string | undefined {
   const endpoints = adapter.endpoints;
   if (!Array.isArray(endpoints) || endpoints.length === 0) return 'endpoints must list at least one endpoint name, e.g. [\'api\']';
   for (const endpoint of endpoints) {
-    if (typeof endpoint !== 'string' || !NAME.test(endpoint)) return `endpoint ${JSON.stringify(endpoint)} must be letters, digits, "-" and "_" (a letter first)`;
+    if (typeof endpoint !== 'string' || !ENDPOINT.test(endpoint)) return `endpoint ${JSON.stringify(endpoint)} must be letters, digits, "-" and "_" (at most 31, a letter first)`;
   }
   if (new Set(endpoints).size !== endpoints.length) return 'endpoints names one endpoint twice';
   const missing = (group: string, hooks: readonly string[], optional: readonly string[] = []): string | undefined => {
