@@ -9,10 +9,16 @@ import { parseTargetUrl } from '../conform/target-url.ts';
 import { keepSecret } from '../protocol/redact.ts';
 import { printableText } from '../protocol/printable.ts';
 import { ExitCode, UsageError } from '../errors.ts';
+import { loadAdapter } from '../adapter/load.ts';
+import { adapterOptions } from '../run/config.ts';
+import { parseTargets } from '../run/endpoints.ts';
 import type { Subcommand } from './main.ts';
+import { collect } from './collect.ts';
 
 interface RawOptions {
-  target: string;
+  target: string[];
+  adapter?: string;
+  adapterOption?: string[];
   adminToken: string;
   allowRemote?: boolean;
   timeoutMs: number;
@@ -32,7 +38,8 @@ function milliseconds(min: number, max: number) {
 /** Raw flags to the one validated config the run uses. */
 export function conformConfig(raw: RawOptions): ConformOptions {
   if (raw.adminToken.length === 0) throw new UsageError('the admin token is empty', 'pass the token the target was started with');
-  const url = parseTargetUrl(raw.target, raw.allowRemote === true);
+  const [target] = Object.values(parseTargets(raw.target, 'reference', ['target'], raw.allowRemote === true));
+  const url = parseTargetUrl(target!, raw.allowRemote === true);
   return { target: url.toString(), adminToken: raw.adminToken, timeoutMs: raw.timeoutMs, graceMs: raw.graceMs };
 }
 
@@ -40,7 +47,9 @@ export const conform: Subcommand = (program: Command, done) => {
   program
     .command('conform')
     .description('check a running target against the reference protocol (resets its world)')
-    .requiredOption('--target <url>', 'base URL of the target, e.g. http://127.0.0.1:8080')
+    .option('--adapter <file>', 'the adapter to check the backend through: a TypeScript file, or reference (the default)')
+    .requiredOption('--target <url>', 'base URL of the target, e.g. http://127.0.0.1:8080, or NAME=URL per adapter endpoint, repeatable', collect)
+    .option('--adapter-option <key=value>', 'a value for the adapter\'s hooks (ctx.options), repeatable', collect)
     // From the environment too, so the token need not sit in shell history or `ps` listings.
     .addOption(
       new Option('--admin-token <token>', 'the admin token the target was started with')
@@ -51,6 +60,15 @@ export const conform: Subcommand = (program: Command, done) => {
     .option('--timeout-ms <n>', 'timeout of every single call', milliseconds(100, 120_000), DEFAULT_TIMEOUT_MS)
     .option('--grace-ms <n>', 'how long access changes may take to apply', milliseconds(0, 60_000), DEFAULT_GRACE_MS)
     .action(async (raw: RawOptions) => {
+      for (const option of raw.adapterOption ?? []) if (option.includes('=')) keepSecret(option.slice(option.indexOf('=') + 1));
+      const loaded = await loadAdapter(raw.adapter);
+      const options = adapterOptions(raw.adapterOption ?? []);
+      if (loaded.spec !== 'reference') {
+        // Bad input is still refused first, so the flags a user types are checked the same way as for run.
+        parseTargets(raw.target, loaded.adapter.name, loaded.adapter.endpoints, raw.allowRemote === true);
+        void options;
+        throw new UsageError(`conform through adapter ${loaded.adapter.name} is not built yet`, 'run conform against a PROTOCOL.md target (no --adapter) for now');
+      }
       const config = conformConfig(raw);
       keepSecret(config.adminToken);
       const report = await runConformance(config);

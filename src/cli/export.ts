@@ -9,6 +9,7 @@ import { BUG_NAMES } from '../../simulators/cloud/bugs/index.ts';
 import { DEFAULT_IMAGE, resolveExportPlan, type ExportOptions } from '../export/kubernetes/plan.ts';
 import { writeKubernetesExport } from '../export/kubernetes/write.ts';
 import { ExitCode } from '../errors.ts';
+import { collect } from './collect.ts';
 import type { Subcommand } from './main.ts';
 import { shellWord } from '../export/kubernetes/shell.ts';
 import { join } from 'node:path';
@@ -52,7 +53,3 @@ export const exportCommand: Subcommand = (program: Command, done) => {
     });
 };
 
-/** Commander's way to take a repeatable flag. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}

@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { scenarios } from '../../scenarios/index.ts';
-import { BUG_NAMES } from '../../simulators/cloud/bugs/index.ts';
+import { loadAdapter } from '../adapter/load.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
 import { printableLine, printableText } from '../protocol/printable.ts';
 import { keepSecret } from '../protocol/redact.ts';
@@ -13,8 +13,11 @@ import { resolveRunConfig, resolveRunGates, type RunConfig, type RunOptions } fr
 import { heldLeftovers } from '../run/leftovers.ts';
 import { progressFor, progressMode } from '../run/progress.ts';
 import { runStorm } from '../run/storm.ts';
-import { ExitCode, StampedeError, describeError } from '../errors.ts';
+import { cloudKind, CLOUD_NAMES } from '../run/clouds.ts';
+import { describeTarget } from '../run/describe-target.ts';
+import { ExitCode, describeError } from '../errors.ts';
 import { exitCodeOfVerdict } from '../verdict/decide.ts';
+import { collect } from './collect.ts';
 import type { Subcommand } from './main.ts';
 
 export const run: Subcommand = (program: Command, done) => {
@@ -22,7 +25,10 @@ export const run: Subcommand = (program: Command, done) => {
     .command('run')
     .description('storm a target through Toxiproxy and judge every item every user received')
     .argument('[scenario]', `one of ${[...scenarios.keys()].join(', ')}`, 'storm')
-    .option('--target <url>', 'the backend to storm (default: start the embedded reference cloud)')
+    .option('--adapter <file>', 'the adapter the run talks to the backend through: a TypeScript file, or reference (the default)')
+    .option('--target <url>', 'the backend to storm: URL (the adapter\'s first endpoint) or NAME=URL per endpoint, repeatable (default: start an embedded cloud)', collect)
+    .option('--adapter-option <key=value>', 'a value for the adapter\'s hooks (ctx.options), repeatable; workers get it through the environment', collect)
+    .option('--cloud <name>', `without --target: the embedded cloud to start (${CLOUD_NAMES.join(', ')})`)
     .addOption(new Option('--admin-token <token>', 'admin token of --target').env('STAMPEDE_ADMIN_TOKEN'))
     .option('--allow-remote', 'allow a --target that is not on this machine', false)
     .option('--toxiproxy <url>', 'use this running Toxiproxy server instead of starting one (default: $TOXIPROXY_URL, else start one)')
@@ -32,7 +38,7 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--users <n>', 'simulated users (default: the scenario\'s)')
     .option('--world <file>', 'users and cameras that already exist on the backend, JSON or YAML (secrets as ${ENV_NAME}); see `stampede world template`')
     .option('--duration <seconds>', 'run length; every phase scales with it')
-    .option('--bug <name>', `embedded cloud only: a leak-zoo fault to switch on (${BUG_NAMES.join(', ')})`, 'none')
+    .option('--bug <name>', `embedded cloud only: a leak-zoo fault to switch on (${cloudKind('reference').bugs.join(', ')})`, 'none')
     .option('--gate <expr>', `a threshold besides zero leaks, repeatable, e.g. 'reconnect.p95<10s' or 'lost: <0.1%' (adds to or overrides the scenario's)`, collect)
     .option('--quiet', 'no progress display or lines (warnings, errors and the summary still print)', false)
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics while the run lasts (0: any free port)')
@@ -49,14 +55,15 @@ export const run: Subcommand = (program: Command, done) => {
       // TOXIPROXY_URL is an address the run talks to like --toxiproxy, so it is guarded like it.
       const toxiproxy = raw.toxiproxy ?? (process.env.TOXIPROXY_URL || undefined);
       const collectorToken = process.env.STAMPEDE_COLLECTOR_TOKEN;
+      // Known before the adapter file runs, so nothing it prints while loading can show them.
+      for (const option of raw.adapterOption ?? []) if (option.includes('=')) keepSecret(option.slice(option.indexOf('=') + 1));
+      // Loaded first: `--target NAME=URL` is checked against the endpoints it declares.
+      const adapter = await loadAdapter(raw.adapter ?? (raw.target ? 'reference' : cloudKind(raw.cloud ?? 'reference').adapter));
       const config = resolveRunConfig(
-        { ...raw, scenario, toxiproxy, ...(ambientToken ? { adminToken: undefined } : {}), ...(collectorToken ? { collectorToken } : {}) }, scenarios, new Date(),
+        { ...raw, scenario, toxiproxy, ...(ambientToken ? { adminToken: undefined } : {}), ...(collectorToken ? { collectorToken } : {}) }, scenarios, new Date(), adapter,
       );
       keepSecret(config.target?.adminToken);
       keepSecret(config.remoteWorkers?.token);
-      if (!config.target && !BUG_NAMES.includes(config.bug as never)) {
-        throw new StampedeError(`unknown --bug ${config.bug}`, ExitCode.usage, `pick one of ${BUG_NAMES.join(', ')}`);
-      }
       done(await runWithSignals(config));
     });
 };
@@ -76,7 +83,7 @@ async function runWithSignals(config: RunConfig): Promise<number> {
     abort.abort();
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-  log(`stampede: ${config.scenario.name} on ${config.target?.url ?? 'the embedded reference cloud'}${config.bug !== 'none' ? ` with --bug ${config.bug}` : ''}: ` +
+  log(`stampede: ${config.scenario.name} on ${describeTarget(config)}${config.bug !== 'none' ? ` with --bug ${config.bug}` : ''}: ` +
     `${config.cameras} cameras, ${config.users} users${config.world ? ` from ${config.world.path}` : ''}, ${config.durationMs / 1000} s, seed ${config.seed}; writing ${config.outDir}`);
   try {
     const outcome = await runStorm(config, { log, out: (text) => process.stdout.write(printableText(text)), signal: abort.signal, command: reproduce(config), watchers });
@@ -93,8 +100,16 @@ async function runWithSignals(config: RunConfig): Promise<number> {
 function reproduce(config: RunConfig): string {
   const fleet = config.world ? [`--world ${config.world.path}`] : [`--cameras ${config.cameras}`, `--users ${config.users}`];
   const parts = ['bin/stampede run', config.scenario.name, `--seed ${config.seed}`, ...fleet, `--duration ${config.durationMs / 1000}`];
-  if (config.target) parts.push(`--target ${config.target.url}`, '--admin-token <token>');
-  else if (config.bug !== 'none') parts.push(`--bug ${config.bug}`);
+  if (config.adapter.spec !== 'reference') parts.push(`--adapter ${config.adapter.spec}`);
+  if (config.target) {
+    const named = config.adapter.endpoints.length > 1;
+    for (const [name, url] of Object.entries(config.target.endpoints)) parts.push(`--target ${named ? `${name}=` : ''}${url}`);
+    if (config.target.adminToken) parts.push('--admin-token <token>');
+  } else {
+    if (config.cloud !== 'reference') parts.push(`--cloud ${config.cloud}`);
+    if (config.bug !== 'none') parts.push(`--bug ${config.bug}`);
+  }
+  for (const key of Object.keys(config.adapterOptions)) parts.push(`--adapter-option ${key}=<value>`);
   // Only gates that differ from the scenario's need repeating.
   const scenarioGates = gateSpecOf(resolveRunGates(config.scenario.gates ?? {}, []));
   for (const [name, expression] of Object.entries(gateSpecOf(config.gates))) {
@@ -104,7 +119,3 @@ function reproduce(config: RunConfig): string {
   return parts.join(' ');
 }
 
-/** Commander's way to take a repeatable flag. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}

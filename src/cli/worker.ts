@@ -6,9 +6,13 @@
  */
 import { Option, type Command } from 'commander';
 import { scenarios } from '../../scenarios/index.ts';
-import { resolveRunConfig } from '../run/config.ts';
+import { loadAdapter } from '../adapter/load.ts';
+import { adapterOptionsFromEnv } from '../run/adapter-options.ts';
+import { adapterRef, resolveRunConfig } from '../run/config.ts';
+import { parseShardTargets } from '../run/endpoints.ts';
 import { runWorker } from '../run/worker.ts';
 import { ExitCode, UsageError, describeError, exitCodeOf } from '../errors.ts';
+import { collect } from './collect.ts';
 import type { Subcommand } from './main.ts';
 
 /** Pods of one Job may start minutes apart (scheduling, image pulls); the run waits for all of them. */
@@ -18,6 +22,7 @@ interface WorkerFlags {
   collector?: string;
   index?: string;
   count?: string;
+  adapter?: string;
   target?: string[];
   seed?: string;
   cameras?: string;
@@ -35,7 +40,8 @@ export const worker: Subcommand = (program: Command, done) => {
     .addOption(new Option('--collector <url>', 'the run\'s collector').env('STAMPEDE_COLLECTOR'))
     .addOption(new Option('--index <i>', 'this worker\'s slice, 0-based').env('JOB_COMPLETION_INDEX'))
     .addOption(new Option('--count <n>', 'how many workers the run has').env('STAMPEDE_WORKER_COUNT'))
-    .option('--target <url>', 'where the fleet goes: the run\'s client proxy; one per shard, repeated in the run\'s order', collect)
+    .option('--adapter <file>', 'the run\'s adapter: a TypeScript file, or reference (the default); its options come from STAMPEDE_ADAPTER_OPTIONS')
+    .option('--target <url>', 'where the fleet goes: the run\'s client proxy, URL or NAME=URL per endpoint, each shard\'s in turn in the run\'s order', collect)
     .option('--seed <n>', 'the run\'s seed')
     .option('--cameras <n>', 'the run\'s cameras')
     .option('--users <n>', 'the run\'s users')
@@ -43,29 +49,30 @@ export const worker: Subcommand = (program: Command, done) => {
     .option('--duration <seconds>', 'the run\'s length')
     .option('--allow-remote', 'allow a --target that is not on this machine', false)
     .action(async (scenario: string, flags: WorkerFlags) => {
-      const config = workerConfig(scenario, flags, process.env.STAMPEDE_COLLECTOR_TOKEN);
+      const config = await workerConfig(scenario, flags, process.env.STAMPEDE_COLLECTOR_TOKEN);
       done(await runWithSignals(config));
     });
 };
 
-function workerConfig(scenario: string, flags: WorkerFlags, token: string | undefined) {
+async function workerConfig(scenario: string, flags: WorkerFlags, token: string | undefined): Promise<Parameters<typeof runWorker>[0]> {
   const missing = (['collector', 'index', 'count', 'target', 'seed'] as const).filter((flag) => flags[flag] === undefined);
   if (missing.length > 0) throw new UsageError(`stampede worker needs ${missing.map((flag) => `--${flag}`).join(', ')}`, 'give it the run\'s flags (the run prints them)');
   if (!token) throw new UsageError('stampede worker needs the collector token in STAMPEDE_COLLECTOR_TOKEN', 'set it to the run\'s token (never a flag: it would show in process lists)');
   const count = wholeNumber('--count', flags.count!, 1);
   const index = wholeNumber('--index', flags.index!, 0);
   if (index >= count) throw new UsageError(`--index ${index} is outside 0..${count - 1} for --count ${count}`);
+  const adapterOptions = adapterOptionsFromEnv();
+  const loaded = await loadAdapter(flags.adapter);
+  // The plan's flags only: where the run's target is and what it can do are the run's business, checked there.
   const run = resolveRunConfig({ scenario, seed: flags.seed, cameras: flags.cameras, users: flags.users, world: flags.world, duration: flags.duration }, scenarios, new Date());
+  const shards = parseShardTargets(flags.target!, loaded.adapter.name, loaded.adapter.endpoints, flags.allowRemote);
   return {
     scenario: run.scenario, seed: run.seed, cameras: run.cameras, users: run.users, ...(run.world ? { world: run.world } : {}), durationMs: run.durationMs,
-    allowRemote: flags.allowRemote, index, count, collector: flags.collector!, token, targets: flags.target!, startTimeoutMs: START_TIMEOUT_MS,
+    adapter: adapterRef(loaded), loaded: loaded.adapter, shards, adapterOptions, allowRemote: flags.allowRemote, index, count, collector: flags.collector!, token,
+    startTimeoutMs: START_TIMEOUT_MS,
   };
 }
 
-/** Commander's way to take a repeatable flag. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
 
 function wholeNumber(flag: string, value: string, min: number): number {
   const number = Number(value);

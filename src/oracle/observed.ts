@@ -41,6 +41,23 @@ export interface Observed {
   faults: ObservedFault[];
   /** Services that went down while the run went, first report of each. */
   down: { service: 'target' | 'toxiproxy'; t: number; message: string }[];
+  /** Hooks of the adapter that threw or answered in the wrong shape (error records from `adapter <name>: <hook>`). */
+  adapterFaults: AdapterFault[];
+}
+
+export interface AdapterFault {
+  /** `adapter <name>: <hook>`, as recorded. */
+  source: string;
+  count: number;
+  /** The first one's message. */
+  message: string;
+}
+
+/** The sentence that makes a run with adapter faults an error: its adapter, not the backend, failed. */
+export function adapterFaultReason({ source, count, message }: AdapterFault): string {
+  const [, adapter, hook] = /^adapter (.+?): (.+)$/s.exec(source) ?? [undefined, source.slice('adapter '.length), 'a hook'];
+  return `the adapter ${adapter} failed in ${hook} ${count === 1 ? 'once' : `${count} times`} (first: ${message}): ` +
+    'what it observed cannot be trusted, so the run has no verdict; fix the adapter';
 }
 
 export class ObservedRun {
@@ -50,6 +67,7 @@ export class ObservedRun {
   private readonly faults = new Map<string, ObservedFault>();
   private readonly down: Observed['down'] = [];
   private readonly access = { applied: 0, failed: 0 };
+  private readonly adapterFaults = new Map<string, AdapterFault>();
   /** Connected time is counted up to here: records arrive in about time order; a late one adds nothing. */
   private countedTo = -Infinity;
 
@@ -82,6 +100,13 @@ export class ObservedRun {
         return;
       case 'fault':
         return this.observeFault(record);
+      case 'error': {
+        if (!record.source.startsWith('adapter ')) return;
+        const fault = this.adapterFaults.get(record.source);
+        if (fault) fault.count += record.count ?? 1;
+        else this.adapterFaults.set(record.source, { source: record.source, count: record.count ?? 1, message: record.message });
+        return;
+      }
       case 'down':
         if (!this.down.some((d) => d.service === record.service)) this.down.push({ service: record.service, t: record.t, message: record.message });
         return;
@@ -111,6 +136,7 @@ export class ObservedRun {
       access: { ...this.access },
       faults: [...this.faults.values()].map((fault) => ({ ...fault })),
       down: [...this.down],
+      adapterFaults: [...this.adapterFaults.values()].map((fault) => ({ ...fault })),
     };
   }
 

@@ -29,6 +29,7 @@ export function consoleSummary(summary: Summary, outDir: string, unwritten: read
     }
   }
   for (const reason of summary.reasons) lines.push(`  - ${reason}`);
+  for (const note of summary.notes ?? []) lines.push(`note: ${note}`);
   lines.push(`checked ${checked.total} items (${checked.list} listed, ${checked.stream} pushed, ${checked.thumbnail} thumbnails, ${checked.cameras} camera-list entries)`);
   lines.push(`events: ${events.emitted} emitted, ${events.acked} acknowledged, ${events.delivered} delivered, ${events.lost} lost; ` +
     `delivery p50 ${summary.latency.p50} ms, p99 ${summary.latency.p99} ms`);

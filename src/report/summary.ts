@@ -49,6 +49,12 @@ export interface Summary {
   reasons: string[];
   /** What the run set out to observe and did not (a service down, a fault not applied...); any makes it an error. */
   shortfalls: string[];
+  /** The adapter's hooks that threw or answered in the wrong shape, one sentence each; any makes it an error. */
+  adapterFaults?: string[];
+  /** The adapter the run talked through (`reference`: the built-in one). */
+  adapter?: string;
+  /** What the run left out and why, plainly (e.g. no ownership changes for an adapter without world control). */
+  notes?: string[];
   seed: number;
   scenario: string;
   command: string;
@@ -88,13 +94,17 @@ const EVIDENCE_IN_SUMMARY = 50;
  */
 export function summarize(
   facts: RunFacts, verdict: Verdict, reconnect: ReconnectStats, faults: FaultApplied[], errors: number, shortfalls: readonly string[] = [],
+  adapterFaults: readonly string[] = [],
 ): Summary {
   const gates = evaluateGates(facts.gates ?? [], { ...verdict, reconnect, errors });
-  const decided = decide({ oracle: verdict, shortfalls, gates, interrupted: facts.interrupted, unwritten: facts.unwritten });
+  const decided = decide({ oracle: verdict, shortfalls, gates, interrupted: facts.interrupted, unwritten: facts.unwritten, adapterFaults });
   return {
     verdict: decided.verdict,
     reasons: decided.reasons,
     shortfalls: [...shortfalls],
+    adapterFaults: [...adapterFaults],
+    adapter: facts.adapter ?? 'reference',
+    notes: [...(facts.notes ?? [])],
     seed: facts.seed,
     scenario: facts.scenario,
     command: facts.command,

@@ -11,12 +11,22 @@ import { isLoopbackHost } from '../protocol/loopback.ts';
 import { parseUrlFlag, refuseRemote } from '../protocol/url-flag.ts';
 import type { Scenario } from '../scenario/scenario.ts';
 import { resolveWorldFlag, type WorldFile } from './world-flag.ts';
+import { worldHooksOf, type LoadedAdapter, type WorldHookName } from '../adapter/load.ts';
+import { cloudKind, type CloudName } from './clouds.ts';
+import { parseTargets } from './endpoints.ts';
 
 /** Flags as the CLI parsed them (strings where the user typed strings). */
 export interface RunOptions {
   scenario?: string;
-  target?: string;
+  /** `--target URL` (the adapter's first endpoint) or `--target NAME=URL`, repeatable. */
+  target?: string | readonly string[];
   adminToken?: string;
+  /** `--adapter FILE|reference` as typed (the CLI loads it and hands `resolveRunConfig` the loaded adapter). */
+  adapter?: string;
+  /** `--adapter-option KEY=VALUE`, repeatable. */
+  adapterOption?: readonly string[];
+  /** `--cloud NAME`: the embedded cloud to start when there is no --target. */
+  cloud?: string;
   allowRemote?: boolean;
   toxiproxy?: string;
   out?: string;
@@ -45,10 +55,24 @@ export interface RunOptions {
   collectorToken?: string;
 }
 
+/** What the run needs to know of its adapter before anything starts. */
+export interface AdapterRef {
+  /** `reference`, or the adapter file's absolute path (what workers are given). */
+  spec: string;
+  name: string;
+  endpoints: readonly string[];
+  /** The world hooks it has: a change kind it lacks is never scheduled. */
+  worldHooks: readonly WorldHookName[];
+}
+
 export interface RunConfig {
   scenario: Scenario;
-  /** Absent: start the embedded reference cloud (and its Redis) behind Toxiproxy. */
-  target?: { url: string; adminToken: string };
+  adapter: AdapterRef;
+  /** Absent: start the embedded cloud `cloud` (and its Redis) behind Toxiproxy. */
+  target?: { endpoints: Record<string, string>; adminToken?: string };
+  cloud: CloudName;
+  /** `--adapter-option` values, handed to every hook's context (workers get them through the environment). */
+  adapterOptions: Record<string, string>;
   allowRemote: boolean;
   /** An existing Toxiproxy server's API; absent: start the provisioned one. */
   toxiproxyUrl?: string;
@@ -111,29 +135,45 @@ const Flags = z.object({
 });
 
 /** Turns flags into a config; `scenarios` maps names to scenarios, `now` names the default output folder. */
-export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<string, Scenario>, now: Date): RunConfig {
+export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<string, Scenario>, now: Date, loaded?: LoadedAdapter): RunConfig {
   const name = options.scenario ?? 'storm';
   const scenario = scenarios.get(name);
   if (!scenario) throw new UsageError(`unknown scenario ${name}`, `pick one of ${[...scenarios.keys()].join(', ')}`);
   const parsed = Flags.safeParse(options);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const flags = parsed.data;
-  const target = resolveTarget(options);
-  if (target && options.bug !== undefined && options.bug !== 'none') {
+  const adapter = adapterRef(loaded);
+  if (options.target?.length && options.bug !== undefined && options.bug !== 'none') {
     throw new UsageError('--bug only applies to the embedded reference cloud', 'drop --bug, or drop --target to storm the embedded cloud');
+  }
+  const target = resolveTarget(options, adapter);
+  if (target && options.cloud !== undefined) throw new UsageError('--cloud starts a cloud of its own; --target storms yours', 'drop one of them');
+  const cloud = options.cloud ?? 'reference';
+  const kind = cloudKind(cloud);
+  if (!target) {
+    if (String(kind.endpoints) !== String(adapter.endpoints)) {
+      throw new UsageError(`adapter ${adapter.name} talks to ${adapter.endpoints.join(', ')}, but --cloud ${cloud} serves ${kind.endpoints.join(', ')}`,
+        `use --adapter ${kind.adapter}, or --target NAME=URL for your own backend`);
+    }
+    if (!kind.bugs.includes(options.bug ?? 'none')) throw new UsageError(`unknown --bug ${options.bug}`, `pick one of ${kind.bugs.join(', ')}`);
+  } else if (!adapter.worldHooks.includes('seed')) {
+    // WORLD: --world FILE (the accounts that already exist on the backend) lifts this.
+    throw new UsageError(`adapter ${adapter.name} cannot seed the world (it has no world.seed)`, 'give the accounts that exist on the backend with --world FILE');
   }
   if (options.toxiproxy !== undefined) {
     // The run creates proxies there and sends it the target's address: it gets the loopback guard too.
     const url = parseUrlFlag('--toxiproxy', options.toxiproxy, 'http://127.0.0.1:8474');
     refuseRemote('--toxiproxy', url, options.allowRemote ?? false, 'Stampede only talks to 127.0.0.1 or ::1 unless you add --allow-remote');
   }
-  if (target) requireFetchablePort(target.url, '--target');
   if (options.toxiproxy !== undefined) requireFetchablePort(options.toxiproxy, '--toxiproxy');
   const world = resolveWorldFlag(options);
   const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
   return {
     scenario,
+    adapter,
     ...(target ? { target } : {}),
+    cloud: cloud as CloudName,
+    adapterOptions: adapterOptions(options.adapterOption ?? []),
     allowRemote: options.allowRemote ?? false,
     ...(options.toxiproxy ? { toxiproxyUrl: options.toxiproxy } : {}),
     outDir: options.out ?? `reports/${stamp}-${scenario.name}`,
@@ -199,17 +239,38 @@ function listenAddress(flag: string, value: string, allowRemote: boolean | undef
   return { host, port };
 }
 
-function resolveTarget(options: RunOptions): RunConfig['target'] {
-  if (options.target === undefined) {
+function resolveTarget(options: RunOptions, adapter: AdapterRef): RunConfig['target'] {
+  const flags = typeof options.target === 'string' ? [options.target] : options.target ?? [];
+  if (flags.length === 0) {
     if (options.adminToken !== undefined) throw new UsageError('--admin-token goes with --target', 'add --target URL, or drop --admin-token');
     return undefined;
   }
-  const url = parseUrlFlag('--target', options.target, 'http://127.0.0.1:8080');
-  refuseRemote('--target', url, options.allowRemote ?? false, 'Stampede only storms 127.0.0.1 or ::1 unless you add --allow-remote (and own that backend)');
+  const endpoints = parseTargets(flags, adapter.name, adapter.endpoints, options.allowRemote ?? false);
   // The CLI layer already fills this from STAMPEDE_ADMIN_TOKEN; the config only reads what it is given.
   const adminToken = options.adminToken;
-  if (!adminToken) throw new UsageError('--target needs --admin-token', 'pass --admin-token T or set STAMPEDE_ADMIN_TOKEN');
-  return { url: options.target.replace(/\/+$/, ''), adminToken };
+  // The reference protocol's world control is its admin API; another adapter says what it needs in its options.
+  if (!adminToken && adapter.spec === 'reference') throw new UsageError('--target needs --admin-token', 'pass --admin-token T or set STAMPEDE_ADMIN_TOKEN');
+  return { endpoints, ...(adminToken ? { adminToken } : {}) };
+}
+
+/** The built-in adapter, as the run sees it when the CLI loaded none (tests, `--adapter reference`). */
+const REFERENCE: AdapterRef = { spec: 'reference', name: 'reference', endpoints: ['target'], worldHooks: ['health', 'seed', 'transfer', 'share', 'revoke'] };
+
+export function adapterRef(loaded: LoadedAdapter | undefined): AdapterRef {
+  if (!loaded) return REFERENCE;
+  const { adapter } = loaded;
+  return { spec: loaded.spec, name: adapter.name, endpoints: [...adapter.endpoints], worldHooks: worldHooksOf(adapter) };
+}
+
+/** `--adapter-option KEY=VALUE` flags as a map; a value may hold '=' (tokens often do). */
+export function adapterOptions(flags: readonly string[]): Record<string, string> {
+  const options: Record<string, string> = {};
+  for (const flag of flags) {
+    const match = /^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$/s.exec(flag);
+    if (!match) throw new UsageError(`--adapter-option ${flag.split('=')[0]} is not KEY=VALUE`, 'e.g. --adapter-option apiKey=...');
+    options[match[1]!] = match[2]!;
+  }
+  return options;
 }
 
 /** A fresh seed for runs that name none; it is printed and written to the summary so the run can be repeated. */

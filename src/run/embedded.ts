@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { keepSecret } from '../protocol/redact.ts';
 import { startChild, type ManagedChild } from '../services/child.ts';
-import { freePort } from '../services/ports.ts';
 import { ensureRedis, type RedisService } from '../services/redis.ts';
 
 export interface EmbeddedCloud {
@@ -30,11 +29,6 @@ export async function embeddedRedis(log: (line: string) => void): Promise<{ redi
   const redis = await ensureRedis({ log });
   const url = new URL(redis.url);
   return { redis, upstream: `${url.hostname}:${url.port || 6379}` };
-}
-
-/** A free port for the cloud, chosen first so the client proxy can point at it before the cloud is up. */
-export function cloudPort(): Promise<number> {
-  return freePort({ host: '127.0.0.1' });
 }
 
 /** Starts `stampede target` on `port` with the cache at `redisUrl`; the admin token travels in the environment, never argv. */

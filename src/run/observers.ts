@@ -5,7 +5,7 @@
  * run said.
  */
 import { shortfalls, type Expectations } from '../oracle/expectations.ts';
-import { ObservedRun } from '../oracle/observed.ts';
+import { adapterFaultReason, ObservedRun } from '../oracle/observed.ts';
 import { Oracle } from '../oracle/oracle.ts';
 import { ReconnectTracker } from '../oracle/reconnect.ts';
 import type { RunResult } from '../report/result.ts';
@@ -51,7 +51,7 @@ export class RunObservers implements Recorder {
     const observed = this.observedRun.observed(facts.endedAt);
     const short = this.expected ? shortfalls(observed, this.expected, verdict.checked) : [];
     return {
-      summary: summarize(facts, verdict, this.reconnect.stats(), faultsApplied(observed.faults), this.errors, short),
+      summary: summarize(facts, verdict, this.reconnect.stats(), faultsApplied(observed.faults), this.errors, short, observed.adapterFaults.map(adapterFaultReason)),
       evidence: verdict.evidence,
       timeline: this.timeline.timeline(),
     };

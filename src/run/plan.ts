@@ -9,14 +9,21 @@ import { generateWorld } from '../world/generate.ts';
 import { provisionedWorld } from '../world/provisioned.ts';
 import { resolveWorldSpec, WorldSpecError, type WorldSpec } from '../world/spec.ts';
 import type { World } from '../world/types.ts';
-import type { RunConfig } from './config.ts';
+import type { AdapterRef, RunConfig } from './config.ts';
+import { applicableChanges } from './world-control.ts';
 import type { Phase } from '../scenario/scenario.ts';
 
-/** The flags that decide the world and the schedule. */
-export type PlanFlags = Pick<RunConfig, 'scenario' | 'seed' | 'cameras' | 'users' | 'durationMs' | 'world'>;
+/** The flags that decide the world and the schedule; with no adapter, every change kind is applicable. */
+export type PlanFlags = Pick<RunConfig, 'scenario' | 'seed' | 'cameras' | 'users' | 'durationMs' | 'world'> & { adapter?: Pick<AdapterRef, 'worldHooks'> };
 
-/** The world generated from the seed, or the `--world` file's accounts with changes planned from the seed. */
+/** The world (generated from the seed, or the `--world` file's), with only the changes the adapter can apply (so the run and its workers agree). */
 export function planWorld(config: PlanFlags): World {
+  const world = generatedWorld(config);
+  return config.adapter ? { ...world, changes: applicableChanges(world.changes, config.adapter.worldHooks) } : world;
+}
+
+/** The world generated from the seed, or the `--world` file's accounts with changes planned from the seed, whatever the adapter can apply. */
+export function generatedWorld(config: PlanFlags): World {
   const window = config.scenario.changeWindow(config.durationMs);
   const spec: WorldSpec = {
     seed: config.seed,

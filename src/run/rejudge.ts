@@ -79,6 +79,8 @@ function settingsOf(header: JournalHeader): Omit<RunFacts, 'scenario' | 'seed' |
     cameras: number('cameras', header.world.cameras.length),
     users: number('users', header.world.users.length),
     durationS: number('durationS', 0),
+    ...(typeof settings.adapter === 'string' ? { adapter: settings.adapter } : {}),
+    ...(Array.isArray(settings.notes) ? { notes: settings.notes.filter((note): note is string => typeof note === 'string') } : {}),
   };
 }
 

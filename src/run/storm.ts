@@ -4,9 +4,10 @@
  *  1. plan: the scenario's phases for this duration, the world from the seed, the fault schedule (validated) and
  *     what the run must observe to have tested anything (written to the journal header);
  *  2. Toxiproxy: the provisioned server, one per client proxy shard, or the one --toxiproxy names;
- *  3. the target: the embedded reference cloud with its Redis behind a cache proxy, or the --target given;
- *     the client proxy in front of it (its shards, each fleet client through one); its health; the world seeded
- *     through the admin API;
+ *  3. the adapter (`--adapter`, the built-in reference one by default); the target: an embedded cloud with its
+ *     Redis behind a cache proxy, or the --target endpoints given; a client proxy in front of each endpoint (in
+ *     shards, each fleet client through one); its health and the world seeded through the adapter's world hooks (an
+ *     embedded cloud's own when it has none);
  *  4. the journal, opened before any load so every record reaches the disk;
  *  5. the workers: `--workers N` processes, each driving one slice of the fleet, started and joined (or, for
  *     `--workers 0`, the workers started elsewhere joined), all sending their records to the run's collector;
@@ -20,11 +21,13 @@
  * Ctrl-C (the signal) and the deadline end the body early; the teardown and the report still happen.
  */
 import { join } from 'node:path';
-import { adminClient, AdminCallError, type AdminClient } from '../../simulators/protocol/admin.ts';
-import { createRunProxies, type RunProxies } from '../chaos/run-proxies.ts';
+import { loadAdapter } from '../adapter/load.ts';
+import type { Adapter, AdapterContext, WorldHooks } from '../adapter/types.ts';
+import { seedViewOf } from '../adapter/world-view.ts';
+import { createEndpointProxies, type EndpointProxies } from '../chaos/endpoint-proxies.ts';
 import { Nemesis, type ProxyPath } from '../chaos/nemesis.ts';
 import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
-import { UnavailableError } from '../errors.ts';
+import { StampedeError, UnavailableError } from '../errors.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
 import { viaProxy } from '../protocol/endpoint.ts';
 import { keepSecret } from '../protocol/redact.ts';
@@ -35,14 +38,17 @@ import type { RunFacts } from '../report/summary.ts';
 import { startToxiproxies, type ToxiproxyServer } from '../services/toxiproxy-server.ts';
 import type { Recorder, WorkerShare } from '../world/history.ts';
 import type { ChildExit } from '../services/child.ts';
-import { worldToSeed } from '../world/seed.ts';
 import type { World } from '../world/types.ts';
 import { applyChanges } from './changes.ts';
 import { CLIENTS_PER_SHARD, type RunConfig } from './config.ts';
 import type { RunningFleet } from './fleet/fleet.ts';
 import { startLocalWorkers, type StartedWorkers } from './fleet/local-workers.ts';
 import { awaitRemoteWorkers } from './fleet/remote-workers.ts';
-import { cloudPort, embeddedRedis, startEmbeddedCloud } from './embedded.ts';
+import { cloudKind, cloudPorts, type StartedCloud } from './clouds.ts';
+import { embeddedRedis } from './embedded.ts';
+import { upstreamOf } from './endpoints.ts';
+import { ADAPTER_OPTIONS_ENV } from './adapter-options.ts';
+import { hookApplier, worldControlNotes } from './world-control.ts';
 import { planExpectations, planFaults, type FaultPlan } from './expectations.ts';
 import { Journal } from './journal.ts';
 import { holdLeftover, sweepLeftovers } from './leftovers.ts';
@@ -53,9 +59,10 @@ import { prepareOutDir } from './out-dir.ts';
 import { RunObservers } from './observers.ts';
 import { plainProgress } from './progress.ts';
 import { FanOut } from './recorders.ts';
-import { fingerprintOf, fleetTimes, planWorld } from './plan.ts';
+import { fingerprintOf, fleetTimes, generatedWorld, planWorld } from './plan.ts';
 import { planScenario, type Phase } from '../scenario/scenario.ts';
 import { httpProbe, watchServices, type WatchedService } from './service-watch.ts';
+import { describeTarget } from './describe-target.ts';
 import { sleepUntil } from './time.ts';
 import { journalLoss, outputFailure, unwrittenOf } from './unwritten.ts';
 import type { JournalHeader, RunSettings } from '../world/journal-header.ts';
@@ -87,18 +94,24 @@ interface RunState {
   phases: Phase[];
   faults: FaultPlan;
   world: World;
+  /** What the run leaves out for want of world hooks, one sentence each. */
+  notes: string[];
   recorder: FanOut;
   observers: RunObservers;
-  /** The run's Toxiproxy servers: the first holds the cache proxy, shard i of the client proxy is on server i % count. */
+  /** The run's Toxiproxy servers: the first holds the cache proxy, shard i of each client proxy is on server i % count. */
   toxiproxies?: ToxiproxyServer[];
-  proxies?: RunProxies;
-  admin?: AdminClient;
-  targetUrl?: string;
-  /** Present for the embedded cloud: the Redis host:port its cache proxy forwards to. */
+  adapter?: Adapter;
+  /** The backend's real endpoints by name: world hooks use them, never the proxies. */
+  endpoints?: Record<string, string>;
+  /** Each client proxy shard as the endpoints through it: what the fleet is given, camera k and user k through shard k % length. */
+  proxied?: Record<string, string>[];
+  proxies?: EndpointProxies;
+  /** Present for an embedded cloud: the Redis host:port its cache proxy forwards to. */
   cacheUpstream?: string;
-  cloudPort?: number;
-  /** The embedded cloud's process: its exit mid-run is a dead target. */
-  cloudExited?: Promise<ChildExit>;
+  /** Present for an embedded cloud: the ports it was given. */
+  cloudPorts?: Record<string, number>;
+  /** The embedded cloud, once started: its exit mid-run is a dead target. */
+  cloud?: StartedCloud;
   journal?: Journal;
   metrics?: MetricsEndpoint;
   /** The workers, joined and waiting for the run's clock. */
@@ -119,6 +132,10 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   // Before anything starts, so a bad schedule is one usage error with nothing left running. The embedded cloud
   // gets a cache proxy besides the client one; someone else's target only the client one.
   const faults = planFaults(phases, config.target ? ['client'] : (['client', 'cache'] satisfies ProxyPath[]));
+  // Said once, plainly, wherever the run is described: what it cannot test on a backend it may not rewrite.
+  const { worldHooks } = config.adapter;
+  const allKinds = ['transfer', 'share', 'revoke'].every((kind) => worldHooks.includes(kind as never));
+  const notes = allKinds ? [] : worldControlNotes(config.adapter.name, worldHooks, generatedWorld(config).changes);
   const expect = planExpectations(config.scenario, phases, faults.faults, world, config.durationMs);
   const startedAt = Date.now();
   const header: JournalHeader = {
@@ -129,11 +146,11 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
     seed: config.seed,
     command: io.command,
     // The effective gates and expectations go in the journal so `stampede report` holds the run to the same ones.
-    settings: { ...settingsOf(config), gates: gateSpecOf(config.gates), expect },
+    settings: { ...settingsOf(config, notes), gates: gateSpecOf(config.gates), expect },
     world,
   };
   const observers = new RunObservers(world, startedAt, expect);
-  const state: RunState = { config, io, phases, faults, world, recorder: new FanOut(), observers, header, startedAt };
+  const state: RunState = { config, io, phases, faults, world, notes, recorder: new FanOut(), observers, header, startedAt };
   state.recorder.add('oracle', state.observers);
   await prepareOutDir(config.outDir);
 
@@ -182,9 +199,15 @@ function steps(config: RunConfig): Step<RunState>[] {
     },
   ];
   if (config.metricsPort !== undefined) all.unshift(metricsStep(config.metricsPort));
+  all.push({
+    title: 'the adapter',
+    async setup(state) {
+      state.adapter = (await loadAdapter(config.adapter.spec)).adapter;
+    },
+  });
   if (!config.target) {
     all.push({
-      title: 'Redis for the reference cloud',
+      title: `Redis for the ${config.cloud} cloud`,
       async setup(state) {
         const { redis, upstream } = await embeddedRedis(state.io.log);
         state.cacheUpstream = upstream;
@@ -197,22 +220,27 @@ function steps(config: RunConfig): Step<RunState>[] {
       title: 'the run\'s proxies',
       async setup(state) {
         const servers = state.toxiproxies!.map((server) => new ToxiproxyClient(server.url));
-        let upstream: string;
         if (config.target) {
-          upstream = new URL(config.target.url).host;
+          state.endpoints = config.target.endpoints;
         } else {
-          state.cloudPort = await cloudPort();
-          upstream = `127.0.0.1:${state.cloudPort}`;
+          const kind = cloudKind(config.cloud);
+          state.cloudPorts = await cloudPorts(kind);
+          state.endpoints = kind.urls(state.cloudPorts);
         }
-        state.proxies = await createRunProxies(servers, {
-          client: { upstream, ...(config.proxyListen ? { listen: config.proxyListen } : {}) },
+        const listen = config.proxyListen;
+        state.proxies = await createEndpointProxies(servers, {
+          endpoints: Object.fromEntries(Object.entries(state.endpoints).map(([name, url], i) =>
+            [name, { upstream: upstreamOf(url), ...(listen && i === 0 ? { listen } : {}) }])),
           shards: config.proxyShards,
           ...(state.cacheUpstream ? { cache: { upstream: state.cacheUpstream } } : {}),
         });
+        // The fleet goes through the proxies: each endpoint's own URL with its proxy's address, its path prefix kept.
+        const shards = Object.values(state.proxies.endpoints)[0]!.length;
+        state.proxied = Array.from({ length: shards }, (_, shard) =>
+          Object.fromEntries(Object.entries(state.endpoints!).map(([name, url]) => [name, viaProxy(url, state.proxies!.endpoints[name]![shard]!.listen)])));
         // Proxies in a Toxiproxy we started die with it; in someone else's they stay if we quit at once.
-        const names = [...state.proxies.shards.map((shard) => shard.name), ...(state.proxies.cache ? [state.proxies.cache.name] : [])];
         const release = state.toxiproxies!.every((server) => server.started) ? () => undefined
-          : holdLeftover(`proxies ${names.join(', ')} in Toxiproxy at ${servers.map((server) => server.url).join(', ')}`);
+          : holdLeftover(`proxies ${state.proxies.names.join(', ')} in Toxiproxy at ${servers.map((server) => server.url).join(', ')}`);
         return async () => {
           await state.proxies?.remove();
           release();
@@ -222,30 +250,25 @@ function steps(config: RunConfig): Step<RunState>[] {
     {
       title: 'the target',
       async setup(state) {
-        if (config.target) {
-          state.targetUrl = config.target.url;
-          state.admin = adminClient(config.target.url, config.target.adminToken, { signal: state.io.signal });
-          await state.admin.health();
-          return;
+        if (!config.target) {
+          const cache = state.proxies!.cache!;
+          state.cloud = await cloudKind(config.cloud).start({
+            urls: state.endpoints!, ports: state.cloudPorts!, redisUrl: `redis://${cache.host}:${cache.port}`, bug: config.bug,
+          });
+          for (const secret of Object.values(state.cloud.options)) keepSecret(secret);
         }
-        const cache = state.proxies!.cache!;
-        const cloud = await startEmbeddedCloud(state.cloudPort!, `redis://${cache.host}:${cache.port}`, config.bug);
-        state.targetUrl = cloud.url;
-        state.cloudExited = cloud.child.exited;
-        state.admin = adminClient(cloud.url, cloud.adminToken, { signal: state.io.signal });
-        await state.admin.health();
-        return async () => void (await cloud.child.stop());
+        const stop = state.cloud ? async () => void (await state.cloud?.stop()) : undefined;
+        const health = worldHook(state, 'health');
+        if (health) await worldCall(state, 'checking the target\'s health', () => health(worldContext(state)));
+        return stop;
       },
     },
     {
       title: 'seeding the world',
       async setup(state) {
-        try {
-          await state.admin!.seed(worldToSeed(state.world));
-        } catch (error) {
-          if (error instanceof AdminCallError) throw new UnavailableError(`seeding the target failed: ${error.message}`, 'check the admin token and the target');
-          throw error;
-        }
+        const seed = worldHook(state, 'seed');
+        // Config refused a run with neither (WORLD: or the world came from --world and exists already).
+        if (seed) await worldCall(state, 'seeding the world', () => seed(worldContext(state), seedViewOf(state.world, runIdOf(state))));
       },
     },
     {
@@ -270,26 +293,67 @@ function steps(config: RunConfig): Step<RunState>[] {
   return all;
 }
 
+/**
+ * A world hook of the adapter, or of the embedded cloud when the adapter has none (seed and health only: an
+ * ownership change the adapter cannot make is never planned, see world-control.ts).
+ */
+function worldHook<K extends 'health' | 'seed'>(state: RunState, hook: K): WorldHooks[K] | undefined {
+  return state.adapter!.world?.[hook] ?? state.cloud?.world[hook];
+}
+
+/** What world hooks get: the real endpoints, the run's Ctrl-C, and the adapter's options with the admin token. */
+function worldContext(state: RunState): AdapterContext {
+  const { config } = state;
+  return {
+    endpoints: state.endpoints!,
+    signal: state.io.signal,
+    timeoutMs: WORLD_CALL_MS,
+    options: { ...config.adapterOptions, ...(config.target?.adminToken ? { adminToken: config.target.adminToken } : {}), ...state.cloud?.options },
+  };
+}
+
+/** How long one world hook may take (an admin call, a seed of a large world). */
+const WORLD_CALL_MS = 30_000;
+
+/** A world hook before the load: a failure is the target's (exit 3), named with the adapter, unless it is bad usage. */
+async function worldCall(state: RunState, what: string, call: () => Promise<void>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (error instanceof StampedeError || state.io.signal.aborted) throw error;
+    throw new UnavailableError(`${what} through adapter ${state.config.adapter.name} failed: ${(error as Error).message}`, 'check the target and the adapter\'s options');
+  }
+}
+
+/** Names the run to an adapter's seed hook (a backend may tag what it creates with it). */
+function runIdOf(state: RunState): string {
+  return `stampede-${state.config.seed}-${state.header.startedAt}`;
+}
+
 /** The run's workers: started here (`--workers N`), or joined from elsewhere (`--workers 0`). */
 function startWorkers(state: RunState, signal: AbortSignal): Promise<StartedWorkers> {
   const { config, world, recorder, io } = state;
-  // The fleet goes through the client proxy's shards: the target's own URL with each shard's address, its path prefix kept.
-  const targets = state.proxies!.shards.flatMap((shard) => ['--target', viaProxy(state.targetUrl!, shard.listen)]);
+  const named = config.adapter.endpoints.length > 1 || config.adapter.spec !== 'reference';
+  // Each shard's endpoints in turn, in the adapter's order: the worker reads them back in groups.
+  const targets = state.proxied!.flatMap((shard) => config.adapter.endpoints.flatMap((name) => ['--target', named ? `${name}=${shard[name]!}` : shard[name]!]));
+  const adapterArgs = config.adapter.spec === 'reference' ? [] : ['--adapter', config.adapter.spec];
+  // Option values reach workers through their environment only: argv shows in every process list.
+  const env: Record<string, string> = Object.keys(config.adapterOptions).length > 0 ? { [ADAPTER_OPTIONS_ENV]: JSON.stringify(config.adapterOptions) } : {};
   // A world file goes by its path: each worker reads it, secrets from the environment it inherits, none in argv.
   const fleetArgs = config.world ? ['--world', config.world.path] : ['--cameras', String(config.cameras), '--users', String(config.users)];
-  const workerArgs = [config.scenario.name, ...targets, '--seed', String(config.seed), ...fleetArgs,
+  const workerArgs = [config.scenario.name, ...adapterArgs, ...targets, '--seed', String(config.seed), ...fleetArgs,
     '--duration', String(config.durationMs / 1000), ...(config.allowRemote ? ['--allow-remote'] : [])];
   const common = { recorder, world, fingerprint: fingerprintOf(config, world), log: io.log, workerArgs };
   const remote = config.remoteWorkers;
   if (remote) return awaitRemoteWorkers({ ...common, count: remote.count, host: remote.host, port: remote.port, token: remote.token, signal });
-  return startLocalWorkers({ ...common, count: config.workers });
+  return startLocalWorkers({ ...common, count: config.workers, env });
 }
 
 /** The load itself: fleets, nemesis, access changes and phase marks, until the end of the run or an abort. */
 async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   const { config, phases, world, recorder, io } = state;
   // Said once the load goes ahead: a run refused for bad usage or a dead target says that one line only.
-  for (const note of state.faults.skipped) io.log(`note: ${note}`);
+  for (const note of [...state.notes, ...state.faults.skipped]) io.log(`note: ${note}`);
   // Every worker has joined: the clock starts now for all of them at once.
   const { startedAt, endsAt } = fleetTimes(phases, config.durationMs, Date.now());
   state.startedAt = startedAt;
@@ -318,7 +382,7 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
   try {
     await Promise.all([
       nemesis.run(startedAt),
-      applyChanges(world.changes, state.admin!, ordered, startedAt, body.signal),
+      applyChanges(world.changes, hookApplier(state.adapter!.world ?? {}, worldContext(state)), ordered, startedAt, body.signal),
       markPhases(phases.slice(1), ordered, startedAt, body.signal),
       sleepUntil(endsAt, body.signal),
     ]);
@@ -339,9 +403,10 @@ async function runLoad(state: RunState, signal: AbortSignal): Promise<void> {
  */
 function servicesOf(state: RunState): WatchedService[] {
   const { config, toxiproxies = [] } = state;
-  const target: WatchedService = state.cloudExited
-    ? { service: 'target', name: 'the reference cloud (stampede target)', exited: state.cloudExited }
-    : { service: 'target', name: `the target at ${config.target!.url}`, probe: httpProbe(`${config.target!.url}/v1/health`) };
+  const health = state.adapter!.world?.health;
+  const target: WatchedService | undefined = state.cloud
+    ? { service: 'target', name: state.cloud.title, exited: state.cloud.exited }
+    : health && { service: 'target', name: `the target at ${describeTarget(config)}`, probe: (timeoutMs) => health({ ...worldContext(state), timeoutMs }) };
   const proxies = toxiproxies.map((server, i): WatchedService => ({
     service: 'toxiproxy',
     name: server.started
@@ -350,7 +415,8 @@ function servicesOf(state: RunState): WatchedService[] {
     probe: httpProbe(`${server.url}/version`),
     ...(server.exited ? { exited: server.exited } : {}),
   }));
-  return [target, ...proxies];
+  // A backend whose adapter has no health hook is not watched: its failures show in what the fleet records.
+  return target ? [target, ...proxies] : proxies;
 }
 
 async function markPhases(phases: Phase[], recorder: Recorder, startedAt: number, signal: AbortSignal): Promise<void> {
@@ -376,9 +442,11 @@ function liveRun(state: RunState, fleet: RunningFleet, endsAt: number): LiveRun 
 }
 
 /** The run's settings as the journal header and the summary both carry them. */
-function settingsOf(config: RunConfig): RunSettings & Record<string, unknown> {
+function settingsOf(config: RunConfig, notes: readonly string[]): RunSettings & Record<string, unknown> {
   return {
-    target: config.target ? config.target.url : 'embedded',
+    target: config.target ? describeTarget(config) : 'embedded',
+    adapter: config.adapter.name,
+    ...(notes.length > 0 ? { notes: [...notes] } : {}),
     bug: config.bug,
     cameras: config.cameras,
     users: config.users,
@@ -392,7 +460,7 @@ function runFacts(state: RunState, endedAt: number, interrupted: string | undefi
     scenario: config.scenario.name,
     seed: config.seed,
     command: state.io.command,
-    ...settingsOf(config),
+    ...settingsOf(config, state.notes),
     gates: config.gates,
     ...(workers ? { workers } : {}),
     startedAt: state.startedAt,

@@ -4,9 +4,9 @@
  * users with the same drivers as a one-process fleet, ships every record to the collector and ends with its tally.
  * It judges nothing: the run's one oracle does, from the union of every worker's records.
  */
-import { resolveTarget } from '../../simulators/protocol/target.ts';
+import type { Adapter } from '../adapter/types.ts';
 import { UnavailableError, UsageError } from '../errors.ts';
-import type { RunConfig } from './config.ts';
+import type { AdapterRef, RunConfig } from './config.ts';
 import { CollectorLink } from './fleet/link.ts';
 import { startInProcessFleet } from './fleet/in-process.ts';
 import { Shipper } from './fleet/shipper.ts';
@@ -22,15 +22,22 @@ export interface WorkerConfig extends Pick<RunConfig, 'scenario' | 'seed' | 'cam
   collector: string;
   /** The collector's token, from the environment only. */
   token: string;
-  /** Where the fleet goes: the run's client proxy shards (camera k and user k through shard k % targets.length). */
-  targets: string[];
+  /** What the fleet talks through, and what the plan needs of it (the change kinds it can apply). */
+  adapter: AdapterRef;
+  loaded: Adapter;
+  /**
+   * Where the fleet goes: the run's client proxy shards, each as every endpoint through that shard (camera k and
+   * user k through shard k % shards.length), checked (loopback unless allowed).
+   */
+  shards: Record<string, string>[];
+  /** From the environment only. */
+  adapterOptions: Record<string, string>;
   /** How long to wait for the collector to answer and for the run's clock to start. */
   startTimeoutMs: number;
 }
 
 export async function runWorker(config: WorkerConfig, io: { log(line: string): void; signal: AbortSignal }): Promise<void> {
   const name = `worker ${config.index + 1} of ${config.count}`;
-  for (const target of config.targets) resolveTarget(target, config.allowRemote); // refuses a remote target unless allowed, before any load
   const phases = planScenario(config.scenario, config.durationMs);
   const world = planWorld(config);
   const slice = sliceOf(world, config.index, config.count);
@@ -53,7 +60,7 @@ export async function runWorker(config: WorkerConfig, io: { log(line: string): v
   const times = fleetTimes(phases, config.durationMs, startedAt);
   const shipper = new Shipper(link);
   const fleet = startInProcessFleet({
-    targets: config.targets, allowRemote: config.allowRemote, world, slice, recorder: shipper, traffic: config.scenario.traffic,
+    adapter: config.loaded, shards: config.shards, adapterOptions: config.adapterOptions, allowRemote: config.allowRemote, world, slice, recorder: shipper, traffic: config.scenario.traffic,
     ...times, seed: config.seed, log: io.log,
   });
   try {

@@ -29,6 +29,8 @@ export interface VerdictInputs extends RunEnding {
   interrupted?: string;
   /** Evidence that could not be written, one line each naming the file. */
   unwritten?: readonly string[];
+  /** The adapter's faults (a hook that threw or answered in the wrong shape), one sentence each: never a pass. */
+  adapterFaults?: readonly string[];
 }
 
 export interface Decision {
@@ -39,11 +41,11 @@ export interface Decision {
 }
 
 export function decide(inputs: VerdictInputs): Decision {
-  const { oracle, shortfalls, gates, interrupted, unwritten = [] } = inputs;
+  const { oracle, shortfalls, gates, interrupted, unwritten = [], adapterFaults = [] } = inputs;
   const status: RunVerdict = oracle.status === 'unknown' ? 'error' : oracle.status;
   // A leak is the headline whatever else happened; then why the run may not have tested anything.
   const leading = oracle.leaks.total > 0 ? 1 : 0;
-  const reasons = [...oracle.reasons.slice(0, leading), ...shortfalls, ...oracle.reasons.slice(leading)];
+  const reasons = [...oracle.reasons.slice(0, leading), ...adapterFaults, ...shortfalls, ...oracle.reasons.slice(leading)];
   if (interrupted) reasons.unshift(`the run stopped early: ${interrupted}`);
   reasons.unshift(...unwritten);
   const breached = gates.filter((gate) => !gate.ok);
@@ -52,7 +54,9 @@ export function decide(inputs: VerdictInputs): Decision {
   const untested = interrupted || unwritten.length > 0 || shortfalls.length > 0 || inputs.failure !== undefined || inputs.stopped;
   const judged: RunVerdict = untested && status === 'pass' ? 'error' : status;
   // A leak already fails; an unjudgeable run stays an error (its figures may be incomplete); a breach fails the rest.
-  const verdict: RunVerdict = judged === 'pass' && breached.length > 0 ? 'fail' : judged;
+  const gated: RunVerdict = judged === 'pass' && breached.length > 0 ? 'fail' : judged;
+  // A faulty adapter's observations may be wrong either way, a leak included: the run is an error naming it.
+  const verdict: RunVerdict = adapterFaults.length > 0 ? 'error' : gated;
   return { verdict, reasons, exitCode: exitCodeOfVerdict(verdict, inputs) };
 }
 

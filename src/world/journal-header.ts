@@ -12,6 +12,10 @@ export interface RunSettings {
   cameras: number;
   users: number;
   durationS: number;
+  /** The adapter's name; absent in journals from before adapters (the reference protocol). */
+  adapter?: string;
+  /** What the run left out for want of world hooks, one plain sentence each. */
+  notes?: string[];
 }
 
 /** The journal's first line. */

@@ -69,9 +69,9 @@ describe('run config', () => {
       expect.objectContaining({ message: '--target 192.168.1.5:8080 is not on this machine', hint: expect.stringContaining('--allow-remote') }),
     );
     const remote = resolveRunConfig({ target: 'http://192.168.1.5:8080/', adminToken: 't', allowRemote: true }, scenarios, now);
-    expect(remote.target).toEqual({ url: 'http://192.168.1.5:8080', adminToken: 't' });
+    expect(remote.target).toEqual({ endpoints: { target: 'http://192.168.1.5:8080' }, adminToken: 't' });
     const local = resolveRunConfig({ target: 'http://[::1]:8080', adminToken: 't' }, scenarios, now);
-    expect(local.target?.url).toBe('http://[::1]:8080');
+    expect(local.target?.endpoints.target).toBe('http://[::1]:8080');
   });
 
   it('guards every address it will talk to: no credentials or whitespace in --target, --toxiproxy on this machine unless allowed', () => {

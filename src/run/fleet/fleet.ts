@@ -3,17 +3,22 @@
  * they do and see. The orchestrator keeps everything else (nemesis, access changes, oracle), so how the fleet is
  * laid out changes who makes the load, never how it is judged.
  */
+import type { Adapter } from '../../adapter/types.ts';
 import type { Recorder, WorkerShare } from '../../world/history.ts';
 import type { Camera, User, World } from '../../world/types.ts';
 import type { Traffic } from '../../scenario/scenario.ts';
 
 /** What the fleet is asked to do. Times are ms since the epoch. */
 export interface FleetPlan {
+  /** What the fleet talks to the backend through. */
+  adapter: Adapter;
   /**
-   * Base URLs of the client proxy's shards in front of the target: camera k and user k of the world (their index
-   * in its arrays) go through targets[k % targets.length].
+   * The client proxy's shards, each as every one of the adapter's endpoints through that shard: camera k and user
+   * k of the world (their index in its arrays) go through shards[k % shards.length].
    */
-  targets: readonly string[];
+  shards: readonly Record<string, string>[];
+  /** `--adapter-option` values, for the hooks' context. */
+  adapterOptions: Record<string, string>;
   allowRemote: boolean;
   world: World;
   /** The cameras and users this process drives (a worker's slice); all of the world's when left out. */

@@ -15,9 +15,9 @@ const HEADROOM = 2;
 
 export function startInProcessFleet(plan: FleetPlan): RunningFleet {
   const recent = new RecentEvents();
-  const cameras = byShard(plan.world.cameras, plan.slice?.cameras ?? plan.world.cameras, plan.targets.length);
-  const users = byShard(plan.world.users, plan.slice?.users ?? plan.world.users, plan.targets.length);
-  const shards = plan.targets.map((target, shard) => startShard(plan, target, shard, cameras[shard]!, users[shard]!, recent));
+  const cameras = byShard(plan.world.cameras, plan.slice?.cameras ?? plan.world.cameras, plan.shards.length);
+  const users = byShard(plan.world.users, plan.slice?.users ?? plan.world.users, plan.shards.length);
+  const shards = plan.shards.map((endpoints, shard) => startShard(plan, endpoints, shard, cameras[shard]!, users[shard]!, recent));
   return {
     camerasConnected: () => shards.reduce((sum, fleet) => sum + fleet.cameras.connected(), 0),
     usersLoggedIn: () => shards.reduce((sum, fleet) => sum + fleet.users.stats().loggedIn, 0),
@@ -34,12 +34,14 @@ function byShard<T extends Camera | User>(all: readonly T[], mine: readonly T[],
   return split;
 }
 
-/** The cameras and users that go through one shard of the client proxy, at `target`. */
-function startShard(plan: FleetPlan, target: string, shard: number, mine: Camera[], theirs: User[], recent: RecentEvents) {
+/** The cameras and users that go through one shard of the client proxies, at `endpoints`. */
+function startShard(plan: FleetPlan, endpoints: Record<string, string>, shard: number, mine: Camera[], theirs: User[], recent: RecentEvents) {
   const { world, traffic } = plan;
   const seconds = (plan.endsAt - plan.startedAt) / 1000;
   // Shard 0 keeps the run's seed, so a one-shard fleet does what it always did.
   const seed = plan.seed ^ shard;
+  // DRIVERS: pass adapter/endpoints (and adapterOptions) instead of the one target: today's drivers speak PROTOCOL.md.
+  const target = endpoints[plan.adapter.endpoints[0]!]!;
   const cameras = startCameraFleet({
     target,
     allowRemote: plan.allowRemote,

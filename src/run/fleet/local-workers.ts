@@ -24,6 +24,8 @@ export interface StartedWorkers {
 export interface LocalWorkersOptions extends JudgedFleetOptions {
   /** The worker command's flags besides collector, index and count: scenario, world, target. */
   workerArgs: string[];
+  /** Besides this process's environment: what must never be in argv (the adapter's option values). */
+  env?: Record<string, string>;
 }
 
 export async function startLocalWorkers(options: LocalWorkersOptions): Promise<StartedWorkers> {
@@ -36,7 +38,7 @@ export async function startLocalWorkers(options: LocalWorkersOptions): Promise<S
     name: `worker ${index + 1} of ${count}`,
     command: process.execPath,
     args: [STAMPEDE_BIN, 'worker', ...options.workerArgs, '--collector', collector.url, '--index', String(index), '--count', String(count)],
-    env: { ...env, STAMPEDE_COLLECTOR_TOKEN: collector.token },
+    env: { ...env, ...options.env, STAMPEDE_COLLECTOR_TOKEN: collector.token },
     ready: async () => collector.hellos().has(index),
     readyTimeoutMs: LOCAL_START_TIMEOUT_MS,
     probeIntervalMs: 50,
