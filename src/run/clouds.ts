@@ -4,13 +4,17 @@
  * can point at it before it is up, and its Redis cache is reached through the run's cache proxy. A started cloud
  * always has world control of its own (seed at least): its world is the run's, whatever the adapter can do.
  */
+import { fileURLToPath } from 'node:url';
 import { BUG_NAMES } from '../../simulators/cloud/bugs/index.ts';
+import { MQTT_BUG_NAMES } from '../../simulators/mqtt-cloud/bugs.ts';
+import { loadAdapter } from '../adapter/load.ts';
 import { referenceWorld } from '../adapter/reference/world.ts';
 import type { WorldHooks } from '../adapter/types.ts';
 import { UsageError } from '../errors.ts';
 import type { ChildExit } from '../services/child.ts';
 import { freePort } from '../services/ports.ts';
 import { startEmbeddedCloud } from './embedded.ts';
+import { startEmbeddedMqttCloud } from './embedded-mqtt.ts';
 
 export const CLOUD_NAMES = ['reference', 'mqtt'] as const;
 export type CloudName = (typeof CLOUD_NAMES)[number];
@@ -53,11 +57,43 @@ const reference: EmbeddedCloudKind = {
   },
 };
 
+/** The worked example of an adapter for a backend that is not ours: the MQTT cloud's. */
+const MQTT_ADAPTER = fileURLToPath(new URL('../../examples/adapters/mqtt.adapter.ts', import.meta.url));
+
+const mqtt: EmbeddedCloudKind = {
+  adapter: MQTT_ADAPTER,
+  endpoints: ['api', 'broker'],
+  bugs: MQTT_BUG_NAMES,
+  urls: (ports) => ({ api: `http://127.0.0.1:${ports.api}`, broker: `mqtt://127.0.0.1:${ports.broker}` }),
+  async start({ ports, redisUrl, bug }) {
+    const cloud = await startEmbeddedMqttCloud({ api: ports.api!, broker: ports.broker! }, redisUrl, bug);
+    // Its world control is its adapter's: the admin API is the cloud's own, reached with its admin key.
+    const { adapter } = await loadAdapter(MQTT_ADAPTER);
+    const world = adapter.world;
+    if (!world?.seed) throw new Error(`${MQTT_ADAPTER} has no world.seed`);
+    return {
+      title: 'the MQTT camera cloud (stampede target --cloud mqtt)',
+      world: { ...world, seed: world.seed },
+      options: { adminToken: cloud.adminToken },
+      exited: cloud.exited,
+      stop: () => cloud.stop(),
+    };
+  },
+};
+
+const CLOUDS: Readonly<Record<CloudName, EmbeddedCloudKind | undefined>> = { reference, mqtt };
+
 /**
- * The clouds that exist. MQTT: swap this entry for the MQTT helper's `startEmbeddedMqttCloud` from
- * simulators/mqtt-cloud/ (adapter examples/adapters/mqtt.adapter.ts, endpoints api and broker).
+ * The cloud's endpoint URLs under the adapter's names: the same names, or, for a cloud serving one endpoint and an
+ * adapter declaring one, that one whatever each calls it (a scaffolded adapter's `api` is the reference cloud's
+ * `target`). Undefined when they do not fit.
  */
-const CLOUDS: Readonly<Record<CloudName, EmbeddedCloudKind | undefined>> = { reference, mqtt: undefined };
+export function endpointsForAdapter(urls: Readonly<Record<string, string>>, adapterEndpoints: readonly string[]): Record<string, string> | undefined {
+  const served = Object.keys(urls);
+  if (served.length === 1 && adapterEndpoints.length === 1) return { [adapterEndpoints[0]!]: urls[served[0]!]! };
+  if (served.length !== adapterEndpoints.length || !adapterEndpoints.every((name) => urls[name] !== undefined)) return undefined;
+  return Object.fromEntries(adapterEndpoints.map((name) => [name, urls[name]!]));
+}
 
 /** The cloud `--cloud NAME` starts; a usage error for one that does not exist (yet). */
 export function cloudKind(name: string): EmbeddedCloudKind {

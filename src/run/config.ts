@@ -12,7 +12,7 @@ import { parseUrlFlag, refuseRemote } from '../protocol/url-flag.ts';
 import type { Scenario } from '../scenario/scenario.ts';
 import { resolveWorldFlag, type WorldFile } from './world-flag.ts';
 import { worldHooksOf, type LoadedAdapter, type WorldHookName } from '../adapter/load.ts';
-import { cloudKind, type CloudName } from './clouds.ts';
+import { cloudKind, endpointsForAdapter, type CloudName } from './clouds.ts';
 import { parseTargets } from './endpoints.ts';
 
 /** Flags as the CLI parsed them (strings where the user typed strings). */
@@ -151,13 +151,12 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
   const cloud = options.cloud ?? 'reference';
   const kind = cloudKind(cloud);
   if (!target) {
-    if (String(kind.endpoints) !== String(adapter.endpoints)) {
+    if (!endpointsForAdapter(Object.fromEntries(kind.endpoints.map((name) => [name, ''])), adapter.endpoints)) {
       throw new UsageError(`adapter ${adapter.name} talks to ${adapter.endpoints.join(', ')}, but --cloud ${cloud} serves ${kind.endpoints.join(', ')}`,
         `use --adapter ${kind.adapter}, or --target NAME=URL for your own backend`);
     }
     if (!kind.bugs.includes(options.bug ?? 'none')) throw new UsageError(`unknown --bug ${options.bug}`, `pick one of ${kind.bugs.join(', ')}`);
-  } else if (!adapter.worldHooks.includes('seed')) {
-    // WORLD: --world FILE (the accounts that already exist on the backend) lifts this.
+  } else if (!adapter.worldHooks.includes('seed') && options.world === undefined) {
     throw new UsageError(`adapter ${adapter.name} cannot seed the world (it has no world.seed)`, 'give the accounts that exist on the backend with --world FILE');
   }
   if (options.toxiproxy !== undefined) {

@@ -44,7 +44,7 @@ import { CLIENTS_PER_SHARD, type RunConfig } from './config.ts';
 import type { RunningFleet } from './fleet/fleet.ts';
 import { startLocalWorkers, type StartedWorkers } from './fleet/local-workers.ts';
 import { awaitRemoteWorkers } from './fleet/remote-workers.ts';
-import { cloudKind, cloudPorts, type StartedCloud } from './clouds.ts';
+import { cloudKind, cloudPorts, endpointsForAdapter, type StartedCloud } from './clouds.ts';
 import { embeddedRedis } from './embedded.ts';
 import { upstreamOf } from './endpoints.ts';
 import { ADAPTER_OPTIONS_ENV } from './adapter-options.ts';
@@ -225,7 +225,7 @@ function steps(config: RunConfig): Step<RunState>[] {
         } else {
           const kind = cloudKind(config.cloud);
           state.cloudPorts = await cloudPorts(kind);
-          state.endpoints = kind.urls(state.cloudPorts);
+          state.endpoints = endpointsForAdapter(kind.urls(state.cloudPorts), config.adapter.endpoints)!;
         }
         const listen = config.proxyListen;
         state.proxies = await createEndpointProxies(servers, {
