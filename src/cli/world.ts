@@ -5,11 +5,11 @@
  */
 import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { ExitCode, UsageError } from '../errors.ts';
 import { printableLine } from '../protocol/printable.ts';
 import { worldTemplate } from '../world/template.ts';
 import type { Subcommand } from './main.ts';
+import { writeNewFile } from './new-file.ts';
 
 interface TemplateOptions {
   cameras: string;
@@ -37,7 +37,7 @@ export const world: Subcommand = (program: Command, done) => {
       const text = worldTemplate(size, () => randomBytes(18).toString('base64url'));
       if (options.out === undefined) process.stdout.write(text);
       else {
-        write(options.out, text, options.force);
+        writeNewFile(options.out, text, { force: options.force, mode: 0o600 }); // owner-only: it holds secrets
         process.stderr.write(`${printableLine(`stampede: wrote ${options.out} (${size.users} users, ${size.cameras} cameras): try it with bin/stampede run --world ${options.out}`)}\n`);
       }
       done(ExitCode.ok);
@@ -48,15 +48,4 @@ function count(flag: string, text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || value < 1 || value > MAX_ACCOUNTS) throw new UsageError(`${flag} must be a whole number from 1 to ${MAX_ACCOUNTS} (got ${JSON.stringify(text)})`);
   return value;
-}
-
-/** Never over an existing file unless asked: it may be the filled-in world of a real backend. Owner-only: it holds secrets. */
-function write(path: string, text: string, force: boolean): void {
-  try {
-    writeFileSync(path, text, { flag: force ? 'w' : 'wx', mode: 0o600 });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new UsageError(`${path} already exists`, 'add --force to overwrite it, or pick another --out');
-    throw new UsageError(`cannot write ${path}: ${code === 'ENOENT' ? 'no such folder' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message}`);
-  }
 }
