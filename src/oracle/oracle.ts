@@ -100,6 +100,11 @@ export class Oracle {
     }
   }
 
+  /** Makes room for about this many events (the `sent` records of a history about to be fed) in one step. */
+  expectEvents(count: number): void {
+    this.events.reserve(count);
+  }
+
   /** The latest time among the records observed: the end of the history so far. */
   latestTime(): number {
     return this.watermark;
@@ -220,8 +225,12 @@ export class Oracle {
     }
     if (this.events.ack(event, record.t)) {
       this.tally.events.acked++;
-      const waiting = this.events.takeWaiting(event);
-      if (waiting !== undefined) for (const shownAt of waiting) this.latency.record(shownAt - record.t);
+      const first = this.events.firstWaiting(event);
+      if (!Number.isNaN(first)) {
+        this.latency.record(first - record.t);
+        const more = this.events.takeWaiting(event);
+        if (more !== undefined) for (const shownAt of more) this.latency.record(shownAt - record.t);
+      }
     }
   }
 
