@@ -122,6 +122,11 @@ export class EventBook {
     return this.timeline.cameraAt(this.cameraNumber(n));
   }
 
+  /** The id of the event's camera. */
+  cameraId(n: number): string {
+    return this.timeline.cameraIdAt(this.cameraNumber(n));
+  }
+
   /** The one user who ever reaches the event's camera (its owner, for good), or -1: see AccessTimeline.soloUser. */
   soloOf(n: number): number {
     return this.timeline.soloUser(this.cameraNumber(n));

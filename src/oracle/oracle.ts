@@ -256,7 +256,7 @@ export class Oracle {
         continue;
       }
       const camera = events.cameraNumber(event);
-      if (shown.cameraId !== timeline.cameraAt(camera).cameraId) tally.mismatches++;
+      if (shown.cameraId !== timeline.cameraIdAt(camera)) tally.mismatches++;
       events.shown(event, this.callEnd);
       const sighting = events.see(event, user, list);
       if (sighting === DUPLICATE) tally.duplicates++;
@@ -294,7 +294,7 @@ export class Oracle {
       if (!late) this.tally.unknown++;
       return;
     }
-    const cameraId = this.events.camera(event).cameraId;
+    const cameraId = this.events.cameraId(event);
     if (this.events.eventId(event) !== record.eventId || (record.cameraId !== undefined && record.cameraId !== cameraId)) {
       this.tally.mismatches++;
     }

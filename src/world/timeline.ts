@@ -263,6 +263,8 @@ export class TimelineError extends Error {
 export class AccessTimeline {
   private readonly cameras = new Map<string, CameraTimeline>();
   private readonly byNumber: CameraTimeline[] = [];
+  /** Camera ids by number, apart from the timelines: the hot path compares a label with one per item. */
+  private readonly cameraIds: string[] = [];
   /**
    * Per camera number, the `solo` user of cameras nobody else ever reaches (most of them): a dense array the
    * oracle's hot path reads without touching the camera's own objects.
@@ -283,6 +285,7 @@ export class AccessTimeline {
       const line = new CameraTimeline(camera.cameraId, n, camera.ownerId, sharees.get(camera.cameraId) ?? new Set(), world.graceMs, this.userNumbers);
       this.cameras.set(camera.cameraId, line);
       this.byNumber.push(line);
+      this.cameraIds.push(camera.cameraId);
       this.solos[n] = line.solo;
     });
     for (const record of records) if (record.type === 'access') this.apply(record);
@@ -303,6 +306,11 @@ export class AccessTimeline {
     if (camera === undefined) throw new TimelineError(`access change for camera ${record.change.cameraId}, which is not in the world`);
     camera.apply(record);
     this.solos[camera.number] = camera.solo;
+  }
+
+  /** The id of the camera numbered `n`: `cameraAt(n).cameraId` without touching its timeline. */
+  cameraIdAt(n: number): string {
+    return this.cameraIds[n]!;
   }
 
   /** The camera by its number (`CameraTimeline.number`). */
