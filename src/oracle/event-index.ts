@@ -100,9 +100,15 @@ export class EventIndex {
     slots[hole * 2 + 1] = EMPTY;
   }
 
-  private grow(): void {
+  /** Makes room for `count` ids at once without growing again. */
+  reserve(count: number): void {
+    let size = this.mask + 1;
+    while (size < count * 2) size *= 2;
+    if (size > this.mask + 1) this.grow(size);
+  }
+
+  private grow(size = (this.mask + 1) * 2): void {
     const old = this.slots;
-    const size = (this.mask + 1) * 2;
     const slots = new Int32Array(size * 2);
     const mask = size - 1;
     for (let i = 0; i < old.length; i += 2) {

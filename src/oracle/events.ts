@@ -38,6 +38,8 @@ const WAITING = 7;
  */
 const LAST = 8;
 const WIDTH = 9;
+/** `reserve` makes room for at most this many events: a long soak's are mostly released by the horizon. */
+const MOST_RESERVED = 1 << 19;
 
 /** Every event sent in the run and not yet released by the horizon, by event number. */
 export class EventBook {
@@ -118,6 +120,11 @@ export class EventBook {
 
   camera(n: number): CameraTimeline {
     return this.timeline.cameraAt(this.cameraNumber(n));
+  }
+
+  /** The id of the event's camera. */
+  cameraId(n: number): string {
+    return this.timeline.cameraIdAt(this.cameraNumber(n));
   }
 
   /** The one user who ever reaches the event's camera (its owner, for good), or -1: see AccessTimeline.soloUser. */
@@ -238,16 +245,17 @@ export class EventBook {
     else more.push(shownAt);
   }
 
-  /** The first-delivery times that were waiting for this event's ack, now handed over (usually none). */
+  /** The first first-delivery time waiting for this event's ack, or NaN (usually): a number, no array per ack. */
+  firstWaiting(n: number): number {
+    return this.rows[(n & this.mask) * WIDTH + WAITING]!;
+  }
+
+  /** Hands over the event's waiting times: clears the first (see `firstWaiting`) and returns the rare others. */
   takeWaiting(n: number): number[] | undefined {
-    const at = (n & this.mask) * WIDTH + WAITING;
-    const first = this.rows[at]!;
-    if (Number.isNaN(first)) return undefined;
-    this.rows[at] = NaN;
+    this.rows[(n & this.mask) * WIDTH + WAITING] = NaN;
     const more = this.waitingMore.get(n);
-    if (more === undefined) return [first];
-    this.waitingMore.delete(n);
-    return [first, ...more];
+    if (more !== undefined) this.waitingMore.delete(n);
+    return more;
   }
 
   private has(n: number, code: number): boolean {
@@ -257,9 +265,19 @@ export class EventBook {
     return rows[at + 2] !== -1 && this.seenMore.get(n)?.includes(code) === true;
   }
 
-  /** Doubles the ring: every held row moves to its slot under the wider mask. */
-  private grow(): void {
-    const capacity = this.capacity * 2;
+  /**
+   * Makes room for `events` held at once (up to a cap) in one step, so a history whose size is known does not
+   * grow the ring and the index by doubling, each step a new block of memory for the collector to deal with.
+   */
+  reserve(events: number): void {
+    let capacity = this.capacity;
+    while (capacity < Math.min(events, MOST_RESERVED)) capacity *= 2;
+    if (capacity > this.capacity) this.grow(capacity);
+    this.index.reserve(capacity);
+  }
+
+  /** Widens the ring (doubles it by default): every held row moves to its slot under the wider mask. */
+  private grow(capacity = this.capacity * 2): void {
     const mask = capacity - 1;
     const rows = new Float64Array(capacity * WIDTH);
     const eventIds = new Array<string>(capacity);
@@ -268,7 +286,8 @@ export class EventBook {
     // Held events sit in runs that wrap neither ring (at most three): each run moves as one block of rows.
     const old = this.rows;
     const oldMask = this.mask;
-    const end = this.count - 1;
+    // Rows up to the newest, even one `add` is about to write (copied stale, then overwritten): `reserve` may come between adds.
+    const end = this.count;
     for (let n = this.first; n < end; ) {
       const from = n & oldMask;
       const to = n & mask;

@@ -28,7 +28,13 @@ export function judge(world: World, history: readonly HistoryRecord[], options: 
 export function feed(oracle: Oracle, history: readonly HistoryRecord[]): number {
   // Indexed loops: a for-of over millions of mixed records can fall back to allocating an iterator result each.
   // The oracle tracks the latest time itself: reading it here, from records of a dozen shapes, would box it.
-  for (let i = 0; i < history.length; i++) if (history[i]!.type === 'access') oracle.observe(history[i]!);
+  let sent = 0;
+  for (let i = 0; i < history.length; i++) {
+    const type = history[i]!.type;
+    if (type === 'access') oracle.observe(history[i]!);
+    else if (type === 'sent') sent++;
+  }
+  oracle.expectEvents(sent);
   for (let i = 0; i < history.length; i++) if (history[i]!.type !== 'access') oracle.observe(history[i]!);
   return oracle.latestTime();
 }

@@ -25,6 +25,6 @@ export function identifyBytes(record: ThumbnailRecord, events: EventBook, runId:
   if (provenance.runId !== runId) return -1;
   const event = events.find(provenance.eventId);
   if (event === -1) return -1;
-  if (events.camera(event).cameraId !== provenance.cameraId || !events.hasVersion(event, digest, provenance.check)) return -1;
+  if (events.cameraId(event) !== provenance.cameraId || !events.hasVersion(event, digest, provenance.check)) return -1;
   return event;
 }

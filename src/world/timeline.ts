@@ -129,7 +129,7 @@ export class CameraTimeline {
   private numbers: number[] = [];
   private lines: UserAccess[] = [];
   private readonly changes: AppliedChange[] = [];
-  /** The number of the one user who surely always has access and nobody else ever does; -1 otherwise. */
+  /** The number of the one user who surely always has access, as owner, and nobody else ever does; -1 otherwise. */
   solo = -1;
 
   constructor(
@@ -247,7 +247,9 @@ export class CameraTimeline {
       const w = windows.get(u)!;
       return new UserAccess(piecewise(start.access, w.access), piecewise(start.owner, w.owner));
     });
-    this.solo = this.lines.length === 1 && this.lines[0]!.access(-Infinity, Infinity) === 'yes' ? this.numbers[0]! : -1;
+    // A camera's only user is its owner for good (no transfer can go to anyone else): asked anyway, so `solo` promises it.
+    const only = this.lines.length === 1 ? this.lines[0]! : undefined;
+    this.solo = only !== undefined && only.access(-Infinity, Infinity) === 'yes' && only.owner(-Infinity, Infinity) === 'yes' ? this.numbers[0]! : -1;
   }
 }
 
@@ -262,7 +264,11 @@ export class TimelineError extends Error {
  */
 export class AccessTimeline {
   private readonly cameras = new Map<string, CameraTimeline>();
+  /** Camera numbers by id: a camera-list entry needs only the number when the camera is solo (most are). */
+  private readonly cameraNumbers = new Map<string, number>();
   private readonly byNumber: CameraTimeline[] = [];
+  /** Camera ids by number, apart from the timelines: the hot path compares a label with one per item. */
+  private readonly cameraIds: string[] = [];
   /**
    * Per camera number, the `solo` user of cameras nobody else ever reaches (most of them): a dense array the
    * oracle's hot path reads without touching the camera's own objects.
@@ -282,7 +288,9 @@ export class AccessTimeline {
     world.cameras.forEach((camera, n) => {
       const line = new CameraTimeline(camera.cameraId, n, camera.ownerId, sharees.get(camera.cameraId) ?? new Set(), world.graceMs, this.userNumbers);
       this.cameras.set(camera.cameraId, line);
+      this.cameraNumbers.set(camera.cameraId, n);
       this.byNumber.push(line);
+      this.cameraIds.push(camera.cameraId);
       this.solos[n] = line.solo;
     });
     for (const record of records) if (record.type === 'access') this.apply(record);
@@ -291,6 +299,11 @@ export class AccessTimeline {
   /** The user's number (their index in the world's users), or -1 for a user not in the world. */
   userNumber(userId: string): number {
     return this.userNumbers.get(userId) ?? -1;
+  }
+
+  /** The camera's number, or -1 for a camera not in the world. */
+  cameraNumber(cameraId: string): number {
+    return this.cameraNumbers.get(cameraId) ?? -1;
   }
 
   /** The camera's timeline, or undefined for a camera not in the world. */
@@ -305,12 +318,17 @@ export class AccessTimeline {
     this.solos[camera.number] = camera.solo;
   }
 
+  /** The id of the camera numbered `n`: `cameraAt(n).cameraId` without touching its timeline. */
+  cameraIdAt(n: number): string {
+    return this.cameraIds[n]!;
+  }
+
   /** The camera by its number (`CameraTimeline.number`). */
   cameraAt(n: number): CameraTimeline {
     return this.byNumber[n]!;
   }
 
-  /** The only user camera `n` is ever visible to, surely and always; -1 when access is shared or ever changes. */
+  /** The only user camera `n` is ever visible to, surely and always, and its owner throughout; -1 when access is shared or ever changes. */
   soloUser(n: number): number {
     return this.solos[n]!;
   }

@@ -49,7 +49,23 @@ describe('EventBook', () => {
     expect(book.hasVersion(n, 'd3', null)).toBe(false);
     book.awaitAck(n, 40);
     book.awaitAck(n, 60);
-    expect(book.takeWaiting(n)).toEqual([40, 60]);
+    expect(book.firstWaiting(n)).toBe(40);
+    expect(book.takeWaiting(n)).toEqual([60]);
+    expect(book.firstWaiting(n)).toBeNaN();
     expect(book.takeWaiting(n)).toBeUndefined();
+  });
+
+  it('keeps every held event when room is reserved between adds, after some were released', () => {
+    const book = new EventBook(timeline);
+    for (let i = 0; i < 1500; i++) book.add(`e${i}`, camA, i, `d${i}`, `c${i}`);
+    for (let i = 0; i < 700; i++) book.releaseOldest();
+    book.reserve(100_000);
+    for (let i = 1500; i < 3000; i++) book.add(`e${i}`, camA, i, `d${i}`, `c${i}`);
+    expect(book.find('e699')).toBe(-1);
+    for (const i of [700, 1499, 1500, 2999]) {
+      expect(book.find(`e${i}`)).toBe(i);
+      expect(book.sentAt(i)).toBe(i);
+      expect(book.hasVersion(i, `d${i}`, `c${i}`)).toBe(true);
+    }
   });
 });

@@ -55,6 +55,11 @@ describe('verdict composition', () => {
     expect(verdict.status).toBe('pass');
   });
 
+  it("a camera only its owner ever reaches is a role error when listed as shared with them, and only then", () => {
+    expect(judge(world, [...cleanRun(), cameras('bob', 2000, [['camB', 'shared']])]).roleErrors).toBe(1);
+    expect(judge(world, [...cleanRun(), cameras('bob', 2000, [['camB', 'owner']])]).roleErrors).toBe(0);
+  });
+
   it('keeps the first maxEvidence leaks in full and counts them all', () => {
     const leaks = [1, 2, 3].map((i) => shown('list', 'bob', 2000 + i, [['e1', 'camA']]));
     const verdict = judge(world, [...cleanRun(), ...leaks], { maxEvidence: 1 });
