@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { startCameraFleet } from '../../../simulators/protocol/camera-fleet.ts';
 import { RecentEvents } from '../../../simulators/protocol/recent-events.ts';
 import { startUserFleet } from '../../../simulators/protocol/user-fleet.ts';
+import { referenceAdapter } from '../../adapter/reference/index.ts';
 import type { FleetPlan, RunningFleet } from './fleet.ts';
 
 /** Loops are bounded in count as well as time: at most this many times the planned traffic. */
@@ -18,7 +19,9 @@ export function startInProcessFleet(plan: FleetPlan): RunningFleet {
   const seconds = (plan.endsAt - plan.startedAt) / 1000;
   const recent = new RecentEvents();
   const cameras = startCameraFleet({
-    target: plan.target,
+    adapter: referenceAdapter,
+    endpoints: { target: plan.target },
+    adapterOptions: {},
     allowRemote: plan.allowRemote,
     world,
     cameras: mine,
@@ -35,7 +38,9 @@ export function startInProcessFleet(plan: FleetPlan): RunningFleet {
     recent,
   });
   const users = startUserFleet({
-    target: plan.target,
+    adapter: referenceAdapter,
+    endpoints: { target: plan.target },
+    adapterOptions: {},
     allowRemote: plan.allowRemote,
     world,
     users: theirs,
