@@ -134,7 +134,7 @@ export class CameraDriver {
     this.scheduler.schedule(sim, now + this.config.welcomeTimeoutMs + CONNECT_GRACE_MS);
     let connecting: Promise<DeviceConnection>;
     try {
-      connecting = this.run.adapter.devices.connect(this.run.ctx, sim.worldCamera, link);
+      connecting = Promise.resolve(this.run.adapter.devices.connect(this.run.ctx, sim.worldCamera, link));
     } catch (error) {
       connecting = Promise.reject(error);
     }

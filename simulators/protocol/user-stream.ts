@@ -45,7 +45,7 @@ export class UserStreams {
     this.open.add(sink);
     let opening: Promise<PushChannel>;
     try {
-      opening = this.driver.run.adapter.users.push!(this.driver.run.ctx, sim.session, sink);
+      opening = Promise.resolve(this.driver.run.adapter.users.push!(this.driver.run.ctx, sim.session, sink));
     } catch (error) {
       opening = Promise.reject(error);
     }
