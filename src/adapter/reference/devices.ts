@@ -11,7 +11,7 @@ import { MAX_TARGET_FRAME_BYTES } from '../../protocol/limits.ts';
 import { CloseCode } from '../../protocol/schema.ts';
 import { Refusal, TargetFailure } from '../define.ts';
 import type { AdapterContext, DeviceConnection, DeviceEvent, DeviceHooks, DeviceLink, WorldCamera } from '../types.ts';
-import { closeSoon, forget, track } from './sockets.ts';
+import { closeSoon, failedWithoutStack, forget, track } from './sockets.ts';
 
 /** One device connection: its socket and link, and the connect promise's ends until the welcome. */
 class Device implements DeviceConnection {
@@ -105,7 +105,7 @@ function onClose(this: WebSocket, code: number): void {
   clearTimeout(device.timer);
   const error = code === CloseCode.unauthorized
     ? Object.assign(new Refusal(401, `/v1/device refused the camera (${code})`), { code })
-    : new TargetFailure(device.error ?? `/v1/device closed before the welcome (${code})`, code);
+    : failedWithoutStack(device.error ?? `/v1/device closed before the welcome (${code})`, code);
   device.reject?.(error);
   device.resolve = device.reject = undefined;
 }

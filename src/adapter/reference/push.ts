@@ -8,9 +8,8 @@ import { socketErrorText } from '../../protocol/answer-body.ts';
 import { endpoint } from '../../protocol/endpoint.ts';
 import { MAX_TARGET_FRAME_BYTES } from '../../protocol/limits.ts';
 import { CloseCode, StreamMessage } from '../../protocol/schema.ts';
-import { TargetFailure } from '../define.ts';
 import type { AdapterContext, PushChannel, PushSink } from '../types.ts';
-import { closeSoon, forget, track } from './sockets.ts';
+import { closeSoon, failedWithoutStack, forget, track } from './sockets.ts';
 
 /** One stream: the socket, where its items go, and the open promise's ends until it settles. */
 class Stream implements PushChannel {
@@ -77,7 +76,7 @@ function onClose(this: WebSocket, code: number): void {
   forget(stream.signal, this);
   stream.closing?.();
   if (!stream.opened) {
-    stream.reject?.(new TargetFailure(`/v1/stream closed before it opened (${code})`, code));
+    stream.reject?.(failedWithoutStack(`/v1/stream closed before it opened (${code})`, code));
     stream.resolve = stream.reject = undefined;
     return;
   }

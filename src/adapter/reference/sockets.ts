@@ -4,6 +4,7 @@
  * context, not one per socket.
  */
 import type WebSocket from 'ws';
+import { TargetFailure } from '../define.ts';
 
 const bySignal = new WeakMap<AbortSignal, Set<WebSocket>>();
 
@@ -37,4 +38,18 @@ export function closeSoon(socket: WebSocket, code: number, reason: string, grace
 
 function cut(socket: WebSocket): void {
   if (socket.readyState !== socket.CLOSED) socket.terminate();
+}
+
+/**
+ * A `TargetFailure` made without a stack: in an outage every connect fails, thousands a second, and a stack (which
+ * tsx would also source-map) says nothing about a refused connection.
+ */
+export function failedWithoutStack(message: string, code?: number): TargetFailure {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new TargetFailure(message, code);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
