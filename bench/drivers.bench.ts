@@ -5,6 +5,7 @@
  *   node --expose-gc --import tsx bench/drivers.bench.ts [cameras] [users]
  */
 import { fork } from 'node:child_process';
+import { referenceAdapter } from '../src/adapter/reference/index.ts';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -54,7 +55,7 @@ async function bench(cameraCount: number, userCount: number): Promise<void> {
 
     const base = heap();
     const cameras = startCameraFleet({
-      target: url, world, recorder, rate: 0.01, policy: { kind: 'backoff', baseMs: 100, capMs: 2000 },
+      ...via(url), world, recorder, rate: 0.01, policy: { kind: 'backoff', baseMs: 100, capMs: 2000 },
       key: 'bench', deadline, maxEvents: 0, rampMs: 3000,
     });
     await waitFor(() => cameras.connected() === cameraCount, 'cameras to connect', deadline);
@@ -62,7 +63,7 @@ async function bench(cameraCount: number, userCount: number): Promise<void> {
     report('camera', cameraCount, base, withCameras);
 
     const users = startUserFleet({
-      target: url, world, users: world.users.slice(0, userCount), recorder, deadline, maxRequests: userCount * 4,
+      ...via(url), world, users: world.users.slice(0, userCount), recorder, deadline, maxRequests: userCount * 4,
       pollMs: 600_000, camerasMs: 600_000, tapMs: 600_000, probeMs: 0, rampMs: 3000,
     });
     await waitFor(() => users.stats().streamsOpen === userCount, 'user streams to open', deadline);
@@ -90,7 +91,7 @@ async function outageStorm(world: ReturnType<typeof generateWorld>, cameraCount:
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const cameras = startCameraFleet({
-    target: 'http://127.0.0.1:1', world, recorder: { record: () => void records++ }, rate: 1,
+    ...via('http://127.0.0.1:1'), world, recorder: { record: () => void records++ }, rate: 1,
     policy: { kind: 'immediate' }, key: 'bench', deadline: Date.now() + 2000, maxEvents: 0,
   });
   const started = performance.now();
@@ -141,4 +142,9 @@ async function waitFor(condition: () => boolean, what: string, deadline: number)
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The fleets' options for the reference target at `url`. */
+function via(url: string) {
+  return { adapter: referenceAdapter, endpoints: { target: url } };
 }

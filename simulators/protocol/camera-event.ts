@@ -1,7 +1,7 @@
 /**
- * One camera event on the wire: the `event` frame with its provenance-carrying thumbnail, and what the camera
- * records about it. Everything is derived from the ids, so a resend rebuilds the very same bytes and a camera
- * keeps nothing large per unacknowledged event.
+ * One camera event's thumbnail: the provenance-carrying bytes the adapter sends, and what the camera records about
+ * them. Everything is derived from the ids, so a resend rebuilds the very same bytes and a camera keeps nothing
+ * large per unacknowledged event.
  */
 import { EVENT_KINDS } from '../../src/protocol/schema.ts';
 import { digest, makeThumbnail } from '../../src/world/provenance.ts';
@@ -20,27 +20,18 @@ export interface EventSpec {
   key: string | Uint8Array;
 }
 
-export interface EventFrame {
-  /** The JSON text frame for `/v1/device`. */
-  frame: string;
+export interface MadeEvent {
   kind: string;
-  bytes: number;
+  /** The thumbnail's exact bytes. */
+  thumbnail: Uint8Array;
   /** Digest of the exact thumbnail bytes and their embedded check value, for the `sent` record. */
   digest: string;
   check: string;
 }
 
-export function eventFrame(spec: EventSpec): EventFrame {
-  const { runId, cameraId, eventId, ts, key } = spec;
+export function makeEvent(spec: EventSpec): MadeEvent {
+  const { runId, cameraId, eventId, key } = spec;
   const size = between(seededRandom(hashSeed(eventId)), spec.sizes.min, spec.sizes.max);
   const { bytes, check } = makeThumbnail({ runId, cameraId, eventId, size, key }, nativeHashes);
-  const kind = EVENT_KINDS[spec.kind]!;
-  const thumbnail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-  return {
-    frame: JSON.stringify({ type: 'event', eventId, kind, ts, thumbnail }),
-    kind,
-    bytes: bytes.length,
-    digest: digest(bytes, nativeHashes),
-    check,
-  };
+  return { kind: EVENT_KINDS[spec.kind]!, thumbnail: bytes, digest: digest(bytes, nativeHashes), check };
 }

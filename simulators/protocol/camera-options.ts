@@ -3,14 +3,12 @@ import { UsageError } from '../../src/errors.ts';
 import { MAX_THUMBNAIL_BYTES } from '../../src/protocol/schema.ts';
 import type { Recorder } from '../../src/world/history.ts';
 import type { Camera, World } from '../../src/world/types.ts';
+import type { AdapterFleetOptions } from './adapter-run.ts';
 import type { RecentEvents } from './recent-events.ts';
 import { type ReconnectPolicy, validatePolicy } from './reconnect.ts';
 
 /** What `startCameraFleet` is given. Times are ms; `deadline` is ms since the epoch. */
-export interface CameraFleetOptions {
-  /** Base URL of the target, normally the Toxiproxy proxy in front of it. Loopback only unless `allowRemote`. */
-  target: string;
-  allowRemote?: boolean;
+export interface CameraFleetOptions extends AdapterFleetOptions {
   world: World;
   /** The cameras this process drives; all of the world's by default (a distributed run splits them). */
   cameras?: Camera[];
@@ -34,7 +32,7 @@ export interface CameraFleetOptions {
   quietMs?: number;
   /** Initial connects are spread over this long, so a fleet can also start without a stampede. Default 0. */
   rampMs?: number;
-  /** A connect that is not welcomed within this long is abandoned and retried by policy. Default 10 s. */
+  /** A connect not accepted within this long is abandoned and retried by policy (the hooks' timeout). Default 10 s. */
   welcomeTimeoutMs?: number;
   /** An event unacknowledged for this long makes the camera drop the connection and resend. Default 15 s. */
   ackTimeoutMs?: number;
@@ -45,7 +43,7 @@ export interface CameraFleetOptions {
 /** Event ids are `${cameraId}.e${n}` (event-id.ts) and, like every id, at most 64 characters. */
 const MAX_CAMERA_ID = 56;
 
-export type CameraFleetConfig = Required<Omit<CameraFleetOptions, 'allowRemote' | 'recent' | 'target'>> &
+export type CameraFleetConfig = Required<Omit<CameraFleetOptions, keyof AdapterFleetOptions | 'recent'>> &
   Pick<CameraFleetOptions, 'recent'>;
 
 export function validateCameraFleetOptions(options: CameraFleetOptions): CameraFleetConfig {

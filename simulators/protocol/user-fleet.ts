@@ -1,13 +1,11 @@
 /**
- * A fleet of simulated app users in one process, sharing one keep-alive agent and one scheduler. It stops by
- * itself at its deadline, never makes more than its request budget, and stop() aborts what is in flight, closes
- * every stream and the agent before resolving.
+ * A fleet of simulated app users in one process, on one scheduler, driving the backend through its adapter. It
+ * stops by itself at its deadline, never makes more than its request budget, and stop() aborts what is in flight
+ * and closes every push channel before resolving.
  */
-import { Agent } from 'undici';
+import { AdapterRun } from './adapter-run.ts';
 import { seededRandom } from './random.ts';
 import { FleetScheduler } from './scheduler.ts';
-import { resolveTarget } from './target.ts';
-import { TargetClient } from './user-http.ts';
 import { type UserFleetOptions, validateUserFleetOptions } from './user-options.ts';
 import { type UserCounters, UserDriver, type UserSim } from './user.ts';
 
@@ -21,7 +19,7 @@ export interface UserFleetStats extends UserCounters {
 /** A running user fleet. */
 export interface UserFleet {
   stats(): UserFleetStats;
-  /** Aborts requests in flight, closes every stream and connection; resolves when all are gone. Safe to call twice. */
+  /** Aborts calls in flight, closes every push channel; resolves when all are gone. Safe to call twice. */
   stop(): Promise<void>;
   /** Resolves when the fleet has stopped, by stop() or at its deadline. */
   readonly done: Promise<void>;
@@ -30,19 +28,12 @@ export interface UserFleet {
 const CLOSE_GRACE_MS = 500;
 
 export function startUserFleet(options: UserFleetOptions): UserFleet {
-  const target = resolveTarget(options.target, options.allowRemote);
   const config = validateUserFleetOptions(options);
-  const agent = new Agent({
-    connections: config.connections,
-    keepAliveTimeout: 10_000,
-    headersTimeout: config.requestTimeoutMs,
-    bodyTimeout: config.requestTimeoutMs,
-  });
-  const abort = new AbortController();
+  const run = AdapterRun.from(options, config.requestTimeoutMs, config.recorder);
   let idle!: () => void;
   let drained = new Promise<void>((resolve) => (idle = resolve));
   const scheduler = new FleetScheduler<UserSim>((sim, now) => driver.due(sim, now));
-  const driver = new UserDriver(config, new TargetClient(target, agent, config.requestTimeoutMs, abort.signal), target, scheduler, () => idle());
+  const driver = new UserDriver(config, run, scheduler, () => idle());
   const ramp = seededRandom(config.seed ^ 0x9a11);
   const now = Date.now();
   const sims = config.users.map((user) => driver.newSim(user, now + ramp() * config.rampMs));
@@ -57,11 +48,12 @@ export function startUserFleet(options: UserFleetOptions): UserFleet {
     driver.stopping = true;
     clearTimeout(deadlineTimer);
     scheduler.stop();
-    abort.abort();
+    run.stop();
     if (driver.inflight === 0) drained = Promise.resolve();
+    // A hook that ignores the abort and its timeout cannot hold the fleet up for ever.
+    const hung = new Promise<void>((resolve) => setTimeout(resolve, config.requestTimeoutMs + CLOSE_GRACE_MS).unref());
     stopping = (async () => {
-      await Promise.all([drained, driver.streams.closeAll(CLOSE_GRACE_MS)]);
-      await agent.destroy();
+      await Promise.all([Promise.race([drained, hung]), driver.streams.closeAll(CLOSE_GRACE_MS)]);
       finish();
     })();
     return stopping;
@@ -69,7 +61,7 @@ export function startUserFleet(options: UserFleetOptions): UserFleet {
   const deadlineTimer = setTimeout(() => void stop(), Math.max(0, config.deadline - now));
 
   return {
-    stats: () => ({ ...driver.counters, users: sims.length, loggedIn: sims.reduce((n, sim) => n + (sim.token ? 1 : 0), 0) }),
+    stats: () => ({ ...driver.counters, users: sims.length, loggedIn: sims.reduce((n, sim) => n + (sim.session === undefined ? 0 : 1), 0) }),
     stop,
     done,
   };

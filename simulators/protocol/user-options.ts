@@ -3,13 +3,11 @@ import { UsageError } from '../../src/errors.ts';
 import { MAX_EVENTS_LIMIT } from '../../src/protocol/schema.ts';
 import type { Recorder } from '../../src/world/history.ts';
 import type { User, World } from '../../src/world/types.ts';
+import type { AdapterFleetOptions } from './adapter-run.ts';
 import type { RecentEvents } from './recent-events.ts';
 
 /** What `startUserFleet` is given. Intervals are mean gaps in ms (jittered); `deadline` is ms since the epoch. */
-export interface UserFleetOptions {
-  /** Base URL of the target, normally the Toxiproxy proxy in front of it. Loopback only unless `allowRemote`. */
-  target: string;
-  allowRemote?: boolean;
+export interface UserFleetOptions extends AdapterFleetOptions {
   world: World;
   /** The users this process drives; all of the world's by default. */
   users?: User[];
@@ -35,15 +33,13 @@ export interface UserFleetOptions {
   streamBackoff?: { baseMs: number; capMs: number };
   /** Every request gives up after this long. Default 5000. */
   requestTimeoutMs?: number;
-  /** Keep-alive connections to the target, shared by all users. Default min(users, 512). */
-  connections?: number;
   /** First logins are spread over this long. Default 0. */
   rampMs?: number;
   /** Recently acknowledged events of all cameras, filled by the camera fleet; curious users pick from it. */
   recent?: RecentEvents;
 }
 
-export type UserFleetConfig = Required<Omit<UserFleetOptions, 'allowRemote' | 'recent' | 'target'>> &
+export type UserFleetConfig = Required<Omit<UserFleetOptions, keyof AdapterFleetOptions | 'recent'>> &
   Pick<UserFleetOptions, 'recent'>;
 
 export function validateUserFleetOptions(options: UserFleetOptions): UserFleetConfig {
@@ -79,7 +75,6 @@ export function validateUserFleetOptions(options: UserFleetOptions): UserFleetCo
     stream: options.stream ?? true,
     streamBackoff,
     requestTimeoutMs: number('requestTimeoutMs', options.requestTimeoutMs ?? 5000, 1),
-    connections: number('connections', options.connections ?? Math.max(1, Math.min(users.length, 512)), 1),
     rampMs: number('rampMs', options.rampMs ?? 0, 0),
     recent: options.recent,
   };

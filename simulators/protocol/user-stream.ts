@@ -1,123 +1,136 @@
 /**
- * The users' push streams (`/v1/stream`). Each user holds at most one; on any close it waits a jittered backoff,
- * reopens, and then catches up through `/v1/events` from its last cursor. Handlers are shared functions (`this`
- * is the socket), so there is no closure per user.
+ * The users' push channels, through the adapter's `users.push`. Each user holds at most one; on any close it waits
+ * a jittered backoff, reopens, and then catches up through the event list from its last cursor. Each channel gets
+ * one small sink object (no closures): a report through a sink that is no longer its user's is ignored.
  */
-import WebSocket from 'ws';
-import { socketErrorText } from '../../src/protocol/answer-body.ts';
-import { MAX_TARGET_FRAME_BYTES } from '../../src/protocol/limits.ts';
-import { CloseCode, StreamMessage } from '../../src/protocol/schema.ts';
+import { channelProblem, classifyFailure, shownItemProblem } from '../../src/adapter/call.ts';
+import type { PushChannel, PushSink, ShownItem } from '../../src/adapter/types.ts';
 import type { Random } from './random.ts';
-import type { UserDriver, UserSim } from './user.ts';
+import { shownEvent, type UserDriver, type UserSim } from './user.ts';
 import type { UserFleetConfig } from './user-options.ts';
 
+/** One push channel's sink. */
+class StreamSink implements PushSink {
+  channel: PushChannel | undefined;
+  /** Ended: closed by the backend, failed to open, or closed by the fleet. */
+  ended = false;
+  constructor(readonly streams: UserStreams, readonly sim: UserSim) {}
+
+  item(item: ShownItem): void {
+    if (!this.ended) this.streams.handleItem(this, item);
+  }
+
+  closed(_reason?: string, options?: { loggedOut?: boolean; code?: number }): void {
+    if (!this.ended) this.streams.handleClose(this, options?.loggedOut === true, options?.code);
+  }
+
+  unreadable(message: string): void {
+    if (!this.ended) this.streams.driver.error(this.sim, 'user.stream', String(message).slice(0, 200));
+  }
+}
+
 export class UserStreams {
-  /** Stream sockets not yet closed, so stop() knows when it is done. */
-  readonly open = new Set<WebSocket>();
-  private readonly simBySocket = new WeakMap<WebSocket, UserSim>();
+  /** Channels open or opening, so stop() can close them. */
+  readonly open = new Set<StreamSink>();
 
   constructor(
     readonly driver: UserDriver,
     private readonly config: UserFleetConfig,
-    private readonly streamUrl: string,
     private readonly random: Random,
   ) {}
 
   openFor(sim: UserSim): void {
     sim.nextStream = Infinity;
-    const socket = new WebSocket(`${this.streamUrl}?token=${encodeURIComponent(sim.token!)}`, {
-      perMessageDeflate: false,
-      handshakeTimeout: this.config.requestTimeoutMs,
-      maxPayload: MAX_TARGET_FRAME_BYTES,
-    });
-    this.simBySocket.set(socket, sim);
-    streamsBySocket.set(socket, this);
-    this.open.add(socket);
-    socket.on('open', onOpen);
-    socket.on('message', onMessage);
-    socket.on('close', onClose);
-    socket.on('error', onError); // a close always follows, and the close is what gets recorded
+    const sink = new StreamSink(this, sim);
+    this.open.add(sink);
+    let opening: Promise<PushChannel>;
+    try {
+      opening = Promise.resolve(this.driver.run.adapter.users.push!(this.driver.run.ctx, sim.session, sink));
+    } catch (error) {
+      opening = Promise.reject(error);
+    }
+    opening.then(
+      (channel) => this.opened(sink, channel),
+      (error) => this.failed(sink, error),
+    );
   }
 
-  /** Asks every stream to close; cuts those still open after `graceMs`. Resolves when none is left. */
-  async closeAll(graceMs: number): Promise<void> {
-    for (const socket of this.open) socket.close(1001, 'user leaving');
-    const cut = setTimeout(() => {
-      for (const socket of this.open) socket.terminate();
-    }, graceMs);
-    const end = Date.now() + graceMs * 4;
-    while (this.open.size > 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 10));
-    clearTimeout(cut);
-  }
-
-  simOf(socket: WebSocket): UserSim | undefined {
-    return this.simBySocket.get(socket);
-  }
-
-  handleOpen(socket: WebSocket): void {
-    const sim = this.simBySocket.get(socket)!;
+  private opened(sink: StreamSink, channel: PushChannel): void {
+    const problem = channelProblem(channel);
+    if (problem) {
+      if (!sink.ended) this.driver.fault(sink.sim, 'users.push', problem);
+      return this.end(sink, false, undefined, false);
+    }
+    if (sink.ended || this.driver.stopping) {
+      sink.ended = true;
+      this.open.delete(sink);
+      return void closeChannel(channel);
+    }
+    sink.channel = channel;
+    const { sim } = sink;
     sim.streamAttempts = 0;
     this.driver.counters.streamsOpen++;
     this.config.recorder.record({ type: 'user', t: Date.now(), userId: sim.user.userId, state: 'stream-open' });
-    // Whatever was accepted while the stream was down only shows up through the list.
+    // Whatever was accepted while the channel was down only shows up through the list.
     this.driver.resume(sim);
   }
 
-  handleMessage(socket: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
-    const sim = this.simBySocket.get(socket)!;
+  private failed(sink: StreamSink, error: unknown): void {
+    if (sink.ended) return;
+    const failure = classifyFailure(error);
+    if (failure.kind === 'fault') this.driver.fault(sink.sim, 'users.push', failure.message);
+    const code = failure.kind === 'fault' ? undefined : failure.code ?? (failure.kind === 'refused' ? failure.status : undefined);
+    this.end(sink, failure.kind === 'refused' && failure.status === 401, code, false);
+  }
+
+  handleItem(sink: StreamSink, item: ShownItem): void {
+    const { sim } = sink;
+    const problem = shownItemProblem(item);
+    if (problem) return this.driver.fault(sim, 'users.push', `pushed ${problem}`);
     const t = Date.now();
-    let parsed: unknown;
-    try {
-      parsed = isBinary ? undefined : JSON.parse(data.toString());
-    } catch {
-      parsed = undefined;
-    }
-    const message = StreamMessage.safeParse(parsed);
-    if (!message.success) {
-      const sample = isBinary ? '<binary frame>' : data.toString().slice(0, 80);
-      return this.driver.error(sim, 'user.stream', `unexpected stream message: ${sample}`);
-    }
-    const { eventId, cameraId, kind, ts } = message.data.event;
-    const events = [{ eventId, cameraId, kind, ts }];
+    const events = [shownEvent(item)];
     this.driver.counters.streamMessages++;
     this.config.recorder.record({ type: 'shown', surface: 'stream', start: t, t, userId: sim.user.userId, events });
     this.driver.remember(sim, events);
   }
 
-  handleClose(socket: WebSocket, code: number): void {
-    const sim = this.simBySocket.get(socket)!;
-    this.open.delete(socket);
-    if (openedSockets.delete(socket)) this.driver.counters.streamsOpen--;
+  handleClose(sink: StreamSink, loggedOut: boolean, code: number | undefined): void {
+    this.end(sink, loggedOut, code, true);
+  }
+
+  /** The channel is over: record it and reopen after a backoff. */
+  private end(sink: StreamSink, loggedOut: boolean, code: number | undefined, wasOpen: boolean): void {
+    sink.ended = true;
+    this.open.delete(sink);
+    if (wasOpen && sink.channel) this.driver.counters.streamsOpen--;
+    const { sim } = sink;
     const t = Date.now();
-    this.config.recorder.record({ type: 'user', t, userId: sim.user.userId, state: 'stream-closed', code });
+    this.config.recorder.record({ type: 'user', t, userId: sim.user.userId, state: 'stream-closed', ...(code === undefined ? {} : { code }) });
     if (this.driver.stopping) return;
-    if (code === CloseCode.unauthorized) this.driver.loggedOut(sim);
+    if (loggedOut) this.driver.loggedOut(sim);
     const { baseMs, capMs } = this.config.streamBackoff;
     sim.nextStream = t + Math.max(1, this.random() * Math.min(capMs, baseMs * 2 ** Math.min(sim.streamAttempts++, 30)));
     this.driver.reschedule(sim);
   }
+
+  /**
+   * Closes every channel (a channel whose close resolved counts as ended, whether or not its sink heard so) and
+   * resolves when none is left or after `graceMs`; the run's abort cuts what is still opening.
+   */
+  async closeAll(graceMs: number): Promise<void> {
+    for (const sink of this.open) {
+      const { channel } = sink;
+      if (channel) void closeChannel(channel).then(() => sink.ended || this.end(sink, false, undefined, true));
+    }
+    const end = Date.now() + graceMs;
+    while (this.open.size > 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
-const streamsBySocket = new WeakMap<WebSocket, UserStreams>();
-/** Sockets that reached open, so the open-stream count only drops for streams that were counted. */
-const openedSockets = new WeakSet<WebSocket>();
-
-function onOpen(this: WebSocket): void {
-  openedSockets.add(this);
-  streamsBySocket.get(this)?.handleOpen(this);
-}
-
-function onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
-  streamsBySocket.get(this)?.handleMessage(this, data, isBinary);
-}
-
-function onClose(this: WebSocket, code: number): void {
-  streamsBySocket.get(this)?.handleClose(this, code);
-}
-
-/** Socket errors are not recorded (the close that follows is), except a frame over the bound, which says why. */
-function onError(this: WebSocket, error: Error & { code?: string }): void {
-  const streams = streamsBySocket.get(this);
-  const sim = streams?.simOf(this);
-  if (streams && sim && error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') streams.driver.error(sim, 'user.stream', socketErrorText(error, '/v1/stream'));
+async function closeChannel(channel: PushChannel): Promise<void> {
+  try {
+    await channel.close();
+  } catch {
+    // Closing at the end: nothing left to record it against.
+  }
 }

@@ -1,21 +1,22 @@
 /**
- * Simulated app users. One `UserDriver` drives every user of a fleet: each user is a small record, does one HTTP
- * thing at a time as a person would (log in, page through events, refresh cameras, tap a thumbnail, now and then
- * poke at someone else's), and holds the push stream beside it. Users record what they were shown; they never judge.
+ * Simulated app users, driving any backend through its adapter's user hooks. One `UserDriver` drives every user
+ * of a fleet: each user is a small record, does one thing at a time as a person would (log in, page through
+ * events, refresh cameras, tap a thumbnail, now and then poke at someone else's), and holds the push channel beside
+ * it. Stampede keeps the schedule, the request budget and every record; users never judge.
  */
-import { ANSWER_BOUNDS } from '../../src/protocol/limits.ts';
-import { LoginAnswer, CameraList, EventPage, thumbnailPath } from '../../src/protocol/schema.ts';
+import { camerasProblem, classifyFailure, eventPageProblem, thumbnailProblem } from '../../src/adapter/call.ts';
+import type { CameraItem, EventPage, ShownItem, ThumbnailAnswer, WorldUser } from '../../src/adapter/types.ts';
+import { worldUserOf } from '../../src/adapter/world-view.ts';
 import type { ShownEvent } from '../../src/world/history.ts';
 import { digest, readProvenance } from '../../src/world/provenance.ts';
 import type { User } from '../../src/world/types.ts';
-import { endpoint } from '../../src/protocol/endpoint.ts';
+import type { AdapterRun } from './adapter-run.ts';
 import { nativeHashes } from './native-hashes.ts';
 import { jittered, type Random, seededRandom } from './random.ts';
 import { ProbeTargets } from './probe-targets.ts';
 import type { RecentEvent } from './recent-events.ts';
 import type { FleetScheduler, Schedulable } from './scheduler.ts';
 import type { UserFleetConfig } from './user-options.ts';
-import type { Answer, TargetClient } from './user-http.ts';
 import { UserStreams } from './user-stream.ts';
 
 /** Events a user remembers having been shown, to tap on later. */
@@ -24,8 +25,10 @@ const REMEMBERED = 32;
 /** One simulated user. */
 export interface UserSim extends Schedulable {
   readonly user: User;
-  token: string | undefined;
-  /** An HTTP call is in flight; a person does one thing at a time. */
+  readonly worldUser: WorldUser;
+  /** What `login` returned; undefined while logged out. */
+  session: unknown;
+  /** A call is in flight; a person does one thing at a time. */
   busy: boolean;
   cursor: string | undefined;
   loginAttempts: number;
@@ -38,7 +41,7 @@ export interface UserSim extends Schedulable {
   shown: RecentEvent[];
   shownNext: number;
   streamAttempts: number;
-  /** When the stream may be (re)opened; Infinity while it is open or opening. */
+  /** When the push channel may be (re)opened; Infinity while it is open or opening. */
   nextStream: number;
 }
 
@@ -52,13 +55,21 @@ export interface UserCounters {
   errors: number;
   streamMessages: number;
   streamsOpen: number;
+  /** Hooks that threw something not the backend's, or returned the wrong shape: any makes the run an error. */
+  adapterFaults: number;
 }
 
 type Action = (sim: UserSim) => Promise<void>;
 
+/** Today's error sources per hook, so records read as they did before adapters. */
+const SOURCES: Record<string, string> = {
+  'users.login': 'user.login', 'users.events': 'user.events', 'users.cameras': 'user.cameras',
+  'users.thumbnail': 'user.thumbnail', 'users.probe': 'user.probe', 'users.push': 'user.stream',
+};
+
 export class UserDriver {
   readonly counters: UserCounters = {
-    requests: 0, logins: 0, pages: 0, shownEvents: 0, thumbnails: 0, probes: 0, errors: 0, streamMessages: 0, streamsOpen: 0,
+    requests: 0, logins: 0, pages: 0, shownEvents: 0, thumbnails: 0, probes: 0, errors: 0, streamMessages: 0, streamsOpen: 0, adapterFaults: 0,
   };
   stopping = false;
   inflight = 0;
@@ -68,29 +79,33 @@ export class UserDriver {
 
   constructor(
     private readonly config: UserFleetConfig,
-    private readonly client: TargetClient,
-    target: string,
+    readonly run: AdapterRun,
     private readonly scheduler: FleetScheduler<UserSim>,
     private readonly onIdle: () => void,
   ) {
     this.random = seededRandom(config.seed ^ 0x05e2_5eed);
-    this.streams = new UserStreams(this, config, endpoint(target, '/v1/stream', 'ws'), this.random);
+    this.streams = new UserStreams(this, config, this.random);
     this.probeTargets = new ProbeTargets(config.world, config.recent);
   }
 
   newSim(user: User, startAt: number): UserSim {
     return {
-      user, token: undefined, busy: false, cursor: undefined, loginAttempts: 0, nextLogin: startAt,
+      user, worldUser: worldUserOf(user), session: undefined, busy: false, cursor: undefined, loginAttempts: 0, nextLogin: startAt,
       nextPoll: startAt, nextCameras: startAt, nextTap: startAt + this.gap(this.config.tapMs),
       nextProbe: this.config.probeMs > 0 ? startAt + this.gap(this.config.probeMs) : Infinity,
       shown: [], shownNext: 0, streamAttempts: 0, nextStream: startAt, dueAt: 0, heapIndex: -1,
     };
   }
 
+  /** Whether the user holds a push channel at all: the fleet asks for it and the adapter has one. */
+  get streaming(): boolean {
+    return this.config.stream && this.run.adapter.users.push !== undefined;
+  }
+
   /** The scheduler's callback. */
   readonly due = (sim: UserSim, now: number): void => {
     if (this.stopping) return;
-    if (this.config.stream && sim.token && now >= sim.nextStream) this.streams.openFor(sim);
+    if (this.streaming && sim.session !== undefined && now >= sim.nextStream) this.streams.openFor(sim);
     if (!sim.busy) {
       const action = this.pick(sim, now);
       if (action && this.take()) {
@@ -111,8 +126,9 @@ export class UserDriver {
 
   reschedule(sim: UserSim): void {
     if (this.stopping || sim.busy || this.counters.requests >= this.config.maxRequests) return;
-    let next = sim.token ? Math.min(sim.nextPoll, sim.nextCameras, sim.nextTap, sim.nextProbe) : sim.nextLogin;
-    if (this.config.stream && sim.token) next = Math.min(next, sim.nextStream);
+    const loggedIn = sim.session !== undefined;
+    let next = loggedIn ? Math.min(sim.nextPoll, sim.nextCameras, sim.nextTap, sim.nextProbe) : sim.nextLogin;
+    if (this.streaming && loggedIn) next = Math.min(next, sim.nextStream);
     if (next !== Infinity) this.scheduler.schedule(sim, Math.max(next, Date.now() + 1));
   }
 
@@ -125,15 +141,15 @@ export class UserDriver {
     }
   }
 
-  /** The token was refused: log in again before anything else. */
+  /** The session was refused: log in again before anything else. */
   loggedOut(sim: UserSim): void {
-    sim.token = undefined;
+    sim.session = undefined;
     sim.nextLogin = Date.now();
   }
 
   /** The user's next request, if one is due; taps and probes with nothing to open are skipped, costing no request. */
   private pick(sim: UserSim, now: number): Action | undefined {
-    if (!sim.token) return now >= sim.nextLogin ? this.login : undefined;
+    if (sim.session === undefined) return now >= sim.nextLogin ? this.login : undefined;
     for (;;) {
       const soonest = Math.min(sim.nextPoll, sim.nextCameras, sim.nextTap, sim.nextProbe);
       if (soonest > now) return undefined;
@@ -162,42 +178,58 @@ export class UserDriver {
   }
 
   private readonly login: Action = async (sim) => {
-    const { userId, email, password } = sim.user;
-    const answer = await this.client.json('POST', '/v1/login', undefined, LoginAnswer, ANSWER_BOUNDS.small, { email, password });
+    const { userId } = sim.user;
+    let session: unknown;
+    let code = 0;
+    try {
+      session = await this.run.adapter.users.login(this.run.ctx, sim.worldUser);
+      if (session === undefined) this.fault(sim, 'users.login', 'returned no session (return the token, cookie jar or client)');
+    } catch (error) {
+      if (this.stopping) return;
+      const failure = classifyFailure(error);
+      if (failure.kind === 'refused') code = failure.status;
+      if (failure.kind !== 'refused' || failure.status !== 401) this.failed(sim, 'users.login', error);
+    }
     const t = Date.now();
     if (this.stopping) return;
-    if (answer.ok) {
-      sim.token = answer.value.token;
+    if (session !== undefined) {
+      sim.session = session;
       sim.loginAttempts = 0;
       this.counters.logins++;
       this.config.recorder.record({ type: 'user', t, userId, state: 'login' });
       return;
     }
-    this.config.recorder.record({ type: 'user', t, userId, state: 'login-failed', code: answer.status });
-    if (answer.status !== 401) this.error(sim, 'user.login', answer.problem);
+    this.config.recorder.record({ type: 'user', t, userId, state: 'login-failed', code });
     const { baseMs, capMs } = this.config.streamBackoff;
     sim.nextLogin = t + Math.max(1, this.random() * Math.min(capMs, baseMs * 2 ** Math.min(sim.loginAttempts++, 30)));
   };
 
   private readonly poll: Action = async (sim) => {
-    const since = sim.cursor === undefined ? '' : `&since=${encodeURIComponent(sim.cursor)}`;
     const start = Date.now();
-    const answer = await this.client.json('GET', `/v1/events?limit=${this.config.pageLimit}${since}`, sim.token, EventPage, ANSWER_BOUNDS.eventPage);
+    let page: EventPage | undefined;
+    try {
+      page = await this.run.adapter.users.events(this.run.ctx, sim.session, { cursor: sim.cursor, limit: this.config.pageLimit });
+    } catch (error) {
+      page = undefined;
+      if (!this.stopping) this.failed(sim, 'users.events', error);
+    }
     const t = Date.now();
     if (this.stopping) return;
     sim.nextPoll = t + this.gap(this.config.pollMs);
-    if (!this.accepted(sim, 'user.events', answer)) return;
-    const events = answer.value.events.map(({ eventId, cameraId, kind, ts }) => ({ eventId, cameraId, kind, ts }));
+    if (!page) return;
+    const problem = eventPageProblem(page);
+    if (problem) return this.fault(sim, 'users.events', problem);
+    const events = page.events.map(shownEvent);
     this.counters.pages++;
     this.config.recorder.record({ type: 'shown', surface: 'list', start, t, userId: sim.user.userId, events });
     this.remember(sim, events);
-    sim.cursor = answer.value.next;
+    sim.cursor = page.next;
     // A full page means more is waiting: catch up at once rather than a poll interval later.
     if (events.length >= this.config.pageLimit) sim.nextPoll = t;
   };
 
   /**
-   * The app comes back (its stream reconnected): like a real app resuming, it refreshes its home screen at once,
+   * The app comes back (its push channel reopened): like a real app resuming, it refreshes its home screen at once,
    * the camera list and the events it missed, which only the list can show.
    */
   resume(sim: UserSim): void {
@@ -209,24 +241,44 @@ export class UserDriver {
 
   private readonly cameras: Action = async (sim) => {
     const start = Date.now();
-    const answer = await this.client.json('GET', '/v1/cameras', sim.token, CameraList, ANSWER_BOUNDS.cameraList);
+    let list: CameraItem[] | undefined;
+    try {
+      list = await this.run.adapter.users.cameras(this.run.ctx, sim.session);
+    } catch (error) {
+      list = undefined;
+      if (!this.stopping) this.failed(sim, 'users.cameras', error);
+    }
     const t = Date.now();
     if (this.stopping) return;
     sim.nextCameras = t + this.gap(this.config.camerasMs);
-    if (!this.accepted(sim, 'user.cameras', answer)) return;
-    const cameras = answer.value.cameras.map(({ cameraId, role }) => ({ cameraId, role }));
+    if (!list) return;
+    const problem = camerasProblem(list);
+    if (problem) return this.fault(sim, 'users.cameras', problem);
+    const cameras = list.map(({ cameraId, role }) => ({ cameraId, role }));
     this.config.recorder.record({ type: 'cameras', start, t, userId: sim.user.userId, cameras });
   };
 
   private async thumbnail(sim: UserSim, event: RecentEvent, probe: boolean): Promise<void> {
+    const { users } = this.run.adapter;
+    const hook = probe && users.probe ? 'users.probe' : 'users.thumbnail';
     const start = Date.now();
-    const answer = await this.client.bytes(thumbnailPath(encodeURIComponent(event.eventId)), sim.token!, ANSWER_BOUNDS.thumbnail);
+    let answer: ThumbnailAnswer | undefined;
+    try {
+      const item = { eventId: event.eventId, cameraId: event.cameraId };
+      answer = await (probe && users.probe ? users.probe(this.run.ctx, sim.session, item) : users.thumbnail(this.run.ctx, sim.session, item));
+    } catch (error) {
+      const failure = classifyFailure(error);
+      // A refusal thrown is the same answer as one returned.
+      if (failure.kind === 'refused') answer = { status: failure.status };
+      else if (!this.stopping) return this.failed(sim, probe ? 'users.probe' : hook, error, hook);
+    }
     const t = Date.now();
-    if (this.stopping) return;
-    if (!answer.ok) return this.error(sim, probe ? 'user.probe' : 'user.thumbnail', answer.problem);
+    if (this.stopping || !answer) return;
+    const problem = thumbnailProblem(answer);
+    if (problem) return this.fault(sim, hook, problem);
     if (answer.status === 401) this.loggedOut(sim);
     this.counters[probe ? 'probes' : 'thumbnails']++;
-    const bytes = answer.value;
+    const bytes = answer.bytes;
     this.config.recorder.record({
       type: 'thumbnail', start, t, userId: sim.user.userId, eventId: event.eventId, cameraId: event.cameraId, probe,
       status: answer.status,
@@ -234,16 +286,29 @@ export class UserDriver {
     });
   }
 
-  /** True on a good answer; otherwise records why (a 401 just means logging in again). */
-  private accepted<T>(sim: UserSim, source: string, answer: Answer<T>): answer is Extract<Answer<T>, { ok: true }> {
-    if (answer.ok) return true;
-    if (answer.status === 401) this.loggedOut(sim);
-    else this.error(sim, source, answer.problem);
-    return false;
+  /**
+   * Records why a hook failed: a 401 means logging in again, other refusals and the backend's failures are the
+   * target's errors (under `source`'s old name), anything else is an adapter fault (under `hook`).
+   */
+  failed(sim: UserSim, source: string, error: unknown, hook = source): void {
+    const failure = classifyFailure(error);
+    if (failure.kind === 'fault') return this.fault(sim, hook, failure.message);
+    if (failure.kind === 'refused' && failure.status === 401) return this.loggedOut(sim);
+    this.error(sim, SOURCES[source] ?? source, failure.message);
   }
 
   error(sim: UserSim, source: string, message: string): void {
     this.counters.errors++;
     this.config.recorder.record({ type: 'error', t: Date.now(), source, message, userId: sim.user.userId });
   }
+
+  fault(sim: UserSim, hook: string, message: string): void {
+    this.counters.adapterFaults++;
+    this.run.fault(hook, message, { userId: sim.user.userId });
+  }
+}
+
+/** Only what Stampede records of a shown item; a backend that shows no kind or time leaves them empty. */
+export function shownEvent(item: ShownItem): ShownEvent {
+  return { eventId: item.eventId, cameraId: item.cameraId, kind: item.kind ?? '', ts: item.ts ?? 0 };
 }

@@ -1,6 +1,6 @@
 /**
- * What an adapter file imports from `stampede/adapter`: `defineAdapter` to type-check its hooks, and `refused`
- * to say the backend turned a request down (which is an observation, not an adapter failure).
+ * What an adapter file imports from `stampede/adapter`: `defineAdapter` to type-check its hooks, `refused` to say
+ * the backend turned a request down and `targetFailed` to say it failed (observations, not adapter failures).
  */
 import type { Adapter } from './types.ts';
 
@@ -31,4 +31,22 @@ export function refused(status: number, message?: string): Refusal {
 /** `throw loggedOut()`: the session is no longer valid; the user logs in again. */
 export function loggedOut(message = 'logged out'): Refusal {
   return new Refusal(401, message);
+}
+
+/**
+ * The backend failed in a way that is its own, not the adapter's: it answered something the adapter cannot read
+ * (not JSON, the wrong shape, too large), or the connection failed or closed before it was accepted. Thrown from a
+ * hook, it is recorded as the target's error, as a network failure is; any other throw names the adapter.
+ * `code` is a transport close code, if there is one.
+ */
+export class TargetFailure extends Error {
+  constructor(message: string, readonly code?: number) {
+    super(message);
+    this.name = 'TargetFailure';
+  }
+}
+
+/** `throw targetFailed('GET /v1/events answered non-JSON')`: see `TargetFailure`. */
+export function targetFailed(message: string, code?: number): TargetFailure {
+  return new TargetFailure(message, code);
 }

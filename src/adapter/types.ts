@@ -85,8 +85,16 @@ export interface ThumbnailAnswer {
 export interface PushSink {
   /** One pushed event. */
   item(item: ShownItem): void;
-  /** The channel ended (dropped, closed by the backend); Stampede reopens it after a backoff. */
-  closed(reason?: string, options?: { loggedOut?: boolean }): void;
+  /**
+   * The channel ended (dropped, closed by the backend); Stampede reopens it after a backoff. `code` is the
+   * transport's close code, if it has one (recorded as is).
+   */
+  closed(reason?: string, options?: { loggedOut?: boolean; code?: number }): void;
+  /**
+   * The backend pushed something the adapter cannot read (not JSON, the wrong shape): recorded as the backend's
+   * error, not the adapter's; the channel stays open. `message` says what came (a short sample, never a secret).
+   */
+  unreadable(message: string): void;
 }
 
 /** An open push channel. */
@@ -166,8 +174,13 @@ export interface DeviceEvent {
 export interface DeviceLink {
   /** The backend acknowledged (stored) this event. */
   acked(eventId: string): void;
-  /** The connection dropped; the camera's reconnect policy applies. `code` is a close code, if there is one. */
+  /**
+   * The connection dropped; the camera's reconnect policy applies. `code` is a close code, if there is one;
+   * `reason` is recorded as the camera's error (give it when the transport failed, leave it out for a plain close).
+   */
   dropped(reason?: string, code?: number): void;
+  /** The backend sent something the adapter cannot read: recorded as the backend's error; the connection stays. */
+  unreadable(message: string): void;
 }
 
 /** A camera's live connection. */

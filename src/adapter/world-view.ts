@@ -1,13 +1,34 @@
-/** The run's world as adapters see it (`WorldSeedView`): ids, logins and secrets, nothing of the plan. */
-import type { World } from '../world/types.ts';
-import type { WorldSeedView } from './types.ts';
+/** The world as adapters see it (`WorldUser`, `WorldCamera`, `WorldSeedView`), made from Stampede's `World`. */
+import type { Camera, User, World } from '../world/types.ts';
+import type { WorldCamera, WorldSeedView, WorldUser } from './types.ts';
 
-export function seedViewOf(world: World, runId: string): WorldSeedView {
+const NO_SHARES: readonly string[] = Object.freeze([]);
+
+export function worldUserOf(user: User): WorldUser {
+  return { id: user.userId, login: user.email, secret: user.password };
+}
+
+/** `sharesOf` gives the camera's shares when the run starts (see `sharesByCamera`). */
+export function worldCameraOf(camera: Camera, sharesOf?: ReadonlyMap<string, string[]>): WorldCamera {
+  return { id: camera.cameraId, secret: camera.secret, owner: camera.ownerId, shares: sharesOf?.get(camera.cameraId) ?? NO_SHARES };
+}
+
+export function sharesByCamera(world: World): Map<string, string[]> {
   const shares = new Map<string, string[]>();
-  for (const { cameraId, userId } of world.shares) shares.set(cameraId, [...(shares.get(cameraId) ?? []), userId]);
+  for (const { cameraId, userId } of world.shares) {
+    const list = shares.get(cameraId);
+    if (list) list.push(userId);
+    else shares.set(cameraId, [userId]);
+  }
+  return shares;
+}
+
+/** What `world.seed` is given. */
+export function seedViewOf(world: World): WorldSeedView {
+  const shares = sharesByCamera(world);
   return {
-    runId,
-    users: world.users.map(({ userId, email, password }) => ({ id: userId, login: email, secret: password })),
-    cameras: world.cameras.map(({ cameraId, secret, ownerId }) => ({ id: cameraId, secret, owner: ownerId, shares: shares.get(cameraId) ?? [] })),
+    runId: world.runId,
+    users: world.users.map(worldUserOf),
+    cameras: world.cameras.map((camera) => worldCameraOf(camera, shares)),
   };
 }

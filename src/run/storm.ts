@@ -268,7 +268,7 @@ function steps(config: RunConfig): Step<RunState>[] {
       async setup(state) {
         const seed = worldHook(state, 'seed');
         // Config refused a run with neither (WORLD: or the world came from --world and exists already).
-        if (seed) await worldCall(state, 'seeding the world', () => seed(worldContext(state), seedViewOf(state.world, runIdOf(state))));
+        if (seed) await worldCall(state, 'seeding the world', () => seed(worldContext(state), seedViewOf(state.world)));
       },
     },
     {

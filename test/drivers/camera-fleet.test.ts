@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { via } from './helpers/reference.ts';
 import WebSocket from 'ws';
 import { UsageError } from '../../src/errors.ts';
 import { digest, readProvenance, verifyThumbnail } from '../../src/world/provenance.ts';
@@ -25,7 +26,7 @@ afterAll(async () => {
 
 function start(recorder: MemoryRecorder, overrides: Partial<CameraFleetOptions> = {}): CameraFleet {
   fleet = startCameraFleet({
-    target: cloud.url, world, recorder, rate: 20, policy: { kind: 'immediate', floorMs: 10 }, key: 'k',
+    ...via(cloud.url), world, recorder, rate: 20, policy: { kind: 'immediate', floorMs: 10 }, key: 'k',
     deadline: Date.now() + 30_000, maxEvents: 200, ...overrides,
   });
   return fleet;
@@ -140,7 +141,7 @@ describe('camera fleet', () => {
   it('stops during an outage without waiting on dead connects', async () => {
     const recorder = new MemoryRecorder();
     const cameras = startCameraFleet({
-      target: 'http://127.0.0.1:1', world, recorder, rate: 1, policy: { kind: 'immediate', floorMs: 5 }, key: 'k',
+      ...via('http://127.0.0.1:1'), world, recorder, rate: 1, policy: { kind: 'immediate', floorMs: 5 }, key: 'k',
       deadline: Date.now() + 30_000, maxEvents: 10,
     });
     await until(() => cameras.stats().connects > 40);
@@ -153,12 +154,12 @@ describe('camera fleet', () => {
   it('refuses non-loopback targets and bad options with a usage error', () => {
     const recorder = new MemoryRecorder();
     const base = { world, recorder, rate: 1, policy: { kind: 'immediate' } as const, key: 'k', deadline: Date.now() + 1000, maxEvents: 1 };
-    expect(() => startCameraFleet({ ...base, target: 'http://example.com' })).toThrow(UsageError);
-    expect(() => startCameraFleet({ ...base, target: 'not a url' })).toThrow(/not a URL/);
-    expect(() => startCameraFleet({ ...base, target: cloud.url, rate: -1 })).toThrow(UsageError);
-    expect(() => startCameraFleet({ ...base, target: cloud.url, policy: { kind: 'backoff', baseMs: 100, capMs: 10 } })).toThrow(UsageError);
+    expect(() => startCameraFleet({ ...base, ...via('http://example.com') })).toThrow(UsageError);
+    expect(() => startCameraFleet({ ...base, ...via('not a url') })).toThrow(/not a URL/);
+    expect(() => startCameraFleet({ ...base, ...via(cloud.url), rate: -1 })).toThrow(UsageError);
+    expect(() => startCameraFleet({ ...base, ...via(cloud.url), policy: { kind: 'backoff', baseMs: 100, capMs: 10 } })).toThrow(UsageError);
     const longId = { ...world.cameras[0]!, cameraId: 'c'.repeat(60) };
-    expect(() => startCameraFleet({ ...base, target: cloud.url, cameras: [longId] })).toThrow(/too long for event ids/);
-    expect(() => startCameraFleet({ ...base, target: cloud.url, world: { ...world, runId: 'run-été' } })).toThrow(/printable ASCII/);
+    expect(() => startCameraFleet({ ...base, ...via(cloud.url), cameras: [longId] })).toThrow(/too long for event ids/);
+    expect(() => startCameraFleet({ ...base, ...via(cloud.url), world: { ...world, runId: 'run-été' } })).toThrow(/printable ASCII/);
   });
 });

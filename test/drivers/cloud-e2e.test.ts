@@ -3,6 +3,7 @@
  * the recorded history is checked for what a correct cloud must have produced.
  */
 import { randomBytes } from 'node:crypto';
+import { via } from './helpers/reference.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningCloud, startCloud } from '../../simulators/cloud/index.ts';
 import { adminClient } from '../../simulators/protocol/admin.ts';
@@ -35,11 +36,11 @@ describe('drivers against the reference cloud', () => {
     const recent = new RecentEvents(512);
     const deadline = Date.now() + 5000;
     const users = startUserFleet({
-      target: cloud.url, world, recorder, recent, deadline, maxRequests: 20_000,
+      ...via(cloud.url), world, recorder, recent, deadline, maxRequests: 20_000,
       pollMs: 300, camerasMs: 1000, tapMs: 200, probeMs: 400,
     });
     const cameras = startCameraFleet({
-      target: cloud.url, world, recorder, recent, deadline: deadline - 500, quietMs: 1500, rate: 2,
+      ...via(cloud.url), world, recorder, recent, deadline: deadline - 500, quietMs: 1500, rate: 2,
       policy: { kind: 'backoff', baseMs: 50, capMs: 1000 }, key: 'e2e-key', maxEvents: 2000,
     });
     await Promise.all([cameras.done, users.done]);

@@ -3,6 +3,7 @@
  * small JSON) costs the camera at most 64 KiB: the socket is closed and the error names the socket and the bound.
  */
 import type { AddressInfo } from 'node:net';
+import { via } from './helpers/reference.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { startCameraFleet } from '../../simulators/protocol/camera-fleet.ts';
@@ -27,7 +28,7 @@ describe('frames from a target', () => {
     const world = smallWorld(1, 1);
     const recorder = new MemoryRecorder();
     const fleet = startCameraFleet({
-      target: url, world, recorder, rate: 1, policy: { kind: 'immediate', floorMs: 50 }, key: 'k', deadline: Date.now() + 30_000, maxEvents: 0,
+      ...via(url), world, recorder, rate: 1, policy: { kind: 'immediate', floorMs: 50 }, key: 'k', deadline: Date.now() + 30_000, maxEvents: 0,
     });
     try {
       expect(await until(() => recorder.of('error').length > 0)).toBe(true);

@@ -3,6 +3,7 @@
  * connection cut and refused) and a heal. Cameras storm back and resend, users reopen streams and catch up.
  */
 import { randomBytes } from 'node:crypto';
+import { via } from './helpers/reference.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningCloud, startCloud } from '../../simulators/cloud/index.ts';
 import { adminClient } from '../../simulators/protocol/admin.ts';
@@ -44,10 +45,10 @@ describe('drivers through an outage', () => {
     const recorder = new MemoryRecorder();
     const deadline = Date.now() + 30_000;
     const cameras = startCameraFleet({
-      target, world, recorder, deadline, rate: 5, policy: { kind: 'immediate', floorMs: 20 }, key: 'k', maxEvents: 400,
+      ...via(target), world, recorder, deadline, rate: 5, policy: { kind: 'immediate', floorMs: 20 }, key: 'k', maxEvents: 400,
     });
     const users = startUserFleet({
-      target, world, recorder, deadline, maxRequests: 10_000, pollMs: 500, tapMs: 1000, probeMs: 0,
+      ...via(target), world, recorder, deadline, maxRequests: 10_000, pollMs: 500, tapMs: 1000, probeMs: 0,
       streamBackoff: { baseMs: 50, capMs: 500 },
     });
     try {

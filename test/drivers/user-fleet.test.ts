@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { via } from './helpers/reference.ts';
 import { UsageError } from '../../src/errors.ts';
 import { type CameraFleet, startCameraFleet } from '../../simulators/protocol/camera-fleet.ts';
 import { RecentEvents } from '../../simulators/protocol/recent-events.ts';
@@ -25,7 +26,7 @@ afterAll(async () => {
 
 function startUsers(recorder: MemoryRecorder, overrides: Partial<UserFleetOptions> = {}): UserFleet {
   users = startUserFleet({
-    target: cloud.url, world, recorder, deadline: Date.now() + 30_000, maxRequests: 5000,
+    ...via(cloud.url), world, recorder, deadline: Date.now() + 30_000, maxRequests: 5000,
     pollMs: 100, camerasMs: 200, tapMs: 100, probeMs: 100, streamBackoff: { baseMs: 20, capMs: 200 }, ...overrides,
   });
   return users;
@@ -33,7 +34,7 @@ function startUsers(recorder: MemoryRecorder, overrides: Partial<UserFleetOption
 
 function startCameras(recorder: MemoryRecorder, recent?: RecentEvents): CameraFleet {
   cameras = startCameraFleet({
-    target: cloud.url, world, recorder, rate: 10, policy: { kind: 'immediate', floorMs: 10 }, key: 'k',
+    ...via(cloud.url), world, recorder, rate: 10, policy: { kind: 'immediate', floorMs: 10 }, key: 'k',
     deadline: Date.now() + 30_000, maxEvents: 300, recent,
   });
   return cameras;
@@ -147,8 +148,8 @@ describe('user fleet', () => {
   it('refuses non-loopback targets and bad options with a usage error', () => {
     const recorder = new MemoryRecorder();
     const base = { world, recorder, deadline: Date.now() + 1000, maxRequests: 1 };
-    expect(() => startUserFleet({ ...base, target: 'http://10.0.0.8:80' })).toThrow(UsageError);
-    expect(() => startUserFleet({ ...base, target: cloud.url, pageLimit: 501 })).toThrow(/pageLimit/);
-    expect(() => startUserFleet({ ...base, target: cloud.url, pollMs: Number.NaN })).toThrow(UsageError);
+    expect(() => startUserFleet({ ...base, ...via('http://10.0.0.8:80') })).toThrow(UsageError);
+    expect(() => startUserFleet({ ...base, ...via(cloud.url), pageLimit: 501 })).toThrow(/pageLimit/);
+    expect(() => startUserFleet({ ...base, ...via(cloud.url), pollMs: Number.NaN })).toThrow(UsageError);
   });
 });

@@ -6,7 +6,7 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWER_BOUNDS } from '../../src/protocol/limits.ts';
 import { EventPage, LoginAnswer } from '../../src/protocol/schema.ts';
-import { TargetClient } from '../../simulators/protocol/user-http.ts';
+import { TargetClient } from '../../src/adapter/reference/http.ts';
 import { startEndlessTarget, type EndlessTarget } from '../helpers/endless-target.ts';
 
 let target: EndlessTarget;

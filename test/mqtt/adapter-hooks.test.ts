@@ -50,6 +50,7 @@ async function openPush(ctx: AdapterContext, session: Awaited<ReturnType<typeof 
       for (const waiter of waiters.filter((w) => w.eventId === item.eventId)) waiter.resolve(item);
     },
     closed: () => undefined,
+    unreadable: () => undefined,
   });
   const next = (eventId: string) => new Promise<ShownItem>((resolve) => {
     const seen = items.find((item) => item.eventId === eventId);
@@ -75,6 +76,9 @@ async function camera(ctx: AdapterContext, which: WorldCamera): Promise<{ connec
       drops.push(reason ?? '');
       onDrop();
     },
+    unreadable(message) {
+      drops.push(`unreadable: ${message}`);
+    },
   });
   const acked = (eventId: string) => new Promise<void>((resolve) => (acks.has(eventId) ? resolve() : waiters.set(eventId, resolve)));
   return { connection, acked, drops, dropped };
@@ -98,7 +102,7 @@ describe('the MQTT adapter against the correct MQTT cloud', () => {
 
   it('logs in, refuses wrong credentials as the backend\'s 401, and lists cameras with roles', async () => {
     await expect(adapter.users.login(h.ctx, { ...users[0]!, secret: 'wrong-passphrase' })).rejects.toMatchObject({ name: 'Refusal', status: 401 });
-    await expect(adapter.devices.connect(h.ctx, { ...cameras[0]!, secret: 'wrong-device-secret' }, { acked: () => undefined, dropped: () => undefined })).rejects.toBeInstanceOf(Refusal);
+    await expect(adapter.devices.connect(h.ctx, { ...cameras[0]!, secret: 'wrong-device-secret' }, { acked: () => undefined, dropped: () => undefined, unreadable: () => undefined })).rejects.toBeInstanceOf(Refusal);
     const carol = await adapter.users.login(h.ctx, users[2]!);
     expect(await adapter.users.cameras(h.ctx, carol)).toEqual([{ cameraId: 'cam-a1', role: 'shared' }]);
     const alice = await adapter.users.login(h.ctx, users[0]!);

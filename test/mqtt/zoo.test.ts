@@ -37,7 +37,7 @@ async function reconnectStorm(bug: string): Promise<string[]> {
   const sender = new Map<string, WorldCamera>();
   for (let round = 0; round < ROUNDS; round++) {
     const pending = new Map<string, () => void>();
-    const link = { acked: (eventId: string) => pending.get(eventId)?.(), dropped: () => undefined };
+    const link = { acked: (eventId: string) => pending.get(eventId)?.(), dropped: () => undefined, unreadable: () => undefined };
     const connections: DeviceConnection[] = await Promise.all(cameras.map((camera) => adapter.devices.connect(ctx, camera, link)));
     const acked = cameras.map((camera, i) => {
       const eventId = `ev-${round}-${camera.id}`;

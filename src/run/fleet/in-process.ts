@@ -40,10 +40,10 @@ function startShard(plan: FleetPlan, endpoints: Record<string, string>, shard: n
   const seconds = (plan.endsAt - plan.startedAt) / 1000;
   // Shard 0 keeps the run's seed, so a one-shard fleet does what it always did.
   const seed = plan.seed ^ shard;
-  // DRIVERS: pass adapter/endpoints (and adapterOptions) instead of the one target: today's drivers speak PROTOCOL.md.
-  const target = endpoints[plan.adapter.endpoints[0]!]!;
   const cameras = startCameraFleet({
-    target,
+    adapter: plan.adapter,
+    endpoints,
+    adapterOptions: plan.adapterOptions,
     allowRemote: plan.allowRemote,
     world,
     cameras: mine,
@@ -60,7 +60,9 @@ function startShard(plan: FleetPlan, endpoints: Record<string, string>, shard: n
     recent,
   });
   const users = startUserFleet({
-    target,
+    adapter: plan.adapter,
+    endpoints,
+    adapterOptions: plan.adapterOptions,
     allowRemote: plan.allowRemote,
     world,
     users: theirs,

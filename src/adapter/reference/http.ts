@@ -1,13 +1,16 @@
 /**
- * The user sims' HTTP client: undici requests on a shared keep-alive agent, each with a timeout and the fleet's
- * abort signal, each answer read to at most its call's bound. A target that answers garbage, too much, hangs or
- * drops the connection gives a `Problem`, never a throw, so the caller records it as an `error` and carries on.
+ * The reference adapter's HTTP client: undici requests on one keep-alive agent per run context, each with a
+ * timeout and the run's abort signal, each answer read to at most its call's bound. A target that answers garbage,
+ * too much, hangs or drops the connection gives a `Problem`, never a throw; `settled` turns it into the adapter
+ * contract's terms (a `Refusal` for a refusing status, a `TargetFailure` for the rest).
  */
 import { Agent, request } from 'undici';
+import { Refusal, TargetFailure } from '../define.ts';
+import type { AdapterContext } from '../types.ts';
 import type { z } from 'zod';
-import { AnswerTooLarge, readBody } from '../../src/protocol/answer-body.ts';
-import { endpoint } from '../../src/protocol/endpoint.ts';
-import { redirectRefused } from '../../src/protocol/redirect.ts';
+import { AnswerTooLarge, readBody } from '../../protocol/answer-body.ts';
+import { endpoint } from '../../protocol/endpoint.ts';
+import { redirectRefused } from '../../protocol/redirect.ts';
 
 export type Answer<T> =
   | { ok: true; status: number; value: T }
@@ -94,4 +97,27 @@ function header(value: string | string[] | undefined): string | undefined {
 function pathOnly(path: string): string {
   const query = path.indexOf('?');
   return query < 0 ? path : path.slice(0, query);
+}
+
+/** Keep-alive connections to the target per run context, shared by all its users (undici opens them as needed). */
+const CONNECTIONS = 512;
+const clients = new WeakMap<AdapterContext, TargetClient>();
+
+/** The context's client: one agent per run context, destroyed when the run's signal aborts. */
+export function clientFor(ctx: AdapterContext): TargetClient {
+  let client = clients.get(ctx);
+  if (!client) {
+    const agent = new Agent({ connections: CONNECTIONS, keepAliveTimeout: 10_000, headersTimeout: ctx.timeoutMs, bodyTimeout: ctx.timeoutMs });
+    client = new TargetClient(ctx.endpoints.target!, agent, ctx.timeoutMs, ctx.signal);
+    clients.set(ctx, client);
+    ctx.signal.addEventListener('abort', () => void agent.destroy().catch(() => undefined), { once: true });
+  }
+  return client;
+}
+
+/** The answer's value, or the throw the contract asks for: a refusing status is the backend's answer. */
+export function settled<T>(answer: Answer<T>): T {
+  if (answer.ok) return answer.value;
+  if (answer.status >= 300) throw new Refusal(answer.status, answer.problem);
+  throw new TargetFailure(answer.problem);
 }
