@@ -60,7 +60,8 @@ let registered = false;
  * Lets an adapter file anywhere import `stampede/adapter`. Node resolves bare specifiers from the importing
  * file's folder, where no `stampede` package is installed, so a resolve hook (registered once, ahead of tsx's)
  * answers that one specifier with our `define.ts`; tsx then loads it like any other source. Registered before the
- * first adapter file is imported, so the hook applies to it and to everything it imports.
+ * first adapter file is imported, so the hook applies to it and to everything it imports. Packages the adapter's
+ * folder lacks resolve from Stampede's own dependencies, so an adapter needs no npm install of its own.
  */
 function registerPublicEntry(): void {
   if (registered) return;
@@ -70,7 +71,15 @@ function registerPublicEntry(): void {
   // load as CommonJS, which cannot import our ES modules; an adapter is ESM (`export default`), so it loads as such.
   const hook = `export async function resolve(specifier, context, next) {
     if (specifier === 'stampede/adapter') return { url: ${JSON.stringify(entry)}, format: 'module', shortCircuit: true };
-    const resolved = await next(specifier, context);
+    let resolved;
+    try {
+      resolved = await next(specifier, context);
+    } catch (error) {
+      // A package the adapter's own folder does not have (ws, mqtt, undici): Stampede's own copy, as a bare import
+      // from inside this package would find it.
+      if (error?.code !== 'ERR_MODULE_NOT_FOUND' || /^[./]|^[a-z]+:/i.test(specifier)) throw error;
+      resolved = await next(specifier, { ...context, parentURL: ${JSON.stringify(entry)} });
+    }
     if (resolved.url.startsWith('file:') && /\\.[cm]?ts$/.test(resolved.url) && resolved.format !== 'module') return { ...resolved, format: 'module' };
     return resolved;
   }`;
