@@ -37,8 +37,8 @@ export const init: Subcommand = (program: Command, done) => {
       // Both or neither: half a scaffold next to a user's own file helps nobody.
       const existing = [adapterPath, worldPath].filter((path) => existsSync(path));
       if (existing.length > 0 && !force) throw new UsageError(`${existing.join(' and ')} already ${existing.length > 1 ? 'exist' : 'exists'}`, 'add --force to overwrite, or pick another name or --dir');
-      writeNewFile(adapterPath, adapter, { force: true, mode: 0o644 });
-      writeNewFile(worldPath, world, { force: true, mode: 0o600 }); // owner-only: it holds secrets
+      writeNewFile(adapterPath, adapter, { force: true, mode: 0o644, another: 'name or --dir' });
+      writeNewFile(worldPath, world, { force: true, mode: 0o600, another: 'name or --dir' }); // owner-only: it holds secrets
       process.stdout.write(printableText([
         `wrote ${adapterPath} and ${worldPath}`,
         'both run as they are against the embedded cloud:',

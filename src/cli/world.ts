@@ -37,7 +37,7 @@ export const world: Subcommand = (program: Command, done) => {
       const text = worldTemplate(size, () => randomBytes(18).toString('base64url'));
       if (options.out === undefined) process.stdout.write(text);
       else {
-        writeNewFile(options.out, text, { force: options.force, mode: 0o600 }); // owner-only: it holds secrets
+        writeNewFile(options.out, text, { force: options.force, mode: 0o600, another: '--out' }); // owner-only: it holds secrets
         process.stderr.write(`${printableLine(`stampede: wrote ${options.out} (${size.users} users, ${size.cameras} cameras): try it with bin/stampede run --world ${options.out}`)}\n`);
       }
       done(ExitCode.ok);

@@ -36,20 +36,20 @@ function oneLine(result: { code: number | null; stderr: string; stdout: string }
 }
 
 describe('stampede run --adapter', () => {
-  it('refuses a missing adapter file, a module without a default adapter and a malformed option in one line each', async () => {
+  it('refuses a missing adapter file, a module without a default adapter, a malformed option and an unknown cloud in one line each', async () => {
     const dir = outside({ 'none.adapter.ts': 'export const x = 1;\n', 'half.adapter.ts': "export default { name: 'half', endpoints: ['api'], users: {} };\n" });
     const [missing, noDefault, half, option, cloud] = await Promise.all([
       stampede(['run', '--adapter', join(dir, 'nope.adapter.ts'), '--duration', '10']),
       stampede(['run', '--adapter', join(dir, 'none.adapter.ts'), '--target', 'http://127.0.0.1:9', '--duration', '10']),
       stampede(['run', '--adapter', join(dir, 'half.adapter.ts'), '--target', 'http://127.0.0.1:9', '--duration', '10']),
       stampede(['run', '--adapter-option', 'novalue', '--duration', '10']),
-      stampede(['run', '--cloud', 'mqtt', '--duration', '10']),
+      stampede(['run', '--cloud', 'nimbus', '--duration', '10']),
     ]);
     expect(oneLine(missing)).toMatch(/^stampede: --adapter .*nope\.adapter\.ts: no such file: /);
     expect(oneLine(noDefault)).toMatch(/^stampede: --adapter .*none\.adapter\.ts: has no default export: /);
     expect(oneLine(half)).toMatch(/^stampede: --adapter .*half\.adapter\.ts: users\.login must be a function: /);
     expect(oneLine(option)).toMatch(/^stampede: --adapter-option novalue is not KEY=VALUE/);
-    expect(oneLine(cloud)).toMatch(/^stampede: --cloud mqtt is not built yet: /);
+    expect(oneLine(cloud)).toMatch(/^stampede: unknown --cloud nimbus: pick one of reference, mqtt/);
   });
 
   it('refuses --target NAME=URL naming an endpoint the adapter does not have, in one line', async () => {
