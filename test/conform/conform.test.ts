@@ -84,7 +84,7 @@ describe('stampede conform usage and reachability', () => {
   it('refuses a non-loopback target without --allow-remote (exit 2)', async () => {
     const outcome = await runStampede(['conform', '--target', 'http://192.0.2.10:8080', '--admin-token', ADMIN_TOKEN]);
     expect(outcome.code).toBe(2);
-    expect(outcome.stderr).toMatch(/non-loopback.*--allow-remote/);
+    expect(outcome.stderr).toMatch(/not on this machine.*--allow-remote/);
     expect(outcome.stderr).not.toContain(ADMIN_TOKEN);
   });
 

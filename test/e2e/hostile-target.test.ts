@@ -85,7 +85,7 @@ describe.concurrent('a hostile target or flag', () => {
     const out = runDir('echo-seed');
     const result = await stampede(['run', '--target', target.url, '--admin-token', TOKEN, ...SMALL, '--out', out]);
     expect(result.code, result.stderr).toBe(3);
-    expect(result.stderr).toMatch(/seeding the target failed: .*refused Bearer \[redacted\]/);
+    expect(result.stderr).toMatch(/seeding the world through adapter reference failed: .*refused Bearer \[redacted\]/);
     expectNowhere(TOKEN, result, out);
   }, 120_000);
 
