@@ -51,8 +51,8 @@ export async function revokeShare(ctx: CloudContext, req: IncomingMessage, camer
   return changeAccess(ctx, cameraId, () => ctx.store.revoke(cameraId, userId));
 }
 
-/** Applies the change to the truth, then tells the caches, in the same tick: nobody reads in between. */
-function changeAccess(ctx: CloudContext, cameraId: string, change: () => string[]): Reply {
+/** Applies the change to the truth, then tells the caches, in the same tick: nobody reads in between. Both clouds' admin APIs use it. */
+export function changeAccess(ctx: { parts: Pick<CloudContext['parts'], 'invalidation'> }, cameraId: string, change: () => string[]): Reply {
   let affected: string[] = [];
   try {
     affected = change();

@@ -6,6 +6,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { MAX_WORLD_BODY_BYTES } from '../../../src/protocol/schema.ts';
+import { changeAccess } from '../../cloud/http/admin.ts';
 import { readJson } from '../../cloud/http/body.ts';
 import { HttpError, noContent } from '../../cloud/http/reply.ts';
 import type { Reply } from '../../cloud/seams.ts';
@@ -73,15 +74,4 @@ export async function addGuest(ctx: MqttCloudContext, req: IncomingMessage, came
 export async function removeGuest(ctx: MqttCloudContext, req: IncomingMessage, cameraId: string, userId: string): Promise<Reply> {
   requireAdmin(ctx, req);
   return changeAccess(ctx, cameraId, () => ctx.store.revoke(cameraId, userId));
-}
-
-function changeAccess(ctx: MqttCloudContext, cameraId: string, change: () => string[]): Reply {
-  let affected: string[] = [];
-  try {
-    affected = change();
-  } catch (error) {
-    asHttp(error);
-  }
-  if (affected.length > 0) ctx.parts.invalidation.accessChanged(cameraId, affected);
-  return noContent();
 }
