@@ -11,7 +11,7 @@ export type HookFailure =
   | { kind: 'refused'; status: number; message: string; code?: number }
   /** The backend or the network failed: an ordinary target error. */
   | { kind: 'target'; message: string; code?: number }
-  /** The adapter failed: recorded naming the adapter, and the run has no verdict. */
+  /** The adapter failed: recorded naming the adapter, and the run cannot pass. */
   | { kind: 'fault'; message: string };
 
 /** Node, undici and ws error codes that mean the connection, not the adapter, failed. */

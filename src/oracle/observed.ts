@@ -57,7 +57,7 @@ export interface AdapterFault {
 export function adapterFaultReason({ source, count, message }: AdapterFault): string {
   const [, adapter, hook] = /^adapter (.+?): (.+)$/s.exec(source) ?? [undefined, source.slice('adapter '.length), 'a hook'];
   return `the adapter ${adapter} failed in ${hook} ${count === 1 ? 'once' : `${count} times`} (first: ${message}): ` +
-    'what it observed cannot be trusted, so the run has no verdict; fix the adapter';
+    'a run it left untested has no verdict; fix the adapter';
 }
 
 export class ObservedRun {

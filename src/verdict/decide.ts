@@ -55,8 +55,10 @@ export function decide(inputs: VerdictInputs): Decision {
   const judged: RunVerdict = untested && status === 'pass' ? 'error' : status;
   // A leak already fails; an unjudgeable run stays an error (its figures may be incomplete); a breach fails the rest.
   const gated: RunVerdict = judged === 'pass' && breached.length > 0 ? 'fail' : judged;
-  // A faulty adapter's observations may be wrong either way, a leak included: the run is an error naming it.
-  const verdict: RunVerdict = adapterFaults.length > 0 ? 'error' : gated;
+  // A faulty adapter may have left the target untested, so a run it faulted in cannot pass. A leak it recorded
+  // still fails: the oracle judged only what the adapter's good calls answered, and hiding that is the one thing
+  // Stampede must never do (the faults stay among the reasons).
+  const verdict: RunVerdict = adapterFaults.length > 0 && oracle.leaks.total === 0 ? 'error' : gated;
   return { verdict, reasons, exitCode: exitCodeOfVerdict(verdict, inputs) };
 }
 
