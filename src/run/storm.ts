@@ -345,7 +345,10 @@ function startWorkers(state: RunState, signal: AbortSignal): Promise<StartedWork
     '--duration', String(config.durationMs / 1000), ...(config.allowRemote ? ['--allow-remote'] : [])];
   const common = { recorder, world, fingerprint: fingerprintOf(config, world), log: io.log, workerArgs };
   const remote = config.remoteWorkers;
-  if (remote) return awaitRemoteWorkers({ ...common, count: remote.count, host: remote.host, port: remote.port, token: remote.token, signal });
+  if (remote) {
+    const adapterOptionKeys = Object.keys(config.adapterOptions);
+    return awaitRemoteWorkers({ ...common, adapterOptionKeys, count: remote.count, host: remote.host, port: remote.port, token: remote.token, signal });
+  }
   return startLocalWorkers({ ...common, count: config.workers, env });
 }
 

@@ -4,6 +4,7 @@
  * adapter has no world hooks schedules no ownership changes and says so; option values reach workers through
  * their environment, never their argv.
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +97,31 @@ describe('stampede run --adapter', () => {
     expect(journal).not.toMatch(/"type":"access"/);
     expect(JSON.parse(journal.split('\n')[0]!).world.changes).toEqual([]);
     for (const file of readdirSync(out)) expect(readFileSync(join(out, file), 'utf8'), file).not.toContain(secret);
+    expect(result.stdout + result.stderr).not.toContain(secret);
+  });
+
+  it('tells whoever starts --workers 0 workers which adapter options they need, never the values', async () => {
+    const dir = outside({ 'worldless.adapter.ts': WORLDLESS });
+    const secret = `opt-${Math.random().toString(36).slice(2)}-value`;
+    let child: ChildProcess | undefined;
+    let hint = '';
+    const result = await stampede(
+      ['run', 'storm', '--adapter', join(dir, 'worldless.adapter.ts'), '--adapter-option', `apiKey=${secret}`, '--cameras', '4', '--users', '2',
+        '--duration', '10', '--workers', '0', '--collector-listen', '127.0.0.1:0', '--expect-workers', '1', '--out', runDir('hint')],
+      {
+        timeoutMs: 120_000,
+        env: { STAMPEDE_COLLECTOR_TOKEN: 'a-token-for-this-test-only' },
+        onSpawn: (spawned) => { child = spawned; },
+        onStderr: (stderr) => {
+          if (hint || !stderr.includes('--index I')) return;
+          hint = stderr;
+          // Nobody will start the worker: Ctrl-C ends the wait.
+          child?.kill('SIGINT');
+        },
+      },
+    );
+    expect(hint).toMatch(/STAMPEDE_ADAPTER_OPTIONS set to this run's --adapter-option values as one JSON object \(keys apiKey,/);
+    expect(result.code).toBe(130);
     expect(result.stdout + result.stderr).not.toContain(secret);
   });
 });

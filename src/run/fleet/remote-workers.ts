@@ -5,6 +5,7 @@
  * error naming its index, never a smaller denominator.
  */
 import { UnavailableError } from '../../errors.ts';
+import { ADAPTER_OPTIONS_ENV } from '../adapter-options.ts';
 import { allJoined, openJudgedFleet, WIND_DOWN_MS, type JudgedFleetOptions, type WorkerEnd } from './judged.ts';
 import type { StartedWorkers } from './local-workers.ts';
 
@@ -17,6 +18,8 @@ export interface RemoteWorkersOptions extends JudgedFleetOptions {
   token: string;
   /** The worker command's flags besides collector, index and count, printed for whoever starts them. */
   workerArgs: string[];
+  /** The `--adapter-option` keys the workers need too: named in the hint, their values never printed. */
+  adapterOptionKeys?: readonly string[];
   signal: AbortSignal;
 }
 
@@ -25,9 +28,13 @@ export async function awaitRemoteWorkers(options: RemoteWorkersOptions): Promise
   const judged = await openJudgedFleet(options);
   const { collector } = judged;
   const label = (index: number): string => `worker ${index + 1} of ${count} (--index ${index})`;
-  // The token is never printed: whoever starts the workers has it already (the Secret, or the run's environment).
+  // The token and option values are never printed: whoever starts the workers has them already (the Secret, or
+  // the run's environment); only which options they need is said.
+  const keys = options.adapterOptionKeys ?? [];
+  const adapterEnv = keys.length === 0 ? '' : ` and ${ADAPTER_OPTIONS_ENV} set to this run's --adapter-option values as one JSON object ` +
+    `(keys ${keys.join(', ')}, e.g. {"${keys[0]}":"..."})`;
   log(`stampede: waiting up to ${REMOTE_START_TIMEOUT_MS / 60_000} min for ${count} workers on ${collector.url}; start each, with ` +
-    `STAMPEDE_COLLECTOR_TOKEN set to this run's token, as: bin/stampede worker ${options.workerArgs.join(' ')} --collector ${collector.url} ` +
+    `STAMPEDE_COLLECTOR_TOKEN set to this run's token${adapterEnv}, as: bin/stampede worker ${options.workerArgs.join(' ')} --collector ${collector.url} ` +
     `--count ${count} --index I (I from 0 to ${count - 1}, or JOB_COMPLETION_INDEX)`);
   if (!(await allJoined(collector, count, Date.now() + REMOTE_START_TIMEOUT_MS, signal))) {
     await judged.close();
