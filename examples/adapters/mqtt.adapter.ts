@@ -12,6 +12,7 @@
  *     admin, with header X-Admin-Key: POST /admin/world, POST /admin/devices/:id/transfer {to},
  *       POST /admin/devices/:id/guests {account}, DELETE /admin/devices/:id/guests/:account
  *   devices  (endpoint `broker`, mqtt://): MQTT 5, user name = device id, password = device secret;
+ *     on connecting, publish `online` to cameras/<id>/status, with `offline` there as the connection's will;
  *     publish the thumbnail bytes to cameras/<id>/events with user properties id, kind, ts;
  *     the cloud answers on cameras/<id>/acks with {event, status: 'stored' | 'rejected'}.
  *
@@ -190,6 +191,7 @@ export default defineAdapter<Session>({
   devices: {
     connect(ctx, camera, link) {
       return new Promise((resolve, reject) => {
+        const status = `cameras/${camera.id}/status`;
         const client = connect(ctx.endpoints.broker!, {
           username: camera.id,
           password: camera.secret,
@@ -201,6 +203,8 @@ export default defineAdapter<Session>({
           reconnectPeriod: 0,
           connectTimeout: ctx.timeoutMs,
           keepalive: 30,
+          // The broker says `offline` for the camera when its connection dies without a goodbye (an outage).
+          will: { topic: status, payload: Buffer.from('offline'), qos: 1, retain: false },
         });
         let open = false;
         let closing = false;
@@ -214,6 +218,8 @@ export default defineAdapter<Session>({
         ctx.signal.addEventListener('abort', onAbort, { once: true });
         client.once('error', fail);
         client.once('connect', () => {
+          // The birth message: the cloud shows the camera online (and gets ready for what it sends next).
+          client.publish(status, 'online', { qos: 1 });
           client.subscribeAsync(acks, { qos: 1 }).then(() => {
             open = true;
             client.off('error', fail);

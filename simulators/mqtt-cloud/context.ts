@@ -3,6 +3,7 @@ import type { CachedViews } from '../cloud/cache/views.ts';
 import type { CloudParts } from '../cloud/seams.ts';
 import type { SystemOfRecord } from '../cloud/store.ts';
 import type { MosquittoBroker } from '../../src/services/mosquitto.ts';
+import type { Presence } from './presence.ts';
 import type { PushGateways } from './push.ts';
 
 export interface MqttCloudContext {
@@ -11,6 +12,8 @@ export interface MqttCloudContext {
   parts: CloudParts;
   broker: MosquittoBroker;
   push: PushGateways;
+  /** Which cameras are connected, by their own birth and will messages. */
+  presence: Presence;
   /** sha256 of the admin key; the key itself is kept nowhere. */
   adminKeyDigest: Buffer;
   /** Each user's broker password for their push gateway, minted at every seed and known only to this process. */

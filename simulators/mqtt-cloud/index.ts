@@ -16,6 +16,7 @@ import { resolveMqttBug } from './bugs.ts';
 import type { MqttCloudContext } from './context.ts';
 import { handleRequest } from './http/router.ts';
 import { startIngest } from './ingest.ts';
+import { Presence } from './presence.ts';
 import { PushGateways } from './push.ts';
 import { CLOUD_TOPICS } from './topics.ts';
 
@@ -62,6 +63,7 @@ export async function startMqttCloud(options: MqttCloudOptions): Promise<Running
     parts,
     broker,
     push: new PushGateways(broker.url, (userId) => gatewayPasswords.get(userId)),
+    presence: new Presence(),
     adminKeyDigest: digest(options.adminToken),
     gatewayPasswords,
     log,

@@ -1,7 +1,7 @@
 /**
- * The cloud's ingest: one MQTT client on the privileged account, subscribed to every camera's events topic. The
- * broker has already authenticated the camera and, through the ACL, made sure it can publish only to its own
- * topic, so the camera id in the topic is the camera that sent it. Each event is stored for the camera's
+ * The cloud's ingest: one MQTT client on the privileged account, subscribed to every camera's events and status
+ * topics (status: presence.ts). The broker has already authenticated the camera and, through the ACL, made sure
+ * it can publish only to its own topics, so the camera id in the topic is the camera that sent it. Each event is stored for the camera's
  * audience, published to each audience user's feed (the push path), and acknowledged on the camera's own acks
  * topic. The device-to-owner lookup goes through the shared cloud's `cameraLookup` part, which wyze-2024 replaces.
  */
@@ -11,7 +11,8 @@ import { EVENT_KINDS, ID_PATTERN, MAX_THUMBNAIL_BYTES } from '../../src/protocol
 import type { BrokerAccount } from '../../src/services/mosquitto.ts';
 import { UnavailableError } from '../../src/errors.ts';
 import type { MqttCloudContext } from './context.ts';
-import { ALL_EVENTS, acksTopic, cameraOfEventsTopic, feedTopic } from './topics.ts';
+import { statusChanged } from './presence.ts';
+import { ALL_EVENTS, ALL_STATUS, acksTopic, cameraTopic, feedTopic } from './topics.ts';
 import { feedItem } from './wire.ts';
 
 type Kind = (typeof EVENT_KINDS)[number];
@@ -36,10 +37,13 @@ export async function startIngest(ctx: MqttCloudContext, brokerUrl: string, acco
     client.once('connect', () => resolve());
     client.once('error', (error) => reject(new UnavailableError(`the cloud could not log in to its broker: ${error.message}`)));
   });
-  const granted = await client.subscribeAsync(ALL_EVENTS, { qos: 1 });
-  if (granted.some((grant) => grant.qos > 2)) throw new UnavailableError(`the broker refused the cloud's subscription to ${ALL_EVENTS}`);
+  const granted = await client.subscribeAsync([ALL_EVENTS, ALL_STATUS], { qos: 1 });
+  if (granted.some((grant) => grant.qos > 2)) throw new UnavailableError(`the broker refused the cloud's subscription to ${ALL_EVENTS} or ${ALL_STATUS}`);
   client.on('message', (topic, payload, packet) => {
-    handle(ctx, client, topic, payload, packet).catch((error: unknown) => {
+    const camera = cameraTopic(topic);
+    if (camera === undefined) return;
+    const handled = camera.leaf === 'status' ? statusChanged(ctx, camera.cameraId, payload) : handle(ctx, client, camera.cameraId, payload, packet);
+    handled.catch((error: unknown) => {
       ctx.log(`ingest failed: ${error instanceof Error ? error.message : String(error)}`);
     });
   });
@@ -63,9 +67,7 @@ function parseEvent(payload: Buffer, packet: IPublishPacket): { eventId: string;
   return { eventId, kind: kind as Kind, ts };
 }
 
-async function handle(ctx: MqttCloudContext, client: MqttClient, topic: string, payload: Buffer, packet: IPublishPacket): Promise<void> {
-  const camera = cameraOfEventsTopic(topic);
-  if (camera === undefined) return;
+async function handle(ctx: MqttCloudContext, client: MqttClient, camera: string, payload: Buffer, packet: IPublishPacket): Promise<void> {
   const answer = (body: object) => void client.publishAsync(acksTopic(camera), JSON.stringify(body), { qos: 1 }).catch(() => undefined);
   const event = parseEvent(payload, packet);
   if ('reason' in event) return answer({ event: event.eventId ?? null, status: 'rejected', reason: event.reason });

@@ -1,7 +1,8 @@
 /**
  * The worked-example MQTT adapter's hooks against the embedded MQTT cloud (`stampede target --cloud mqtt` as a
- * child, with its private broker and the cache in Redis). Hook-level checks written here because the shared
- * contract suite (test/adapter/contract.ts) lives on another branch; it should run this adapter too once merged.
+ * child, with its private broker and the cache in Redis): what is particular to this backend and its adapter
+ * (field mapping, exclusive pushes, admin calls, presence, a replaced connection, the ACL bug). The checks every
+ * adapter passes run against it in test/adapter/mqtt-contract.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { Refusal, type AdapterContext, type DeviceConnection, type PushChannel, 
 import { startEmbeddedMqttCloud, mqttCloudPorts, type EmbeddedMqttCloud } from '../../src/run/embedded-mqtt.ts';
 import { startMqttCloud } from '../../simulators/mqtt-cloud/index.ts';
 import { REDIS_URL } from '../helpers/cloud.ts';
+import { eventually } from '../../src/conform/session.ts';
 
 const users: WorldUser[] = [
   { id: 'u-alice', login: 'alice@example.test', secret: 'alice-passphrase-1234' },
@@ -141,6 +143,22 @@ describe('the MQTT adapter against the correct MQTT cloud', () => {
     await camA.connection.close();
     await camB.connection.close();
     expect([...camA.drops, ...camB.drops]).toEqual([]);
+  });
+
+  it('shows a camera online from its birth message, and offline once the broker publishes its will', async () => {
+    const alice = await adapter.users.login(h.ctx, users[0]!);
+    const online = async (): Promise<boolean | undefined> => {
+      const response = await fetch(new URL('/api/devices', h.ctx.endpoints.api), { headers: { cookie: alice.cookie } });
+      const { devices } = (await response.json()) as { devices: { device_id: string; online: boolean }[] };
+      return devices.find((device) => device.device_id === 'cam-a1')?.online;
+    };
+    const camA = await camera(h.ctx, cameras[0]!);
+    // The birth went out before this event on the same connection, and the broker keeps one publisher's order.
+    await camA.connection.send({ eventId: 'ev-a-2', cameraId: 'cam-a1', kind: 'motion', ts: Date.now(), thumbnail: jpeg('ev-a-2') });
+    await camA.acked('ev-a-2');
+    expect(await online()).toBe(true);
+    await camA.connection.close(); // no goodbye: the broker says `offline` for the camera
+    await eventually(10_000, async () => expect(await online()).toBe(false));
   });
 
   it('applies transfer, share and revoke through the admin API', async () => {

@@ -35,7 +35,7 @@ export async function listDevices(ctx: MqttCloudContext): Promise<Reply> {
   const userId = ctx.parts.userContext.current();
   const devices = [...ctx.store.camerasOf(userId)]
     .sort((a, b) => (a.cameraId < b.cameraId ? -1 : a.cameraId > b.cameraId ? 1 : 0))
-    .map((camera) => ({ device_id: camera.cameraId, access: camera.role === 'owner' ? 'owner' : 'guest' }));
+    .map((camera) => ({ device_id: camera.cameraId, access: camera.role === 'owner' ? 'owner' : 'guest', online: ctx.presence.isOnline(camera.cameraId) }));
   return jsonReply(200, { devices });
 }
 
