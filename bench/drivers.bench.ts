@@ -58,7 +58,7 @@ async function bench(cameraCount: number, userCount: number): Promise<void> {
 
     const base = heap();
     const cameras = startCameraFleet({
-      ...via(url), world, recorder, rate: 0.01, policy: { floorMs: 100, capMs: 2000 },
+      ...via(url), world, recorder, rate: 0.01, policy: { floorMs: 100, capMs: 2000, jitterMs: 100 },
       key: 'bench', deadline, maxEvents: 0, rampMs: 3000,
     });
     await waitFor(() => cameras.connected() === cameraCount, 'cameras to connect', deadline);
@@ -93,7 +93,7 @@ async function bench(cameraCount: number, userCount: number): Promise<void> {
  * (CPU, records, event loop), with a fixed 25 ms wait (the old `immediate`) beside the scenarios' device-like policy.
  */
 async function outageStorm(world: ReturnType<typeof generateWorld>, cameraCount: number): Promise<void> {
-  for (const [name, policy] of [['fixed 25 ms', { floorMs: 25, capMs: 25 }], ['scenario default', everyday.reconnect]] as const) {
+  for (const [name, policy] of [['fixed 25 ms', { floorMs: 25, capMs: 25, jitterMs: 0 }], ['scenario default', everyday.reconnect]] as const) {
     let records = 0;
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
@@ -108,7 +108,7 @@ async function outageStorm(world: ReturnType<typeof generateWorld>, cameraCount:
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     console.log(
-      `outage ${OUTAGE_MS / 1000} s, ${cameraCount} cameras, ${name} (floor ${policy.floorMs} ms, cap ${policy.capMs} ms): ` +
+      `outage ${OUTAGE_MS / 1000} s, ${cameraCount} cameras, ${name} (floor ${policy.floorMs} ms, cap ${policy.capMs} ms, jitter ${policy.jitterMs} ms): ` +
         `${(cameras.stats().connects / seconds).toFixed(0)} connects/s, ${(records / seconds).toFixed(0)} records/s, ` +
         `CPU ${((used.user + used.system) / 1e4 / seconds).toFixed(0)}% of a core, event loop p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms`,
     );

@@ -14,7 +14,7 @@ export interface Traffic {
   eventRate: number;
   /**
    * How disconnected cameras come back: no sooner than a floor, backing off to a cap, jittered, as device firmware
-   * does. Keep the cap to seconds for a storm: the whole fleet then returns within it after a heal.
+   * does. A jitter small beside the floor keeps the fleet's return after a heal a storm.
    */
   reconnect: ReconnectPolicy;
   /** Gap between a user's event-list polls. */

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 function start(recorder: MemoryRecorder, overrides: Partial<CameraFleetOptions> = {}): CameraFleet {
   fleet = startCameraFleet({
-    ...via(cloud.url), world, recorder, rate: 20, policy: { floorMs: 10, capMs: 10 }, key: 'k',
+    ...via(cloud.url), world, recorder, rate: 20, policy: { floorMs: 10, capMs: 10, jitterMs: 0 }, key: 'k',
     deadline: Date.now() + 30_000, maxEvents: 200, ...overrides,
   });
   return fleet;
@@ -57,8 +57,8 @@ describe('camera fleet', () => {
   });
 
   it.each<[string, ReconnectPolicy]>([
-    ['immediate', { floorMs: 10, capMs: 10 }],
-    ['backoff', { floorMs: 20, capMs: 200 }],
+    ['a fixed wait', { floorMs: 10, capMs: 10, jitterMs: 0 }],
+    ['backing off', { floorMs: 20, capMs: 200, jitterMs: 20 }],
   ])('reconnects (%s) after the server drops sockets and resends every unacknowledged event', async (_, policy) => {
     const recorder = new MemoryRecorder();
     // Acks are held from the start: on a busy machine the fleet may send all 60 before a later hold began.
@@ -141,7 +141,7 @@ describe('camera fleet', () => {
   it('stops during an outage without waiting on dead connects, having recorded no failed connect one by one', async () => {
     const recorder = new MemoryRecorder();
     const cameras = startCameraFleet({
-      ...via('http://127.0.0.1:1'), world, recorder, rate: 1, policy: { floorMs: 5, capMs: 5 }, key: 'k',
+      ...via('http://127.0.0.1:1'), world, recorder, rate: 1, policy: { floorMs: 5, capMs: 5, jitterMs: 0 }, key: 'k',
       deadline: Date.now() + 30_000, maxEvents: 10,
     });
     expect(await until(() => cameras.stats().connects > 50)).toBe(true);
@@ -166,11 +166,11 @@ describe('camera fleet', () => {
 
   it('refuses non-loopback targets and bad options with a usage error', () => {
     const recorder = new MemoryRecorder();
-    const base = { world, recorder, rate: 1, policy: { floorMs: 10, capMs: 10 }, key: 'k', deadline: Date.now() + 1000, maxEvents: 1 };
+    const base = { world, recorder, rate: 1, policy: { floorMs: 10, capMs: 10, jitterMs: 0 }, key: 'k', deadline: Date.now() + 1000, maxEvents: 1 };
     expect(() => startCameraFleet({ ...base, ...via('http://example.com') })).toThrow(UsageError);
     expect(() => startCameraFleet({ ...base, ...via('not a url') })).toThrow(/not a URL/);
     expect(() => startCameraFleet({ ...base, ...via(cloud.url), rate: -1 })).toThrow(UsageError);
-    expect(() => startCameraFleet({ ...base, ...via(cloud.url), policy: { floorMs: 100, capMs: 10 } })).toThrow(UsageError);
+    expect(() => startCameraFleet({ ...base, ...via(cloud.url), policy: { floorMs: 100, capMs: 10, jitterMs: 0 } })).toThrow(UsageError);
     const longId = { ...world.cameras[0]!, cameraId: 'c'.repeat(60) };
     expect(() => startCameraFleet({ ...base, ...via(cloud.url), cameras: [longId] })).toThrow(/too long for event ids/);
     expect(() => startCameraFleet({ ...base, ...via(cloud.url), world: { ...world, runId: 'run-été' } })).toThrow(/printable ASCII/);

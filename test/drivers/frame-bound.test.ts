@@ -28,7 +28,7 @@ describe('frames from a target', () => {
     const world = smallWorld(1, 1);
     const recorder = new MemoryRecorder();
     const fleet = startCameraFleet({
-      ...via(url), world, recorder, rate: 1, policy: { floorMs: 50, capMs: 50 }, key: 'k', deadline: Date.now() + 30_000, maxEvents: 0,
+      ...via(url), world, recorder, rate: 1, policy: { floorMs: 50, capMs: 50, jitterMs: 0 }, key: 'k', deadline: Date.now() + 30_000, maxEvents: 0,
     });
     try {
       expect(await until(() => recorder.of('error').length > 0)).toBe(true);

@@ -47,7 +47,7 @@ describe('drivers through an outage', () => {
     /** Connects made between the last camera dropping and the heal: all failed, bar any in flight at the heal. */
     let failedInOutage = 0;
     const cameras = startCameraFleet({
-      ...via(target), world, recorder, deadline, rate: 5, policy: { floorMs: 20, capMs: 20 }, key: 'k', maxEvents: 400,
+      ...via(target), world, recorder, deadline, rate: 5, policy: { floorMs: 20, capMs: 20, jitterMs: 0 }, key: 'k', maxEvents: 400,
     });
     const users = startUserFleet({
       ...via(target), world, recorder, deadline, maxRequests: 10_000, pollMs: 500, tapMs: 1000, probeMs: 0,
