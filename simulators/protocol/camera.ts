@@ -65,12 +65,16 @@ export interface CameraSim extends Schedulable {
   /** Events this camera has created; the next id is `eventIdOf(cameraId, created + 1)`. */
   created: number;
   unacked: Map<string, PendingEvent>;
-  /** Failed connects since the last welcome: drives the backoff. */
-  attempts: number;
+  /** Failed connects since the last welcome: drives the backoff, and is recorded as a count on the next welcome. */
+  failures: number;
   /** When the next new event is due while live; kept across reconnects so a flapping camera keeps its pace. */
   nextEventAt: number;
-  /** Only the first connection error of a streak is recorded, so an outage does not flood the history. */
+  /**
+   * Only the first connection error and the first refusal of a streak of failed connects are recorded, so an
+   * outage does not flood the history: the rest are only counted.
+   */
   errorRecorded: boolean;
+  refusalRecorded: boolean;
 }
 
 export interface CameraCounters {
@@ -113,7 +117,8 @@ export class CameraDriver {
   newSim(camera: Camera): CameraSim {
     return {
       camera, worldCamera: worldCameraOf(camera, this.shares), driver: this, state: 'waiting', link: undefined,
-      connection: undefined, created: 0, unacked: new Map(), attempts: 0, nextEventAt: 0, errorRecorded: false, dueAt: 0, heapIndex: -1,
+      connection: undefined, created: 0, unacked: new Map(), failures: 0, nextEventAt: 0, errorRecorded: false, refusalRecorded: false,
+      dueAt: 0, heapIndex: -1,
     };
   }
 
@@ -125,10 +130,10 @@ export class CameraDriver {
     else if (sim.state === 'live') this.liveTick(sim, now);
   };
 
+  /** An attempt is not recorded: a failed one is counted on the camera's next welcome, a welcomed one is its welcome. */
   private connect(sim: CameraSim, now: number): void {
     sim.state = 'connecting';
     this.counters.connects++;
-    this.config.recorder.record({ type: 'camera', t: now, cameraId: sim.camera.cameraId, state: 'connecting' });
     const link = new CameraLink(sim);
     sim.link = link;
     this.scheduler.schedule(sim, now + this.config.welcomeTimeoutMs + CONNECT_GRACE_MS);
@@ -253,12 +258,13 @@ export class CameraDriver {
   }
 
   private welcome(sim: CameraSim, t: number): void {
+    const retries = sim.failures;
     sim.state = 'live';
-    sim.attempts = 0;
-    sim.errorRecorded = false;
+    sim.failures = 0;
+    sim.errorRecorded = sim.refusalRecorded = false;
     this.counters.welcomes++;
     this.counters.live++;
-    this.config.recorder.record({ type: 'camera', t, cameraId: sim.camera.cameraId, state: 'welcome' });
+    this.config.recorder.record({ type: 'camera', t, cameraId: sim.camera.cameraId, state: 'welcome', ...(retries > 0 ? { retries } : {}) });
     for (const [eventId, pending] of sim.unacked) {
       this.send(sim, eventId, pending, true);
       if (sim.state !== 'live') return;
@@ -276,20 +282,28 @@ export class CameraDriver {
     this.closed(sim, CUT);
   }
 
+  /**
+   * A connection ended or a connect failed. Only the end of a welcomed connection is recorded as `closed`, and the
+   * first refusal of a streak as `refused`; every other failed attempt is only counted, so a dead target costs the
+   * history nothing per retry.
+   */
   private closed(sim: CameraSim, code: number | undefined, refused = false): void {
-    if (sim.state === 'live') this.counters.live--;
+    const wasLive = sim.state === 'live';
+    if (wasLive) this.counters.live--;
+    else sim.failures++;
     this.counters.closes++;
     const t = Date.now();
     if (refused) this.counters.refused++;
-    this.config.recorder.record({ type: 'camera', t, cameraId: sim.camera.cameraId, state: refused ? 'refused' : 'closed', ...(code === undefined ? {} : { code }) });
+    const recorded = wasLive || (refused && !sim.refusalRecorded);
+    if (refused) sim.refusalRecorded = true;
+    if (recorded) this.config.recorder.record({ type: 'camera', t, cameraId: sim.camera.cameraId, state: refused ? 'refused' : 'closed', ...(code === undefined ? {} : { code }) });
     if (this.stopping) {
       sim.state = 'stopped';
       return;
     }
     // Any close, a replaced connection's included, is followed by a reconnect: this process is the camera's only live self.
     sim.state = 'waiting';
-    this.scheduler.schedule(sim, t + reconnectDelay(this.config.policy, sim.attempts, this.random));
-    sim.attempts++;
+    this.scheduler.schedule(sim, t + reconnectDelay(this.config.policy, sim.failures, this.random));
   }
 
   private connectionError(sim: CameraSim, message: string): void {
@@ -319,17 +333,24 @@ export class CameraDriver {
     return graceMs > 0 ? Promise.race([settled, new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref())]) : settled;
   }
 
-  /** Stops every camera: live connections are closed (recorded as closed 1001), attempts in flight forgotten. */
+  /**
+   * Stops every camera: live connections are closed (recorded as closed 1001), attempts in flight forgotten. A
+   * camera still failing to come back makes its last record a closed 1001 too, carrying the retries no welcome
+   * will carry.
+   */
   async stopAll(sims: readonly CameraSim[], graceMs: number): Promise<void> {
     this.stopping = true;
     const closing: Promise<void>[] = [];
     for (const sim of sims) {
       const connection = sim.connection;
-      const wasConnected = sim.state === 'live' || sim.state === 'connecting';
       sim.link = undefined;
       sim.connection = undefined;
       if (connection) closing.push(this.closeQuietly(connection, sim, graceMs));
-      if (wasConnected) this.closed(sim, LEAVING);
+      if (sim.state === 'live') this.closed(sim, LEAVING);
+      else if (sim.failures > 0) {
+        this.config.recorder.record({ type: 'camera', t: Date.now(), cameraId: sim.camera.cameraId, state: 'closed', code: LEAVING, retries: sim.failures });
+      }
+      sim.state = 'stopped';
     }
     await Promise.all(closing);
   }

@@ -122,6 +122,9 @@ function defineMetrics(registry: Registry, live: () => LiveRun | undefined) {
 
   const sent = new Counter({ name: 'stampede_events_sent_total', help: 'Events cameras sent, retries included', registers });
   const acked = new Counter({ name: 'stampede_events_acked_total', help: 'Event acks cameras received', registers });
+  const retries = new Counter({
+    name: 'stampede_camera_retries_total', help: 'Failed camera connects, counted when the camera is next welcomed (or stops)', registers,
+  });
   const shown = new Counter({ name: 'stampede_items_shown_total', help: 'Items users were shown (deliveries), by surface', labelNames: ['surface'], registers });
   const errors = new Counter({ name: 'stampede_errors_total', help: 'Errors recorded by drivers, nemesis and access changes, by source', labelNames: ['source'], registers });
   const delivery = new Histogram({
@@ -163,6 +166,7 @@ function defineMetrics(registry: Registry, live: () => LiveRun | undefined) {
         if (record.status === 200) shown.inc({ surface: 'thumbnail' });
         return;
       case 'camera':
+        if (record.retries) retries.inc(record.retries);
         if (record.state === 'closed') closedAt.set(record.cameraId, record.t);
         else if (record.state === 'welcome') {
           const at = closedAt.get(record.cameraId);

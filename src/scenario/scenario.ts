@@ -6,13 +6,17 @@
 import type { FaultSpec } from '../chaos/nemesis.ts';
 import { UsageError } from '../errors.ts';
 import type { GateSpec } from '../oracle/gates.ts';
+import { policyProblem, type ReconnectPolicy } from '../../simulators/protocol/reconnect.ts';
 
 /** How the simulated fleet behaves, whatever the phase. Gaps are per client, in ms, jittered by the drivers. */
 export interface Traffic {
   /** Events per second per camera while cameras emit. */
   eventRate: number;
-  /** How disconnected cameras come back: at once (the storm real fleets make) or with backoff and jitter. */
-  reconnect: 'immediate' | 'backoff';
+  /**
+   * How disconnected cameras come back: no sooner than a floor, backing off to a cap, jittered, as device firmware
+   * does. A jitter small beside the floor keeps the fleet's return after a heal a storm.
+   */
+  reconnect: ReconnectPolicy;
   /** Gap between a user's event-list polls. */
   pollMs: number;
   /** Gap between a user's camera-list refreshes. */
@@ -133,6 +137,8 @@ export function planScenario(scenario: Scenario, durationMs: number): Phase[] {
   if (!(window.startMs >= 0 && window.endMs > window.startMs && window.endMs <= durationMs)) {
     problems.push(`its change window ${window.startMs}-${window.endMs} ms is not inside the run`);
   }
+  const reconnect = policyProblem(scenario.traffic.reconnect);
+  if (reconnect) problems.push(reconnect);
   if (problems.length > 0) {
     throw new UsageError(`scenario ${scenario.name} is malformed: ${problems.join('; ')}`, 'fix the scenario or pick a longer --duration');
   }

@@ -66,8 +66,13 @@ export type HistoryRecord =
   | { type: 'down'; t: number; service: 'target' | 'toxiproxy'; message: string }
   /** An access change was applied through the admin API between `start` and `end` (both harness times). */
   | { type: 'access'; start: number; end: number; change: AccessChange; ok: boolean }
-  /** A camera's device socket: connected, welcomed, or closed (with code). */
-  | { type: 'camera'; t: number; cameraId: string; state: 'connecting' | 'welcome' | 'closed' | 'refused'; code?: number }
+  /**
+   * A camera's device connection: welcomed, closed (with code) after a welcome, or refused (the first refusal of a
+   * streak). Failed connects are not recorded one by one: `retries` on the next welcome counts them, or on the
+   * camera's last record (a closed 1001 when the fleet stops) if it never came back. `connecting` is only in
+   * journals written before attempts stopped being recorded; readers ignore it.
+   */
+  | { type: 'camera'; t: number; cameraId: string; state: 'connecting' | 'welcome' | 'closed' | 'refused'; code?: number; retries?: number }
   /** A camera sent an event (again, on a retry). `digest` is of the exact thumbnail bytes, `check` their provenance check value. */
   | { type: 'sent'; t: number; cameraId: string; eventId: string; kind: string; ts: number; bytes: number; digest: string; check: string }
   /** The target acknowledged an event. */

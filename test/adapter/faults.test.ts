@@ -65,7 +65,7 @@ describe('adapter faults', () => {
     const recorder = new MemoryRecorder();
     const adapter = broken({}, { connect: async () => ({ send: 'nope' }) as never });
     const cameras = startCameraFleet({
-      adapter, endpoints: { target: cloud.url }, world, recorder, rate: 1, policy: { kind: 'immediate', floorMs: 20 },
+      adapter, endpoints: { target: cloud.url }, world, recorder, rate: 1, policy: { floorMs: 20, capMs: 20, jitterMs: 0 },
       key: 'k', deadline: Date.now() + 20_000, maxEvents: 10,
     });
     try {

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 function start(recorder: MemoryRecorder, overrides: Partial<CameraFleetOptions> = {}): CameraFleet {
   fleet = startCameraFleet({
-    ...via(cloud.url), world, recorder, rate: 20, policy: { kind: 'immediate', floorMs: 10 }, key: 'k',
+    ...via(cloud.url), world, recorder, rate: 20, policy: { floorMs: 10, capMs: 10, jitterMs: 0 }, key: 'k',
     deadline: Date.now() + 30_000, maxEvents: 200, ...overrides,
   });
   return fleet;
@@ -57,8 +57,8 @@ describe('camera fleet', () => {
   });
 
   it.each<[string, ReconnectPolicy]>([
-    ['immediate', { kind: 'immediate', floorMs: 10 }],
-    ['backoff', { kind: 'backoff', baseMs: 20, capMs: 200 }],
+    ['a fixed wait', { floorMs: 10, capMs: 10, jitterMs: 0 }],
+    ['backing off', { floorMs: 20, capMs: 200, jitterMs: 20 }],
   ])('reconnects (%s) after the server drops sockets and resends every unacknowledged event', async (_, policy) => {
     const recorder = new MemoryRecorder();
     // Acks are held from the start: on a busy machine the fleet may send all 60 before a later hold began.
@@ -91,7 +91,12 @@ describe('camera fleet', () => {
     expect(await rivalClosed).toBe(4409); // the fleet's camera came straight back and replaced the rival
     await cameras.stop();
     const states = recorder.of('camera');
-    expect(states.some((r) => r.state === 'refused' && r.code === 4401 && r.cameraId === impostor.cameraId)).toBe(true);
+    // Refused again and again, recorded once: the rest are counted on the impostor's last record.
+    const impostors = states.filter((r) => r.cameraId === impostor.cameraId);
+    expect(impostors).toEqual([
+      expect.objectContaining({ state: 'refused', code: 4401 }),
+      expect.objectContaining({ state: 'closed', code: 1001, retries: cameras.stats().refused }),
+    ]);
     expect(states.some((r) => r.state === 'closed' && r.code === 4409 && r.cameraId === world.cameras[1]!.cameraId)).toBe(true);
   });
 
@@ -138,26 +143,39 @@ describe('camera fleet', () => {
     expect(new Set(recorder.of('acked').map((r) => r.eventId))).toEqual(new Set(sent.map((r) => r.eventId)));
   });
 
-  it('stops during an outage without waiting on dead connects', async () => {
+  it('stops during an outage without waiting on dead connects, having recorded no failed connect one by one', async () => {
     const recorder = new MemoryRecorder();
     const cameras = startCameraFleet({
-      ...via('http://127.0.0.1:1'), world, recorder, rate: 1, policy: { kind: 'immediate', floorMs: 5 }, key: 'k',
+      ...via('http://127.0.0.1:1'), world, recorder, rate: 1, policy: { floorMs: 5, capMs: 5, jitterMs: 0 }, key: 'k',
       deadline: Date.now() + 30_000, maxEvents: 10,
     });
-    await until(() => cameras.stats().connects > 40);
-    await cameras.stop();
-    expect(cameras.stats().welcomes).toBe(0);
-    // Only the first error of a streak is recorded, so an outage does not flood the history.
+    expect(await until(() => cameras.stats().connects > 50)).toBe(true);
+    const recordsEarly = recorder.records.length;
+    expect(await until(() => cameras.stats().connects > 200)).toBe(true);
+    // Over 150 more failed connects, and not one more record: a dead target costs the history nothing per retry.
+    expect(recorder.records.length).toBe(recordsEarly);
+    // Only the first error of a streak is recorded, and no camera state at all until the end.
     expect(recorder.of('error').length).toBeLessThanOrEqual(world.cameras.length);
+    expect(recorder.of('camera')).toEqual([]);
+    await cameras.stop();
+    const { connects, welcomes } = cameras.stats();
+    expect(welcomes).toBe(0);
+    // Each camera's last record carries its count of failed connects; a connect still in flight at the stop is not one.
+    const last = recorder.of('camera');
+    expect(last.map((r) => r.cameraId).sort()).toEqual(world.cameras.map((c) => c.cameraId).sort());
+    for (const record of last) expect(record).toMatchObject({ state: 'closed', code: 1001, retries: expect.any(Number) });
+    const retries = last.reduce((sum, r) => sum + r.retries!, 0);
+    expect(retries).toBeLessThanOrEqual(connects);
+    expect(retries).toBeGreaterThanOrEqual(connects - world.cameras.length);
   });
 
   it('refuses non-loopback targets and bad options with a usage error', () => {
     const recorder = new MemoryRecorder();
-    const base = { world, recorder, rate: 1, policy: { kind: 'immediate' } as const, key: 'k', deadline: Date.now() + 1000, maxEvents: 1 };
+    const base = { world, recorder, rate: 1, policy: { floorMs: 10, capMs: 10, jitterMs: 0 }, key: 'k', deadline: Date.now() + 1000, maxEvents: 1 };
     expect(() => startCameraFleet({ ...base, ...via('http://example.com') })).toThrow(UsageError);
     expect(() => startCameraFleet({ ...base, ...via('not a url') })).toThrow(/not a URL/);
     expect(() => startCameraFleet({ ...base, ...via(cloud.url), rate: -1 })).toThrow(UsageError);
-    expect(() => startCameraFleet({ ...base, ...via(cloud.url), policy: { kind: 'backoff', baseMs: 100, capMs: 10 } })).toThrow(UsageError);
+    expect(() => startCameraFleet({ ...base, ...via(cloud.url), policy: { floorMs: 100, capMs: 10, jitterMs: 0 } })).toThrow(UsageError);
     const longId = { ...world.cameras[0]!, cameraId: 'c'.repeat(60) };
     expect(() => startCameraFleet({ ...base, ...via(cloud.url), cameras: [longId] })).toThrow(/too long for event ids/);
     expect(() => startCameraFleet({ ...base, ...via(cloud.url), world: { ...world, runId: 'run-été' } })).toThrow(/printable ASCII/);

@@ -41,7 +41,7 @@ describe('drivers against the reference cloud', () => {
     });
     const cameras = startCameraFleet({
       ...via(cloud.url), world, recorder, recent, deadline: deadline - 500, quietMs: 1500, rate: 2,
-      policy: { kind: 'backoff', baseMs: 50, capMs: 1000 }, key: 'e2e-key', maxEvents: 2000,
+      policy: { floorMs: 50, capMs: 1000, jitterMs: 50 }, key: 'e2e-key', maxEvents: 2000,
     });
     await Promise.all([cameras.done, users.done]);
 

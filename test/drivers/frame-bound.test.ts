@@ -28,15 +28,18 @@ describe('frames from a target', () => {
     const world = smallWorld(1, 1);
     const recorder = new MemoryRecorder();
     const fleet = startCameraFleet({
-      ...via(url), world, recorder, rate: 1, policy: { kind: 'immediate', floorMs: 50 }, key: 'k', deadline: Date.now() + 30_000, maxEvents: 0,
+      ...via(url), world, recorder, rate: 1, policy: { floorMs: 50, capMs: 50, jitterMs: 0 }, key: 'k', deadline: Date.now() + 30_000, maxEvents: 0,
     });
     try {
       expect(await until(() => recorder.of('error').length > 0)).toBe(true);
       expect(recorder.of('error')[0]!.message).toBe('/v1/device sent a frame over 64 KiB, the most Stampede reads from a target');
-      expect(await until(() => recorder.of('camera').some((record) => record.state === 'closed'))).toBe(true);
-      expect(recorder.of('camera').some((record) => record.state === 'welcome')).toBe(false);
+      expect(await until(() => fleet.stats().closes > 0)).toBe(true);
     } finally {
       await fleet.stop();
     }
+    // Never welcomed: each failed connect is counted, and the count is the camera's one camera record.
+    expect(fleet.stats().welcomes).toBe(0);
+    expect(recorder.of('camera')).toEqual([expect.objectContaining({ state: 'closed', code: 1001, retries: expect.any(Number) })]);
+    expect(recorder.of('camera')[0]!.retries).toBeGreaterThanOrEqual(1);
   });
 });

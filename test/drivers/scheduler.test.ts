@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.ts';
 import { seededRandom } from '../../simulators/protocol/random.ts';
-import { reconnectDelay, validatePolicy } from '../../simulators/protocol/reconnect.ts';
 import { RecentEvents } from '../../simulators/protocol/recent-events.ts';
 import { FleetScheduler } from '../../simulators/protocol/scheduler.ts';
 
@@ -46,27 +44,6 @@ describe('fleet scheduler', () => {
     while (scheduler.runDue(Infinity) > 0); // a slow machine may need more than one time slice
     expect(ran.map((client) => client.name).sort((a, b) => a - b)).toEqual([...expected.keys()].sort((a, b) => a - b));
     for (let i = 1; i < ran.length; i++) expect(ran[i]!.dueAt).toBeGreaterThanOrEqual(ran[i - 1]!.dueAt);
-  });
-});
-
-describe('reconnect policy', () => {
-  it('retries immediately at its floor, or backs off with full jitter under a growing, capped ceiling', () => {
-    const random = seededRandom(9);
-    expect(reconnectDelay({ kind: 'immediate', floorMs: 7 }, 12, random)).toBe(7);
-    const policy = { kind: 'backoff', baseMs: 100, capMs: 1600 } as const;
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const ceiling = Math.min(1600, 100 * 2 ** attempt);
-      const delays = Array.from({ length: 200 }, () => reconnectDelay(policy, attempt, random));
-      expect(Math.max(...delays)).toBeLessThanOrEqual(ceiling);
-      expect(Math.min(...delays)).toBeGreaterThanOrEqual(1);
-      expect(Math.max(...delays)).toBeGreaterThan(ceiling / 2); // jitter spans the range, not a fixed value
-    }
-  });
-
-  it('refuses policies that make no sense', () => {
-    expect(() => validatePolicy({ kind: 'immediate', floorMs: 0 })).toThrow(UsageError);
-    expect(() => validatePolicy({ kind: 'backoff', baseMs: 0, capMs: 10 })).toThrow(/base <= cap/);
-    expect(() => validatePolicy({ kind: 'sometimes' } as never)).toThrow(/unknown reconnect policy "sometimes"/);
   });
 });
 

@@ -34,7 +34,7 @@ function startUsers(recorder: MemoryRecorder, overrides: Partial<UserFleetOption
 
 function startCameras(recorder: MemoryRecorder, recent?: RecentEvents): CameraFleet {
   cameras = startCameraFleet({
-    ...via(cloud.url), world, recorder, rate: 10, policy: { kind: 'immediate', floorMs: 10 }, key: 'k',
+    ...via(cloud.url), world, recorder, rate: 10, policy: { floorMs: 10, capMs: 10, jitterMs: 0 }, key: 'k',
     deadline: Date.now() + 30_000, maxEvents: 300, recent,
   });
   return cameras;

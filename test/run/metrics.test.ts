@@ -55,7 +55,8 @@ describe('metrics endpoint', () => {
       { type: 'thumbnail', start: 2_000, t: 2_000, userId: 'u1', eventId: 'e1', probe: false, status: 200 },
       { type: 'thumbnail', start: 2_000, t: 2_000, userId: 'u1', eventId: 'e9', probe: true, status: 404 },
       { type: 'camera', t: 3_000, cameraId: 'c1', state: 'closed', code: 1006 },
-      { type: 'camera', t: 5_000, cameraId: 'c1', state: 'welcome' },
+      // Back after three failed connects, counted on the welcome rather than recorded one by one.
+      { type: 'camera', t: 5_000, cameraId: 'c1', state: 'welcome', retries: 3 },
       { type: 'error', t: 5_000, source: 'camera', message: 'boom' },
     ];
     for (const record of records) endpoint.sink.record(record);
@@ -87,6 +88,7 @@ describe('metrics endpoint', () => {
     expect(sample(s, 'stampede_reconnect_seconds_count')).toBe(1);
     expect(sample(s, 'stampede_reconnect_seconds_bucket{le="1"}')).toBe(0);
     expect(sample(s, 'stampede_reconnect_seconds_bucket{le="2.5"}')).toBe(1);
+    expect(sample(s, 'stampede_camera_retries_total')).toBe(3);
     expect(sample(s, 'stampede_leaks_total{surface="thumbnail"}')).toBe(0);
 
     // The oracle's counters move between scrapes; a healed fault leaves the gauge; the phase moves on.

@@ -14,7 +14,7 @@ export class FleetGauge implements Recorder {
   record(record: HistoryRecord): void {
     if (record.type === 'camera') {
       if (record.state === 'welcome') this.live.add(record.cameraId);
-      else if (record.state !== 'connecting') this.live.delete(record.cameraId);
+      else if (record.state === 'closed' || record.state === 'refused') this.live.delete(record.cameraId);
     } else if (record.type === 'user' && record.state === 'login') {
       this.loggedIn.add(record.userId);
     }

@@ -12,6 +12,7 @@ import type { FleetPlan, RunningFleet } from './fleet.ts';
 
 /** Loops are bounded in count as well as time: at most this many times the planned traffic. */
 const HEADROOM = 2;
+const APP_BACKOFF = { baseMs: 50, capMs: 1_000 };
 
 export function startInProcessFleet(plan: FleetPlan): RunningFleet {
   const recent = new RecentEvents();
@@ -49,7 +50,7 @@ function startShard(plan: FleetPlan, endpoints: Record<string, string>, shard: n
     cameras: mine,
     recorder: plan.recorder,
     rate: traffic.eventRate,
-    policy: traffic.reconnect === 'immediate' ? { kind: 'immediate' } : { kind: 'backoff', baseMs: 250, capMs: 10_000 },
+    policy: traffic.reconnect,
     key: randomBytes(16),
     // Cameras go quiet at the drain but stay connected, so what they sent last is still acknowledged.
     deadline: plan.endsAt,
@@ -75,9 +76,9 @@ function startShard(plan: FleetPlan, endpoints: Record<string, string>, shard: n
     probeMs: traffic.probeMs,
     rampMs: plan.rampMs,
     seed,
-    // Apps whose connection dropped retry within a second under `immediate`, as phones do when the network
-    // returns: a user-side stampede to go with the devices' one.
-    streamBackoff: traffic.reconnect === 'immediate' ? { baseMs: 50, capMs: 1_000 } : { baseMs: 100, capMs: 5_000 },
+    // Apps whose connection dropped retry within a second, as phones do when the network returns: a user-side
+    // stampede to go with the devices' one.
+    streamBackoff: APP_BACKOFF,
     recent,
   });
   return { cameras, users };

@@ -8,7 +8,8 @@ describe('FleetGauge', () => {
     const out: HistoryRecord[] = [];
     const gauge = new FleetGauge({ record: (record) => out.push(record) });
     const records: HistoryRecord[] = [
-      { type: 'camera', t: 1, cameraId: 'c1', state: 'connecting' },
+      { type: 'camera', t: 1, cameraId: 'c1', state: 'connecting' }, // only in older journals
+      { type: 'camera', t: 1, cameraId: 'c3', state: 'refused', code: 4401 },
       { type: 'camera', t: 2, cameraId: 'c1', state: 'welcome' },
       { type: 'camera', t: 2, cameraId: 'c2', state: 'welcome' },
       { type: 'camera', t: 3, cameraId: 'c2', state: 'closed', code: 1006 },
