@@ -229,8 +229,8 @@ function steps(config: RunConfig): Step<RunState>[] {
         }
         const listen = config.proxyListen;
         state.proxies = await createEndpointProxies(servers, {
-          endpoints: Object.fromEntries(Object.entries(state.endpoints).map(([name, url], i) =>
-            [name, { upstream: upstreamOf(url), ...(listen && i === 0 ? { listen } : {}) }])),
+          endpoints: Object.fromEntries(Object.entries(state.endpoints).map(([name, url]) =>
+            [name, { upstream: upstreamOf(url), ...(listen?.[name] ? { listen: listen[name] } : {}) }])),
           shards: config.proxyShards,
           ...(state.cacheUpstream ? { cache: { upstream: state.cacheUpstream } } : {}),
         });
