@@ -64,7 +64,6 @@ export const exportCommand: Subcommand = (program: Command, done) => {
     });
 };
 
-
 /** The variables the judge's command needs from whoever runs it, values left for them to fill in. */
 function judgeEnv(plan: ExportPlan): string {
   const admin = plan.judgeTargets && plan.adapter.spec === 'reference' ? ['STAMPEDE_ADMIN_TOKEN=<admin token>'] : [];
