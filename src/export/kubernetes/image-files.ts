@@ -44,12 +44,11 @@ export interface ImageFiles {
 /** The files to copy for an adapter file (absolute; undefined for the built-in one) and a world file, or one usage line. */
 export function imageFiles(outDir: string, adapterFile: string | undefined, worldFile: string | undefined): ImageFiles | undefined {
   if (adapterFile === undefined && worldFile === undefined) return undefined;
-  const outFromRoot = relative(PROJECT_ROOT, resolve(outDir));
-  if (outFromRoot.startsWith('..') || isAbsolute(outFromRoot)) {
+  const out = outFromRoot(outDir);
+  if (out === undefined) {
     throw new UsageError(`--out ${outDir} is outside ${PROJECT_ROOT}, the worker image's build context, so the image cannot COPY the adapter and world files`,
       'give an --out inside it, e.g. --out k8s');
   }
-  const out = outFromRoot.split(sep).join(posix.sep);
   const inImage = (to: string) => posix.join(out, to);
   const files: ImageFile[] = [];
   let adapterPath: string | undefined;
@@ -67,6 +66,12 @@ export function imageFiles(outDir: string, adapterFile: string | undefined, worl
     worldPath = inImage(to);
   }
   return { files, ...(adapterPath ? { adapterPath } : {}), ...(worldPath ? { worldPath } : {}), outFromRoot: out };
+}
+
+/** OUT relative to the project root, `/`-separated (`''` for the root itself); undefined when it is outside. */
+export function outFromRoot(outDir: string): string | undefined {
+  const out = relative(PROJECT_ROOT, resolve(outDir));
+  return out.startsWith('..') || isAbsolute(out) ? undefined : out.split(sep).join(posix.sep);
 }
 
 /** The adapter file first, then every file it imports from its folder, transitively. */

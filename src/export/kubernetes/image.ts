@@ -11,8 +11,8 @@
  * it: OUT is ignored but for its image-files/ (the user's adapter and world files, see image-files.ts), which the
  * image gets at the same path under its working folder.
  */
-import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import { IMAGE_FILES, PROJECT_ROOT } from './image-files.ts';
+import { posix } from 'node:path';
+import { IMAGE_FILES, outFromRoot } from './image-files.ts';
 import { WORKDIR } from './job.ts';
 import type { ExportPlan } from './plan.ts';
 
@@ -41,10 +41,9 @@ CMD ["worker"]
 }
 
 export function dockerignore(plan: Pick<ExportPlan, 'outDir' | 'files'>): string {
-  const out = relative(PROJECT_ROOT, resolve(plan.outDir)).split(sep).join(posix.sep);
-  const inside = out !== '' && !out.startsWith('..') && !isAbsolute(out);
+  const out = outFromRoot(plan.outDir);
   // The last matching line decides, so the exception for the image's files comes after the folders above it.
-  const own = inside ? [out, ...(plan.files ? [`!${userFiles(out)}`] : [])] : [];
+  const own = out ? [out, ...(plan.files ? [`!${userFiles(out)}`] : [])] : [];
   return ['.git', 'node_modules', 'reports', 'test', 'bench', 'docs', '.ci', '.cache', '*.log', ...own, ''].join('\n');
 }
 

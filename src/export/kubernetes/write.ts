@@ -3,7 +3,7 @@
  * schemas first), the collector token and adapter options for the judge, the worker image's Dockerfile, judge.sh,
  * and the copies of the adapter and world files the image carries.
  */
-import { chmod, copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Document } from 'yaml';
 import { UsageError } from '../../errors.ts';
@@ -45,6 +45,8 @@ export async function writeKubernetesExport(plan: ExportPlan): Promise<ExportRes
     ['Dockerfile.dockerignore', dockerignore(plan), 0o644],
     ['judge.sh', judgeScript(plan), 0o755],
   ];
+  // An options file an earlier export left would keep its secrets beside a judge.sh that no longer reads it.
+  if (Object.keys(plan.adapterOptions).length === 0) await rm(join(plan.outDir, ADAPTER_OPTIONS_FILE), { force: true });
   for (const file of plan.files?.files ?? []) {
     await mkdir(dirname(join(plan.outDir, file.to)), { recursive: true });
     await copyFile(file.from, join(plan.outDir, file.to));
