@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { scenarios } from '../../scenarios/index.ts';
 import { loadAdapter } from '../adapter/load.ts';
+import { ADAPTER_OPTIONS_ENV, adapterOptionFlags, adapterOptionsFromEnv } from '../run/adapter-options.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
 import { printableLine, printableText } from '../protocol/printable.ts';
 import { keepSecret } from '../protocol/redact.ts';
@@ -27,7 +28,8 @@ export const run: Subcommand = (program: Command, done) => {
     .argument('[scenario]', `one of ${[...scenarios.keys()].join(', ')}`, 'storm')
     .option('--adapter <file>', 'the adapter the run talks to the backend through: a TypeScript file, or reference (the default)')
     .option('--target <url>', 'the backend to storm: URL (the adapter\'s first endpoint) or NAME=URL per endpoint, repeatable (default: start an embedded cloud)', collect)
-    .option('--adapter-option <key=value>', 'a value for the adapter\'s hooks (ctx.options), repeatable; workers get it through the environment', collect)
+    .option('--adapter-option <key=value>', 'a value for the adapter\'s hooks (ctx.options), repeatable; workers get it through the environment. ' +
+      `Without it, the options come from ${ADAPTER_OPTIONS_ENV} (a JSON object of strings) when set, keeping the values out of argv`, collect)
     .option('--cloud <name>', `without --target: the embedded cloud to start (${CLOUD_NAMES.join(', ')})`)
     .addOption(new Option('--admin-token <token>', 'admin token of --target').env('STAMPEDE_ADMIN_TOKEN'))
     .option('--allow-remote', 'allow a --target that is not on this machine', false)
@@ -45,8 +47,9 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--workers <n>', 'worker processes driving the fleet, one slice each (default: one per core); 0: judge workers started elsewhere')
     .option('--collector-listen <host:port>', 'with --workers 0: where the workers send their records (token in STAMPEDE_COLLECTOR_TOKEN)')
     .option('--expect-workers <n>', 'with --workers 0: how many workers will join')
-    .option('--proxy-listen <host:port>', 'where the client proxy the fleet storms through listens (default: free loopback ports); workers elsewhere need a fixed one. ' +
-      'It makes the client proxy one shard in one Toxiproxy, so keep such a fleet under about 6,000 clients')
+    .option('--proxy-listen <host:port>', 'where the client proxy the fleet storms through listens (default: free loopback ports); workers elsewhere need a fixed one: ' +
+      'HOST:PORT, or NAME=HOST:PORT for each endpoint of an adapter with several, repeatable. ' +
+      'It makes the client proxy one shard in one Toxiproxy, so keep such a fleet under about 6,000 clients', collect)
     .option('--proxy-shards <n>', 'split the client proxy into n shards, each in a Toxiproxy server of its own (all in --toxiproxy\'s when given); ' +
       'faults hit every shard at once (default: one per 3,000 cameras and users)')
     .action(async (scenario: string, raw: Omit<RunOptions, 'scenario'>, command: Command) => {
@@ -55,12 +58,13 @@ export const run: Subcommand = (program: Command, done) => {
       // TOXIPROXY_URL is an address the run talks to like --toxiproxy, so it is guarded like it.
       const toxiproxy = raw.toxiproxy ?? (process.env.TOXIPROXY_URL || undefined);
       const collectorToken = process.env.STAMPEDE_COLLECTOR_TOKEN;
-      // Known before the adapter file runs, so nothing it prints while loading can show them.
+      // Known before the adapter file runs, so nothing it prints while loading can show them (the environment's are kept as read).
       for (const option of raw.adapterOption ?? []) if (option.includes('=')) keepSecret(option.slice(option.indexOf('=') + 1));
+      const adapterOption = raw.adapterOption ?? adapterOptionFlags(adapterOptionsFromEnv());
       // Loaded first: `--target NAME=URL` is checked against the endpoints it declares.
       const adapter = await loadAdapter(raw.adapter ?? (raw.target ? 'reference' : cloudKind(raw.cloud ?? 'reference').adapter));
       const config = resolveRunConfig(
-        { ...raw, scenario, toxiproxy, ...(ambientToken ? { adminToken: undefined } : {}), ...(collectorToken ? { collectorToken } : {}) }, scenarios, new Date(), adapter,
+        { ...raw, scenario, toxiproxy, adapterOption, ...(ambientToken ? { adminToken: undefined } : {}), ...(collectorToken ? { collectorToken } : {}) }, scenarios, new Date(), adapter,
       );
       keepSecret(config.target?.adminToken);
       keepSecret(config.remoteWorkers?.token);

@@ -1,6 +1,8 @@
 /**
  * `--adapter-option` values travel to workers in one environment variable, never in argv (process lists, the
- * Kubernetes pod spec's args), and every value is redacted wherever it could be written.
+ * Kubernetes pod spec's args), and every value is redacted wherever it could be written. A run given no
+ * `--adapter-option` reads the same variable, so a judge started from a script (an export's judge.sh) gets its
+ * options without them in its own argv.
  */
 import { UsageError } from '../errors.ts';
 import { keepSecret } from '../protocol/redact.ts';
@@ -23,4 +25,9 @@ export function adapterOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Rec
   const options = parsed as Record<string, string>;
   for (const value of Object.values(options)) keepSecret(value);
   return options;
+}
+
+/** Options read from the environment as the `--adapter-option KEY=VALUE` flags that would give them. */
+export function adapterOptionFlags(options: Readonly<Record<string, string>>): string[] {
+  return Object.entries(options).map(([key, value]) => `${key}=${value}`);
 }

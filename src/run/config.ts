@@ -45,8 +45,11 @@ export interface RunOptions {
   workers?: string;
   /** `--workers 0`: where the collector listens, HOST:PORT. */
   collectorListen?: string;
-  /** Where the client proxy listens, HOST:PORT (default: a free loopback port): a fixed address for workers elsewhere. */
-  proxyListen?: string;
+  /**
+   * Where the client proxy listens (default: free loopback ports): fixed addresses for workers elsewhere. `HOST:PORT`
+   * (the adapter's first endpoint) or `NAME=HOST:PORT`, repeatable; an adapter with several endpoints needs one each.
+   */
+  proxyListen?: string | readonly string[];
   /** How many shards the client proxy has (default: one per CLIENTS_PER_SHARD clients). */
   proxyShards?: string;
   /** `--workers 0`: how many workers will join. */
@@ -93,8 +96,8 @@ export interface RunConfig {
   metricsPort?: number;
   /** Worker processes this run starts, each driving one slice of the fleet; 0 when they run elsewhere. */
   workers: number;
-  /** Where the client proxy listens, when not on a free loopback port (`--proxy-listen`); the proxy then has one shard. */
-  proxyListen?: { host: string; port: number };
+  /** Where each endpoint's client proxy listens, by endpoint name, when not on free loopback ports (`--proxy-listen`); each then has one shard. */
+  proxyListen?: Record<string, { host: string; port: number }>;
   /**
    * How many shards the client proxy has: camera k and user k go through shard k % proxyShards, each shard in a
    * Toxiproxy server of its own unless the run uses one it did not start (`--toxiproxy`).
@@ -186,9 +189,7 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
     quiet: options.quiet ?? false,
     ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
     ...resolveWorkers(options, flags.workers, flags.expectWorkers),
-    ...(options.proxyListen !== undefined
-      ? { proxyListen: listenAddress('--proxy-listen', options.proxyListen, options.allowRemote, 'let workers on other machines storm through it') }
-      : {}),
+    ...(options.proxyListen !== undefined ? { proxyListen: resolveProxyListen(options, adapter) } : {}),
     proxyShards: resolveShards(options.proxyListen !== undefined, flags.proxyShards, flags.cameras ?? scenario.defaults.cameras, flags.users ?? scenario.defaults.users),
   };
 }
@@ -226,6 +227,31 @@ function resolveWorkers(options: RunOptions, workers: number | undefined, expect
     throw new UsageError('--workers 0 needs the collector token in STAMPEDE_COLLECTOR_TOKEN', 'set it to the token the workers were given (never a flag)');
   }
   return { workers: 0, remoteWorkers: { count: expected, host, port, token: options.collectorToken } };
+}
+
+/**
+ * `--proxy-listen`: each endpoint's client proxy at a fixed address. Workers elsewhere reach every endpoint through
+ * its proxy, so an adapter with several endpoints gets one address each (`NAME=HOST:PORT`), never some fixed and
+ * others on loopback ports they cannot reach.
+ */
+function resolveProxyListen(options: RunOptions, adapter: AdapterRef): Record<string, { host: string; port: number }> {
+  const flags = typeof options.proxyListen === 'string' ? [options.proxyListen] : options.proxyListen ?? [];
+  const listen: Record<string, { host: string; port: number }> = {};
+  for (const flag of flags) {
+    const named = /^([A-Za-z][A-Za-z0-9_-]*)=(.*)$/s.exec(flag);
+    const name = named ? named[1]! : adapter.endpoints[0]!;
+    if (!adapter.endpoints.includes(name)) {
+      throw new UsageError(`--proxy-listen ${name}=...: adapter ${adapter.name} has no endpoint ${name}`, `its endpoints are ${adapter.endpoints.join(', ')}`);
+    }
+    if (listen[name]) throw new UsageError(`--proxy-listen gives endpoint ${name} twice`, 'give each endpoint once');
+    listen[name] = listenAddress('--proxy-listen', named ? named[2]! : flag, options.allowRemote, 'let workers on other machines storm through it');
+  }
+  const missing = adapter.endpoints.filter((name) => !listen[name]);
+  if (missing.length > 0) {
+    throw new UsageError(`--proxy-listen: adapter ${adapter.name} needs an address for ${missing.join(', ')} too`,
+      `give --proxy-listen NAME=HOST:PORT for each of ${adapter.endpoints.join(', ')}, so workers elsewhere reach every endpoint`);
+  }
+  return listen;
 }
 
 /** A HOST:PORT the run listens on; a host other machines can reach needs --allow-remote. */

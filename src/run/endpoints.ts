@@ -13,22 +13,22 @@ const UNPRINTABLE = /[\s\u0000-\u001F\u007F-\u009F]/;
 /** Ports of schemes whose URLs may leave them out. */
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443', 'mqtt:': '1883', 'mqtts:': '8883' };
 
-/** The `--target` flags for an adapter named `adapter` with these endpoints, as a URL per endpoint name. */
-export function parseTargets(flags: readonly string[], adapter: string, endpoints: readonly string[], allowRemote: boolean): Record<string, string> {
+/** The `--target` flags (or another flag's, named `flag`) for an adapter named `adapter` with these endpoints, as a URL per endpoint name. */
+export function parseTargets(flags: readonly string[], adapter: string, endpoints: readonly string[], allowRemote: boolean, flag = '--target'): Record<string, string> {
   const urls: Record<string, string> = {};
-  for (const flag of flags) {
-    const named = NAMED.exec(flag);
+  for (const given of flags) {
+    const named = NAMED.exec(given);
     const name = named ? named[1]! : endpoints[0]!;
-    const raw = named ? named[2]! : flag;
+    const raw = named ? named[2]! : given;
     if (!endpoints.includes(name)) {
-      throw new UsageError(`--target ${name}=...: adapter ${adapter} has no endpoint ${name}`, `its endpoints are ${endpoints.join(', ')}`);
+      throw new UsageError(`${flag} ${name}=...: adapter ${adapter} has no endpoint ${name}`, `its endpoints are ${endpoints.join(', ')}`);
     }
-    if (urls[name] !== undefined) throw new UsageError(`--target gives endpoint ${name} twice`, 'give each endpoint once');
-    urls[name] = endpointUrl(endpoints.length > 1 || named ? `--target ${name}=` : '--target', raw, allowRemote);
+    if (urls[name] !== undefined) throw new UsageError(`${flag} gives endpoint ${name} twice`, 'give each endpoint once');
+    urls[name] = endpointUrl(endpoints.length > 1 || named ? `${flag} ${name}=` : flag, raw, allowRemote);
   }
   const missing = endpoints.filter((name) => urls[name] === undefined);
   if (missing.length > 0) {
-    throw new UsageError(`adapter ${adapter} needs --target for ${missing.join(', ')}`, `give --target NAME=URL for each of ${endpoints.join(', ')}`);
+    throw new UsageError(`adapter ${adapter} needs ${flag} for ${missing.join(', ')}`, `give ${flag} NAME=URL for each of ${endpoints.join(', ')}`);
   }
   return urls;
 }
@@ -72,4 +72,13 @@ export function parseShardTargets(flags: readonly string[], adapter: string, end
   const shards: Record<string, string>[] = [];
   for (let at = 0; at < flags.length; at += endpoints.length) shards.push(parseTargets(flags.slice(at, at + endpoints.length), adapter, endpoints, allowRemote));
   return shards;
+}
+
+/**
+ * `--target` flags giving a worker (or a run) these endpoint URLs: `NAME=URL` unless the adapter is the built-in
+ * one-endpoint reference, in the adapter's order, as `parseTargets` reads them back.
+ */
+export function targetFlags(adapter: { spec: string; endpoints: readonly string[] }, urls: Readonly<Record<string, string>>): string[] {
+  const named = adapter.endpoints.length > 1 || adapter.spec !== 'reference';
+  return adapter.endpoints.flatMap((name) => ['--target', named ? `${name}=${urls[name]!}` : urls[name]!]);
 }

@@ -46,7 +46,7 @@ import { startLocalWorkers, type StartedWorkers } from './fleet/local-workers.ts
 import { awaitRemoteWorkers } from './fleet/remote-workers.ts';
 import { cloudKind, cloudPorts, endpointsForAdapter, type StartedCloud } from './clouds.ts';
 import { embeddedRedis } from './embedded.ts';
-import { upstreamOf } from './endpoints.ts';
+import { targetFlags, upstreamOf } from './endpoints.ts';
 import { ADAPTER_OPTIONS_ENV } from './adapter-options.ts';
 import { hookApplier, worldControlNotes } from './world-control.ts';
 import { planExpectations, planFaults, type FaultPlan } from './expectations.ts';
@@ -229,8 +229,8 @@ function steps(config: RunConfig): Step<RunState>[] {
         }
         const listen = config.proxyListen;
         state.proxies = await createEndpointProxies(servers, {
-          endpoints: Object.fromEntries(Object.entries(state.endpoints).map(([name, url], i) =>
-            [name, { upstream: upstreamOf(url), ...(listen && i === 0 ? { listen } : {}) }])),
+          endpoints: Object.fromEntries(Object.entries(state.endpoints).map(([name, url]) =>
+            [name, { upstream: upstreamOf(url), ...(listen?.[name] ? { listen: listen[name] } : {}) }])),
           shards: config.proxyShards,
           ...(state.cacheUpstream ? { cache: { upstream: state.cacheUpstream } } : {}),
         });
@@ -333,9 +333,8 @@ function runIdOf(state: RunState): string {
 /** The run's workers: started here (`--workers N`), or joined from elsewhere (`--workers 0`). */
 function startWorkers(state: RunState, signal: AbortSignal): Promise<StartedWorkers> {
   const { config, world, recorder, io } = state;
-  const named = config.adapter.endpoints.length > 1 || config.adapter.spec !== 'reference';
   // Each shard's endpoints in turn, in the adapter's order: the worker reads them back in groups.
-  const targets = state.proxied!.flatMap((shard) => config.adapter.endpoints.flatMap((name) => ['--target', named ? `${name}=${shard[name]!}` : shard[name]!]));
+  const targets = state.proxied!.flatMap((shard) => targetFlags(config.adapter, shard));
   const adapterArgs = config.adapter.spec === 'reference' ? [] : ['--adapter', config.adapter.spec];
   // Option values reach workers through their environment only: argv shows in every process list.
   const env: Record<string, string> = Object.keys(config.adapterOptions).length > 0 ? { [ADAPTER_OPTIONS_ENV]: JSON.stringify(config.adapterOptions) } : {};

@@ -53,3 +53,12 @@ function lineAndColumn(text: string, offset: number): string {
   const before = text.slice(0, offset).split('\n');
   return `line ${before.length}, column ${before.at(-1)!.length + 1}`;
 }
+
+/** The environment variables the file's `${NAME}` secrets name: what a run elsewhere needs set (an export's Secret). */
+export function worldSecretNames(path: string, env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  const names = new Set<string>();
+  // The file is read exactly as a run reads it; the variables it looks up are its references.
+  const watched = new Proxy(env, { get: (target, name) => (typeof name === 'string' && names.add(name), target[name as string]) });
+  readWorldFile(path, watched);
+  return [...names];
+}

@@ -39,8 +39,10 @@ describe('stampede export kubernetes: bad flags', () => {
     ['a non-integer --parallelism', ['--out', out, '--parallelism', '2.5', ...RUN], /^stampede: --parallelism 2.5 is not a whole number/],
     ['no --out', ['--parallelism', '3', ...RUN], /^stampede: --out is required/],
     ['an --out that is a file', ['--out', file, '--parallelism', '3', ...RUN], /^stampede: --out .*a-file is a file/],
-    ['a remote --target without --allow-remote', ['--out', out, '--parallelism', '3', ...RUN, '--target', 'http://workers.example:8080'],
+    ['a remote --target without --allow-remote', ['--out', out, '--parallelism', '3', ...RUN.slice(0, 8), '--target', 'http://workers.example:8080', ...RUN.slice(10)],
       /^stampede: --target workers.example:8080 is not on this machine: add --allow-remote/],
+    ['--bug with an adapter of another backend than the embedded cloud', ['--out', out, '--parallelism', '3', ...RUN, '--adapter', 'examples/adapters/mqtt.adapter.ts', '--bug', 'github-2021'],
+      /^stampede: adapter mqtt-cloud talks to api, broker, but --cloud reference serves target: use --adapter/],
   ])('%s: one line, exit 2, nothing written', async (_name, args, message) => {
     const result = await stampede(['export', 'kubernetes', ...args]);
     expect(result.code).toBe(2);

@@ -94,7 +94,7 @@ describe('kubernetes export: validation can fail', () => {
   });
 
   it('refuses a Secret with a value that is not a string', () => {
-    const secret = buildSecret('token', SEED);
+    const secret = buildSecret('token', { seed: SEED, adapterOptions: {}, worldSecrets: {} });
     expect(() => validateManifest('secret.yaml', secret)).not.toThrow();
     (secret.stringData as Record<string, unknown>).seed = SEED;
     expect(() => validateManifest('secret.yaml', secret)).toThrow(/secret\.yaml .*stringData/);
@@ -149,7 +149,7 @@ describe('kubernetes export: the judge', () => {
   });
 
   it('refuses --bug with a real backend, and more pods than clients', () => {
-    expect(() => plan({ judgeTarget: 'http://127.0.0.1:9000', bug: 'wyze-2024' })).toThrow('--bug only applies to the embedded reference cloud');
+    expect(() => plan({ judgeTarget: 'http://127.0.0.1:9000', bug: 'wyze-2024' })).toThrow('--bug only applies to the embedded cloud');
     expect(() => plan({ parallelism: '10', cameras: '9', users: '6' })).toThrow('more workers than clients');
   });
 });

@@ -38,10 +38,20 @@ describe('run config', () => {
 
   it('puts the client proxy at a fixed --proxy-listen address, on this machine unless --allow-remote', () => {
     expect(resolveRunConfig({}, scenarios, now).proxyListen).toBeUndefined();
-    expect(resolveRunConfig({ proxyListen: '127.0.0.1:8080' }, scenarios, now).proxyListen).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(resolveRunConfig({ proxyListen: '127.0.0.1:8080' }, scenarios, now).proxyListen).toEqual({ target: { host: '127.0.0.1', port: 8080 } });
     expect(() => resolveRunConfig({ proxyListen: '8080' }, scenarios, now)).toThrow('--proxy-listen 8080 is not HOST:PORT');
     expect(() => resolveRunConfig({ proxyListen: '0.0.0.0:8080' }, scenarios, now)).toThrow('--proxy-listen 0.0.0.0 is not on this machine');
-    expect(resolveRunConfig({ proxyListen: '0.0.0.0:8080', allowRemote: true }, scenarios, now).proxyListen).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(resolveRunConfig({ proxyListen: '0.0.0.0:8080', allowRemote: true }, scenarios, now).proxyListen).toEqual({ target: { host: '0.0.0.0', port: 8080 } });
+  });
+
+  it('puts each endpoint\'s client proxy at its own --proxy-listen NAME=HOST:PORT, and wants one for every endpoint', () => {
+    const mqtt = { spec: '/x/mqtt.adapter.ts', adapter: { name: 'mqtt', endpoints: ['api', 'broker'], users: {}, devices: {} } } as never;
+    const config = resolveRunConfig({ cloud: 'mqtt', proxyListen: ['api=127.0.0.1:8080', 'broker=127.0.0.1:1883'] }, scenarios, now, mqtt);
+    expect(config.proxyListen).toEqual({ api: { host: '127.0.0.1', port: 8080 }, broker: { host: '127.0.0.1', port: 1883 } });
+    expect(() => resolveRunConfig({ cloud: 'mqtt', proxyListen: ['127.0.0.1:8080'] }, scenarios, now, mqtt))
+      .toThrow('--proxy-listen: adapter mqtt needs an address for broker too');
+    expect(() => resolveRunConfig({ cloud: 'mqtt', proxyListen: ['push=127.0.0.1:8080'] }, scenarios, now, mqtt))
+      .toThrow('--proxy-listen push=...: adapter mqtt has no endpoint push');
   });
 
   it('fills the scenario defaults and names the output folder after the time and scenario', () => {

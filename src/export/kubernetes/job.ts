@@ -1,14 +1,17 @@
 /**
  * The Indexed Job that runs the workers: pod `i` of `parallelism` is `bin/stampede worker` simulating slice `i`
  * (Kubernetes gives each pod its index in JOB_COMPLETION_INDEX, which the worker reads). The pods reach the judge
- * through STAMPEDE_COLLECTOR and storm the judge's Toxiproxy client proxy (`--target`), so the nemesis on the
- * judge's side cuts every pod's traffic. Secrets come from the Secret by reference; the Job names them, never holds them.
+ * through STAMPEDE_COLLECTOR and storm the judge's Toxiproxy proxy of each adapter endpoint (`--target`), so the
+ * nemesis on the judge's side cuts every pod's traffic. The adapter and world files are the image's copies (paths
+ * relative to the working folder). Secrets come from the Secret by reference; the Job names them, never holds them.
  */
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IIoK8sApiCoreV1EnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { ExportPlan } from './plan.ts';
 import { workerResources } from './resources.ts';
-import { SECRET_NAME, SEED_KEY, TOKEN_KEY } from './secret.ts';
+import { ADAPTER_OPTIONS_KEY, SECRET_NAME, SEED_KEY, TOKEN_KEY, worldSecretKey } from './secret.ts';
+import { ADAPTER_OPTIONS_ENV } from '../../run/adapter-options.ts';
+import { targetFlags } from '../../run/endpoints.ts';
 
 export const JOB_NAME = 'stampede-workers';
 export const CONTAINER_NAME = 'worker';
@@ -78,14 +81,19 @@ function workerArgs(plan: ExportPlan): string[] {
   return [
     'worker',
     plan.scenario,
-    '--target', plan.workerTarget,
+    ...(plan.files?.adapterPath ? ['--adapter', plan.files.adapterPath] : []),
+    ...targetFlags(plan.adapter, plan.workerTargets),
     // Kubernetes expands $(STAMPEDE_SEED) from the container's env, which takes it from the Secret.
     '--seed', '$(STAMPEDE_SEED)',
-    '--cameras', String(plan.cameras),
-    '--users', String(plan.users),
+    ...fleetFlags(plan),
     '--duration', String(plan.durationS),
     ...(plan.allowRemote ? ['--allow-remote'] : []),
   ];
+}
+
+/** The world file's copy when there is one (it says how many cameras and users), else the counts. */
+export function fleetFlags(plan: ExportPlan): string[] {
+  return plan.files?.worldPath ? ['--world', plan.files.worldPath] : ['--cameras', String(plan.cameras), '--users', String(plan.users)];
 }
 
 function workerEnv(plan: ExportPlan): IIoK8sApiCoreV1EnvVar[] {
@@ -95,6 +103,9 @@ function workerEnv(plan: ExportPlan): IIoK8sApiCoreV1EnvVar[] {
     { name: 'STAMPEDE_COLLECTOR_TOKEN', valueFrom: fromSecret(TOKEN_KEY) },
     { name: 'STAMPEDE_COLLECTOR', value: plan.collectorUrl },
     { name: 'STAMPEDE_WORKER_COUNT', value: String(plan.parallelism) },
+    ...(Object.keys(plan.adapterOptions).length > 0 ? [{ name: ADAPTER_OPTIONS_ENV, valueFrom: fromSecret(ADAPTER_OPTIONS_KEY) }] : []),
+    // Each under the name the world file gives it, as the worker reading the file looks it up.
+    ...Object.keys(plan.worldSecrets).map((name) => ({ name, valueFrom: fromSecret(worldSecretKey(name)) })),
   ];
 }
 

@@ -3,12 +3,16 @@
  * where each of them reaches the other. Everything else in this folder reads `ExportPlan`; a bad flag is one clear
  * line before anything is written.
  */
-import { BUG_NAMES } from '../../../simulators/cloud/bugs/index.ts';
+import type { LoadedAdapter } from '../../adapter/load.ts';
 import { UsageError } from '../../errors.ts';
 import { isLoopbackHost } from '../../protocol/loopback.ts';
 import { parseUrlFlag, refuseRemote } from '../../protocol/url-flag.ts';
-import { resolveRunConfig } from '../../run/config.ts';
+import type { CloudName } from '../../run/clouds.ts';
+import { adapterRef, resolveRunConfig, type AdapterRef } from '../../run/config.ts';
+import { parseTargets, upstreamOf } from '../../run/endpoints.ts';
 import type { Scenario } from '../../scenario/scenario.ts';
+import { worldSecretNames } from '../../world/file.ts';
+import { imageFiles, type ImageFiles } from './image-files.ts';
 
 /** Flags as the CLI parsed them. */
 export interface ExportOptions {
@@ -16,10 +20,17 @@ export interface ExportOptions {
   out?: string;
   parallelism?: string;
   image?: string;
-  target?: string;
+  /** `--target URL` or `--target NAME=URL` per adapter endpoint. */
+  target?: string | readonly string[];
   collector?: string;
   collectorListen?: string;
-  judgeTarget?: string;
+  /** `--judge-target URL` or `--judge-target NAME=URL` per adapter endpoint. */
+  judgeTarget?: string | readonly string[];
+  /** `--adapter` as typed (the CLI loads it and hands the plan the loaded adapter). */
+  adapter?: string;
+  adapterOption?: readonly string[];
+  world?: string;
+  cloud?: string;
   seed?: string;
   cameras?: string;
   users?: string;
@@ -40,15 +51,24 @@ export interface ExportPlan {
   /** Pods, each simulating slice `index` of `parallelism` (camera k and user k go to worker k % parallelism). */
   parallelism: number;
   image: string;
-  /** What the pods storm: the judge's Toxiproxy client proxy, as the pods reach it. */
-  workerTarget: string;
+  /** The adapter the pods and the judge talk to the backend through (spec: `reference`, or its file's absolute path). */
+  adapter: AdapterRef;
+  /** What the pods storm, by endpoint: the judge's Toxiproxy proxy of each, as the pods reach it. */
+  workerTargets: Record<string, string>;
   /** The judge's collector, as the pods reach it. */
   collectorUrl: string;
   /** Where the judge's collector listens, HOST:PORT. */
   collectorListen: string;
-  /** The real backend behind the judge's Toxiproxy; absent: the judge starts the embedded reference cloud. */
-  judgeTarget?: string;
+  /** The real backend behind the judge's Toxiproxy, by endpoint; absent: the judge starts the embedded cloud `cloud`. */
+  judgeTargets?: Record<string, string>;
+  cloud: CloudName;
   bug: string;
+  /** `--adapter-option` values: into the Secret and the judge's options file, never into args. */
+  adapterOptions: Record<string, string>;
+  /** The world file's `${NAME}` secrets, by name, as this environment has them: into the Secret, never into args. */
+  worldSecrets: Record<string, string>;
+  /** The adapter and world files the image carries, and the paths that name them there; absent: none. */
+  files?: ImageFiles;
   /** `--gate` flags as typed: they are the judge's alone (the oracle runs there). */
   gates: string[];
   allowRemote: boolean;
@@ -58,32 +78,47 @@ export const DEFAULT_IMAGE = 'stampede-worker:latest';
 /** The most workers one run takes (`stampede worker --count` and the judge's --expect-workers stop there too). */
 const MAX_WORKERS = 10_000;
 
-/** Turns flags into a plan, or throws a `UsageError` naming the first bad flag. */
-export function resolveExportPlan(options: ExportOptions, scenarios: ReadonlyMap<string, Scenario>): ExportPlan {
+/**
+ * Environment names a pod or judge.sh sets itself: a world file's `${NAME}` may not be one of them, or the Secret's
+ * value would be shadowed (or shadow) one Stampede's own.
+ */
+const RESERVED_ENV = ['STAMPEDE_SEED', 'STAMPEDE_COLLECTOR', 'STAMPEDE_COLLECTOR_TOKEN', 'STAMPEDE_WORKER_COUNT', 'STAMPEDE_ADAPTER_OPTIONS', 'STAMPEDE_ADMIN_TOKEN', 'JOB_COMPLETION_INDEX'];
+
+/** Turns flags into a plan, or throws a `UsageError` naming the first bad flag; `loaded` is the `--adapter` the CLI loaded. */
+export function resolveExportPlan(options: ExportOptions, scenarios: ReadonlyMap<string, Scenario>, loaded?: LoadedAdapter): ExportPlan {
   if (!options.out) throw new UsageError('--out is required', 'give the folder to write the manifests into, e.g. --out k8s');
   const parallelism = wholeNumber('--parallelism', options.parallelism);
-  // The run's own flags are checked exactly as `stampede run` checks them, so the judge cannot refuse what we wrote.
+  const allowRemote = options.allowRemote ?? false;
+  const adapter = adapterRef(loaded);
+  const judgeTargets = options.judgeTarget === undefined ? undefined : endpointUrls('--judge-target', options.judgeTarget, adapter, 'the real backend', allowRemote);
+  const bug = options.bug ?? 'none';
+  if (judgeTargets && bug !== 'none') throw new UsageError('--bug only applies to the embedded cloud', 'drop --bug, or drop --judge-target');
+  if (judgeTargets && options.cloud !== undefined) throw new UsageError('--cloud starts a cloud of its own in the judge; --judge-target is yours', 'drop one of them');
+  // The run's own flags are checked exactly as `stampede run` checks them, so the judge cannot refuse what we wrote:
+  // the world, the adapter against the embedded cloud and its bugs, the adapter options.
   const run = resolveRunConfig(
-    { scenario: options.scenario, seed: options.seed, cameras: options.cameras, users: options.users, duration: options.duration, gate: options.gate },
+    {
+      scenario: options.scenario, seed: options.seed, cameras: options.cameras, users: options.users, duration: options.duration, gate: options.gate,
+      world: options.world, adapterOption: options.adapterOption ?? [], allowRemote,
+      // The judge's real backend, for the adapter's own checks (a world to seed); the built-in adapter's admin token is judge.sh's to ask for.
+      ...(judgeTargets ? (adapter.spec === 'reference' ? {} : { target: flagList(options.judgeTarget!) }) : { cloud: options.cloud, bug }),
+    },
     scenarios,
     new Date(),
+    loaded,
   );
-  const bug = options.bug ?? 'none';
-  if (!BUG_NAMES.includes(bug as never)) throw new UsageError(`unknown --bug ${bug}`, `pick one of ${BUG_NAMES.join(', ')}`);
-  if (options.judgeTarget !== undefined && bug !== 'none') {
-    throw new UsageError('--bug only applies to the embedded reference cloud', 'drop --bug, or drop --judge-target');
-  }
   if (parallelism > Math.max(run.cameras, run.users)) {
     throw new UsageError(
       `--parallelism ${parallelism} is more workers than clients (${run.cameras} cameras, ${run.users} users)`,
       'some pods would simulate nothing: lower --parallelism or raise --cameras/--users',
     );
   }
-  const allowRemote = options.allowRemote ?? false;
-  const workerTarget = url('--target', options.target, 'the address the pods storm: the judge\'s Toxiproxy client proxy, e.g. http://stampede-judge:8080', allowRemote);
+  const workerTargets = endpointUrls('--target', options.target, adapter, 'the address the pods storm: the judge\'s Toxiproxy client proxy, e.g. http://stampede-judge:8080', allowRemote);
   const collectorUrl = recordsUrl(url('--collector', options.collector, 'the address the pods reach the judge\'s collector at, e.g. http://stampede-judge:7070', allowRemote));
-  const judgeTarget = options.judgeTarget === undefined ? undefined : url('--judge-target', options.judgeTarget, 'the real backend', allowRemote);
   const collectorListen = listenAddress(options.collectorListen, new URL(collectorUrl), allowRemote);
+  distinctPorts(workerTargets, collectorListen);
+  const worldSecrets = run.world ? secretsOf(run.world.path) : {};
+  const files = imageFiles(options.out, adapter.spec === 'reference' ? undefined : adapter.spec, run.world?.path);
   return {
     outDir: options.out,
     scenario: run.scenario.name,
@@ -93,14 +128,58 @@ export function resolveExportPlan(options: ExportOptions, scenarios: ReadonlyMap
     durationS: run.durationMs / 1000,
     parallelism,
     image: options.image ?? DEFAULT_IMAGE,
-    workerTarget,
+    adapter,
+    workerTargets,
     collectorUrl,
     collectorListen,
-    ...(judgeTarget ? { judgeTarget } : {}),
+    ...(judgeTargets ? { judgeTargets } : {}),
+    cloud: run.cloud,
     bug,
     gates: options.gate ?? [],
     allowRemote,
+    adapterOptions: run.adapterOptions,
+    worldSecrets,
+    ...(files ? { files } : {}),
   };
+}
+
+/** A flag given once or repeated, as a list. */
+function flagList(raw: string | readonly string[]): readonly string[] {
+  return typeof raw === 'string' ? [raw] : raw;
+}
+
+/** `--target`/`--judge-target` flags as a URL per adapter endpoint; an address off this machine only with --allow-remote. */
+function endpointUrls(flag: string, raw: string | readonly string[] | undefined, adapter: AdapterRef, what: string, allowRemote: boolean): Record<string, string> {
+  const flags = raw === undefined ? [] : flagList(raw);
+  if (flags.length === 0) throw new UsageError(`${flag} is required`, `give ${what}`);
+  // The run's one check for endpoint URLs; the loopback guard after it, with the cluster's hint.
+  const urls = parseTargets(flags, adapter.name, adapter.endpoints, true, flag);
+  for (const [name, address] of Object.entries(urls)) {
+    const named = adapter.endpoints.length > 1 ? `${flag} ${name}` : flag;
+    refuseRemote(named, new URL(address), allowRemote, 'add --allow-remote for a cluster\'s addresses (and own what the pods storm)');
+  }
+  return urls;
+}
+
+/** The judge listens for every endpoint's proxy and its collector on one interface: each needs a port of its own. */
+function distinctPorts(workerTargets: Readonly<Record<string, string>>, collectorListen: string): void {
+  const seen = new Map<string, string>([[collectorListen.slice(collectorListen.lastIndexOf(':') + 1), 'the collector']]);
+  for (const [name, address] of Object.entries(workerTargets)) {
+    const port = upstreamOf(address).split(':').pop()!;
+    const other = seen.get(port);
+    if (other) throw new UsageError(`--target ${name} and ${other} both use port ${port}`, 'the judge listens for each on one interface: give each its own port');
+    seen.set(port, `--target ${name}`);
+  }
+}
+
+/** Each `${NAME}` the world file's secrets name, with its value here: the pods get them from the Secret. */
+function secretsOf(worldFile: string): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const name of worldSecretNames(worldFile)) {
+    if (RESERVED_ENV.includes(name)) throw new UsageError(`${worldFile}: \${${name}} is a variable Stampede sets itself`, 'name the secret\'s variable otherwise');
+    secrets[name] = process.env[name]!; // set and non-empty: reading the world file checked that
+  }
+  return secrets;
 }
 
 function wholeNumber(flag: string, raw: string | undefined): number {
