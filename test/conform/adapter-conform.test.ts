@@ -4,8 +4,13 @@
  * cloud whose broker ACL lost its `%u` fails in the push area; an adapter whose hooks throw or answer the wrong
  * shape gives error lines naming the adapter and the hook, never a pass, and exit 3.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqttAdapter from '../../examples/adapters/mqtt.adapter.ts';
+import type { WorldSeedView } from '../../src/adapter/types.ts';
 import { startMqttCloud, type RunningMqttCloud } from '../../simulators/mqtt-cloud/index.ts';
 import { REDIS_URL } from '../helpers/cloud.ts';
 import { runStampede } from './cli.ts';
@@ -13,6 +18,18 @@ import { runStampede } from './cli.ts';
 const ADMIN_TOKEN = 'conform-adapter-admin-key-3c9a71';
 const MQTT_ADAPTER = fileURLToPath(new URL('../../examples/adapters/mqtt.adapter.ts', import.meta.url));
 const FAULTY_ADAPTER = fileURLToPath(new URL('./adapters/faulty.adapter.ts', import.meta.url));
+/** The accounts the faulty adapter's cloud holds: it has no world.seed, so conform takes them from --world. */
+const PROVISIONED: WorldSeedView = {
+  runId: 'provisioned',
+  users: [
+    { id: 'u-ann', login: 'ann@example.test', secret: 'ann-passphrase-7f3e' },
+    { id: 'u-ben', login: 'ben@example.test', secret: 'ben-passphrase-1d9c' },
+  ],
+  cameras: [
+    { id: 'cam-ann', secret: 'cam-ann-secret-55e1', owner: 'u-ann', shares: [] },
+    { id: 'cam-ben', secret: 'cam-ben-secret-83a0', owner: 'u-ben', shares: [] },
+  ],
+};
 const TALLY = /^(\d+) passed, (\d+) failed, (\d+) warnings?, (\d+) skipped(?:, (\d+) errors? \(no verdict\))?$/m;
 // The cloud applies access changes at once: a short grace window keeps the run short without making it lenient.
 const GRACE = ['--grace-ms', '500'];
@@ -43,6 +60,8 @@ describe.concurrent('stampede conform --adapter against the MQTT camera cloud', 
   beforeAll(async () => {
     [correct, forFaulty, wildcard] = await Promise.all(['none', 'none', 'mqtt-acl-wildcard'].map((bug) =>
       startMqttCloud({ adminToken: ADMIN_TOKEN, redisUrl: REDIS_URL, bug })));
+    const ctx = { endpoints: forFaulty!.endpoints, signal: new AbortController().signal, timeoutMs: 10_000, options: { adminToken: ADMIN_TOKEN } };
+    await mqttAdapter.world!.seed!(ctx, PROVISIONED);
   }, 60_000);
   afterAll(async () => {
     await Promise.all([correct, forFaulty, wildcard].map((cloud) => cloud?.stop()));
@@ -71,7 +90,11 @@ describe.concurrent('stampede conform --adapter against the MQTT camera cloud', 
   }, 150_000);
 
   it('gives an error line naming the adapter and hook for a hook that throws or answers the wrong shape, never a pass', async () => {
-    const outcome = await runStampede(['conform', '--adapter', FAULTY_ADAPTER, ...targetsOf(forFaulty), ...GRACE], { STAMPEDE_ADMIN_TOKEN: ADMIN_TOKEN }, 120_000);
+    // The adapter has no world.seed: the accounts come from a world file, one secret by reference.
+    const worldFile = join(mkdtempSync(join(tmpdir(), 'conform-world-')), 'world.json');
+    const [ann, ben] = PROVISIONED.users;
+    writeFileSync(worldFile, JSON.stringify({ users: [{ ...ann, secret: '${ANN_SECRET}' }, ben], cameras: PROVISIONED.cameras }));
+    const outcome = await runStampede(['conform', '--adapter', FAULTY_ADAPTER, '--world', worldFile, ...targetsOf(forFaulty), ...GRACE], { ANN_SECRET: ann!.secret }, 120_000);
     const results = resultsOf(outcome.stdout);
     const byArea = (area: string) => results.filter(([where]) => where === area).map(([, mark]) => mark);
     expect(byArea('events').every((mark) => mark === 'ERR!'), outcome.stdout + outcome.stderr).toBe(true);
@@ -80,7 +103,10 @@ describe.concurrent('stampede conform --adapter against the MQTT camera cloud', 
     expect(outcome.stdout).toContain('adapter faulty-hooks: users.cameras returned camera');
     // What it lacks is skipped, naming the hook; what works still passes.
     expect(outcome.stdout).toContain('adapter faulty-hooks has no users.push');
-    expect(byArea('login').every((mark) => mark === 'pass')).toBe(true);
+    expect(outcome.stdout).toContain('adapter faulty-hooks has no world.share or world.revoke');
+    expect(byArea('login').every((mark) => mark === 'pass'), outcome.stdout).toBe(true);
+    expect(byArea('device').every((mark) => mark === 'pass'), outcome.stdout).toBe(true);
+    for (const secret of [ann!.secret, ben!.secret, ...PROVISIONED.cameras.map((camera) => camera.secret)]) expect(outcome.stdout + outcome.stderr).not.toContain(secret);
     const [, , failed, , , errors] = TALLY.exec(outcome.stdout) ?? [];
     expect(failed).toBe('0');
     expect(Number(errors)).toBeGreaterThanOrEqual(byArea('events').length + byArea('cameras').length);
@@ -88,9 +114,9 @@ describe.concurrent('stampede conform --adapter against the MQTT camera cloud', 
   }, 150_000);
 
   it('refuses a --cloud bug the cloud does not have in one line, before starting anything', async () => {
-    const outcome = await runStampede(['conform', '--cloud', 'mqtt', '--bug', 'stale-acl'], {}, 60_000);
-    expect(outcome.stderr.trim().split('\n')).toHaveLength(1);
+    const outcome = await runStampede(['conform', '--cloud', 'mqtt', '--bug', 'stale-acl'], {}, 120_000);
+    expect(outcome.stderr.trim().split('\n'), outcome.stderr).toHaveLength(1);
     expect(outcome.stderr).toMatch(/--cloud mqtt has no bug stale-acl: pick one of none, wyze-2024, mqtt-acl-wildcard/);
     expect(outcome.code).toBe(2);
-  }, 90_000);
+  }, 150_000);
 });

@@ -1,7 +1,7 @@
 /**
  * The MQTT cloud's worked-example adapter with two broken hooks, for conform's adapter errors: `users.events` throws
- * an error of its own, and `users.cameras` answers a role that is not one. Push and world changes are left out, so
- * those areas are skipped and the run stays short.
+ * an error of its own, and `users.cameras` answers a role that is not one. Push and world control are left out, so
+ * the world comes from `--world`, those areas are skipped, and the run stays short.
  */
 import { defineAdapter } from 'stampede/adapter';
 import mqtt from '../../../examples/adapters/mqtt.adapter.ts';
@@ -21,5 +21,5 @@ export default defineAdapter<unknown>({
     },
   },
   devices: mqtt.devices,
-  world: { health: mqtt.world!.health, seed: mqtt.world!.seed },
+  world: { health: mqtt.world!.health },
 });
