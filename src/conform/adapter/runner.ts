@@ -9,6 +9,7 @@ import type { Accounts } from '../../world/accounts.ts';
 import { NoVerdict } from '../expectation.ts';
 import { DEFAULT_GRACE_MS, DEFAULT_TIMEOUT_MS, runAreas, runDeadlineOf, type ConformReport } from '../runner.ts';
 import { ADAPTER_AREAS } from './areas/index.ts';
+import { castFromAccounts } from './cast.ts';
 import { AdapterSubject } from './subject.ts';
 
 export interface AdapterConformOptions {
@@ -36,6 +37,8 @@ export async function runAdapterConformance(options: AdapterConformOptions): Pro
   if (!subject.has('world.seed') && options.accounts === undefined) {
     throw new UsageError(`adapter ${adapter.name} has no world.seed`, 'give the accounts that exist on the backend with --world FILE (bin/stampede world template writes one)');
   }
+  // A world file without the pair conform plays with is one usage line, not a setup failure in every area.
+  if (options.accounts) castFromAccounts(options.accounts);
   await probe(subject);
   return { results: await runAreas(subject, ADAPTER_AREAS, runDeadlineOf(options)) };
 }
