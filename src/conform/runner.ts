@@ -15,8 +15,8 @@ export interface Subject<N extends string = string> {
   readonly graceMs: number;
   /** Why a step needing `needs` cannot be checked here (it is skipped), or undefined when it can. */
   lacking(needs: readonly N[]): string | undefined;
-  /** Closes what an area opened (sockets, device connections, push channels). */
-  closeSockets(): void;
+  /** Closes what an area opened (sockets, device connections, push channels), before the next area starts. */
+  closeSockets(): void | Promise<void>;
   /** Closes everything now and whatever a step cut short opens later. */
   finish(): void;
   /** A detail as it may be printed: secrets the subject holds taken out. */
@@ -144,7 +144,7 @@ async function runArea<T extends Subject<N>, N extends string>(area: Area<unknow
       }
     }
   } finally {
-    target.closeSockets();
+    await target.closeSockets();
   }
   return results;
 }

@@ -64,14 +64,18 @@ export class AdapterSubject implements Subject<Hook> {
     return redact(detail);
   }
 
-  closeSockets(): void {
-    for (const each of this.opened) void Promise.resolve().then(() => each.close()).catch(() => undefined);
+  /** Closes what the area opened, waiting (one call timeout at most) so the next area's cameras connect afresh. */
+  async closeSockets(): Promise<void> {
+    const closing = [...this.opened].map((each) => Promise.resolve().then(() => each.close()).catch(() => undefined));
     this.opened.clear();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(closing), new Promise((resolve) => (timer = setTimeout(resolve, this.timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   finish(): void {
     this.finished = true;
-    this.closeSockets();
+    void this.closeSockets();
     this.stop.abort();
   }
 
@@ -156,7 +160,7 @@ export class AdapterSubject implements Subject<Hook> {
 
   /** Sends `event` from `camera` and waits for its ack; a missing ack fails with what the link heard. */
   async send(camera: Camera, event: DeviceEvent): Promise<void> {
-    await this.call('connection.send', async () => camera.connection.send(event));
+    await this.call('devices.send', async () => camera.connection.send(event));
     if (await camera.link.waitAck(event.eventId, this.timeoutMs)) return;
     const heard = camera.link.dropReason ?? (camera.link.unreadables.length > 0 ? `unreadable: ${camera.link.unreadables.at(-1)}` : undefined);
     throw new Mismatch(`no ack of ${event.eventId} within ${this.timeoutMs} ms${heard ? ` (${heard})` : ''}`, 'the backend to acknowledge the event');

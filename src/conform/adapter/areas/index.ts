@@ -19,4 +19,4 @@ export const ADAPTER_AREAS: Area<unknown, AdapterSubject, Hook>[] = [
   pushArea,
   sharingArea,
   transferArea,
-] as Area<unknown, AdapterSubject, Hook>[];
+];

@@ -57,7 +57,7 @@ export const thumbnailsArea: Area<ThumbnailsState, AdapterSubject, Hook> = {
       severity: 'warning',
       async run(state) {
         const event = { ...newEvent(state.cast, state.front.id, 'oversized'), thumbnail: new Uint8Array(MAX_THUMBNAIL_BYTES + 1024).fill(7) };
-        await state.subject.call('connection.send', async () => state.front.connection.send(event));
+        await state.subject.call('devices.send', async () => state.front.connection.send(event));
         // Nothing to wait on but the ack that must not come: one grace window is how long it would take.
         const acked = await state.front.link.waitAck(event.eventId, state.subject.graceMs);
         if (acked) throw new Mismatch(`${event.eventId} (${event.thumbnail.length} bytes) acknowledged`, 'a refusal');
