@@ -6,8 +6,11 @@ import type { CAPABILITIES } from '../protocol/schema.ts';
 import type { Target } from './target.ts';
 
 export type Capability = (typeof CAPABILITIES)[number];
-/** `warn`: a warning-severity expectation that did not hold; it is listed, but does not fail the run. */
-export type Status = 'pass' | 'fail' | 'warn' | 'skip';
+/**
+ * `warn`: a warning-severity expectation that did not hold; it is listed, but does not fail the run. `error`: the
+ * check itself could not be made because the adapter it goes through failed (see `NoVerdict`): never a pass.
+ */
+export type Status = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
 
 /**
  * How much a failed expectation matters. `error` (the default): access control and data integrity, what the
@@ -25,11 +28,14 @@ export interface Result {
   detail?: string;
 }
 
-/** One expectation. It passes when `run` resolves; any throw is a failure carrying the thrown message. */
-export interface Step<S> {
+/**
+ * One expectation. It passes when `run` resolves; any throw is a failure carrying the thrown message (a `NoVerdict`
+ * an error). `N` names what a step may need: a capability of `/v1/health`, or an adapter's hook.
+ */
+export interface Step<S, N extends string = Capability> {
   name: string;
-  /** Capabilities from `/v1/health` this expectation needs; without them it is skipped, never passed. */
-  needs?: Capability[];
+  /** What this expectation needs of the target; without it, it is skipped, never passed. */
+  needs?: N[];
   /** Default `error`; see `Severity`. */
   severity?: Severity;
   /** Later steps build on this one: when it fails, they are reported as failed (not checked), naming it. */
@@ -37,11 +43,11 @@ export interface Step<S> {
   run(state: S): Promise<void>;
 }
 
-/** A group of expectations sharing one seeded world; `setup` builds the state its steps work on. */
-export interface Area<S> {
+/** A group of expectations sharing one seeded world; `setup` builds the state its steps work on from `T`. */
+export interface Area<S, T = Target, N extends string = Capability> {
   name: string;
-  setup(target: Target): Promise<S>;
-  steps: Step<S>[];
+  setup(target: T): Promise<S>;
+  steps: Step<S, N>[];
 }
 
 /** Thrown by a step when the target's answer is not what the protocol says. */
@@ -49,6 +55,17 @@ export class Mismatch extends Error {
   constructor(seen: string, expected: string) {
     super(`saw ${seen}; expected ${expected}`);
     this.name = 'Mismatch';
+  }
+}
+
+/**
+ * Thrown when what checks the backend failed rather than the backend: an adapter's hook threw something that is not
+ * the backend's answer, or returned the wrong shape. The expectation gets status `error`, never a pass or a fail.
+ */
+export class NoVerdict extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoVerdict';
   }
 }
 

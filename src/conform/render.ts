@@ -1,7 +1,7 @@
 /** The verdict as text: one line per expectation grouped by area, failures explained, a closing tally. */
 import type { Result } from './expectation.ts';
 
-const MARK = { pass: 'pass', fail: 'FAIL', warn: 'warn', skip: 'skip' } as const;
+const MARK = { pass: 'pass', fail: 'FAIL', warn: 'warn', skip: 'skip', error: 'ERR!' } as const;
 
 export interface Tally {
   passed: number;
@@ -9,6 +9,8 @@ export interface Tally {
   /** Warning-severity expectations that did not hold: listed, never a failure. */
   warned: number;
   skipped: number;
+  /** Expectations the adapter could not check (a hook threw or answered in the wrong shape): no verdict. */
+  errors: number;
 }
 
 export function tally(results: Result[]): Tally {
@@ -17,6 +19,7 @@ export function tally(results: Result[]): Tally {
     failed: results.filter((r) => r.status === 'fail').length,
     warned: results.filter((r) => r.status === 'warn').length,
     skipped: results.filter((r) => r.status === 'skip').length,
+    errors: results.filter((r) => r.status === 'error').length,
   };
 }
 
@@ -31,8 +34,10 @@ export function renderResults(results: Result[]): string {
     lines.push(`  ${MARK[result.status]}  ${result.name}`);
     if (result.detail !== undefined && result.status !== 'pass') lines.push(`        ${oneLine(result.detail)}`);
   }
-  const { passed, failed, warned, skipped } = tally(results);
-  lines.push(`${passed} passed, ${failed} failed, ${warned} ${warned === 1 ? 'warning' : 'warnings'}, ${skipped} skipped`);
+  const { passed, failed, warned, skipped, errors } = tally(results);
+  // Only an adapter run can have errors; the protocol's tally line stays as scripts know it.
+  const errorCount = errors === 0 ? '' : `, ${errors} ${errors === 1 ? 'error' : 'errors'} (no verdict)`;
+  lines.push(`${passed} passed, ${failed} failed, ${warned} ${warned === 1 ? 'warning' : 'warnings'}, ${skipped} skipped${errorCount}`);
   return `${lines.join('\n')}\n`;
 }
 

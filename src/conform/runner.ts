@@ -6,8 +6,22 @@
 import { UnavailableError } from '../errors.ts';
 import { CallFailed } from './client.ts';
 import { AREAS } from './areas/index.ts';
-import type { Area, Result, Step } from './expectation.ts';
+import { NoVerdict, type Area, type Result, type Step } from './expectation.ts';
 import { Target } from './target.ts';
+
+/** What the runner needs of whatever the areas check: the protocol's `Target`, or a backend seen through an adapter. */
+export interface Subject<N extends string = string> {
+  readonly timeoutMs: number;
+  readonly graceMs: number;
+  /** Why a step needing `needs` cannot be checked here (it is skipped), or undefined when it can. */
+  lacking(needs: readonly N[]): string | undefined;
+  /** Closes what an area opened (sockets, device connections, push channels), before the next area starts. */
+  closeSockets(): void | Promise<void>;
+  /** Closes everything now and whatever a step cut short opens later. */
+  finish(): void;
+  /** A detail as it may be printed: secrets the subject holds taken out. */
+  redact(detail: string): string;
+}
 
 export interface ConformOptions {
   /** Base URL of the target, e.g. `http://127.0.0.1:8080`. */
@@ -40,17 +54,21 @@ export async function runConformance(options: ConformOptions): Promise<ConformRe
     graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
   });
   await probe(target, options.target);
-  const runDeadline = Date.now() + (options.runTimeoutMs ?? Math.max(MIN_RUN_TIMEOUT_MS, timeoutMs * 40));
-  return { results: await runAreas(target, AREAS, runDeadline) };
+  return { results: await runAreas(target, AREAS, runDeadlineOf(options)) };
+}
+
+/** When the whole run must end: `runTimeoutMs` from now, by default 180 s or 40 call timeouts, whichever is longer. */
+export function runDeadlineOf(options: { timeoutMs?: number; runTimeoutMs?: number }): number {
+  return Date.now() + (options.runTimeoutMs ?? Math.max(MIN_RUN_TIMEOUT_MS, (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) * 40));
 }
 
 /** Runs `areas` in order against a target already known to answer; every socket is closed when it returns. */
-export async function runAreas(target: Target, areas: Area<unknown>[], runDeadline: number): Promise<Result[]> {
+export async function runAreas<T extends Subject<N>, N extends string>(target: T, areas: Area<unknown, T, N>[], runDeadline: number): Promise<Result[]> {
   const results: Result[] = [];
   try {
     for (const area of areas) {
       const areaResults = await runArea(area, target, runDeadline);
-      results.push(...areaResults.map((result) => redact(result, target.adminToken)));
+      results.push(...areaResults.map((result) => (result.detail === undefined ? result : { ...result, detail: target.redact(result.detail) })));
     }
   } finally {
     target.finish();
@@ -68,9 +86,9 @@ async function probe(target: Target, url: string): Promise<void> {
   }
 }
 
-async function runArea(area: Area<unknown>, target: Target, runDeadline: number): Promise<Result[]> {
+async function runArea<T extends Subject<N>, N extends string>(area: Area<unknown, T, N>, target: T, runDeadline: number): Promise<Result[]> {
   const results: Result[] = [];
-  const record = (step: Step<unknown>, status: Result['status'], detail?: string) =>
+  const record = (step: Step<unknown, N>, status: Result['status'], detail?: string) =>
     results.push({ area: area.name, name: step.name, status, ...(detail === undefined ? {} : { detail }) });
   // Each step makes a handful of bounded calls and may wait out a grace window; this caps a wedged one.
   const stepLimitMs = target.timeoutMs * 6 + target.graceMs * 3;
@@ -80,23 +98,31 @@ async function runArea(area: Area<unknown>, target: Target, runDeadline: number)
       ? bounded(work, Math.max(0, left), 'cut short: the run reached its time limit')
       : bounded(work, stepLimitMs, `no verdict within ${stepLimitMs} ms`);
   };
+  const lacking = area.steps.map((step) => target.lacking(step.needs ?? []));
+  if (lacking.every((why) => why !== undefined)) {
+    // Nothing here can be checked: no world is set up (or events sent) for nothing.
+    area.steps.forEach((step, i) => record(step, 'skip', lacking[i]));
+    return results;
+  }
   let blocked: string | undefined;
+  // A step not checked because the adapter failed has no verdict either: an error, as the failure it follows.
+  let blockedStatus: 'fail' | 'error' = 'fail';
   let state: unknown;
   try {
     if (Date.now() > runDeadline) throw new Error('the run reached its time limit first');
     state = await bound(area.setup(target));
   } catch (error) {
     blocked = `setup failed: ${messageOf(error)}`;
+    if (error instanceof NoVerdict) blockedStatus = 'error';
   }
   try {
-    for (const step of area.steps) {
-      const missing = (step.needs ?? []).filter((capability) => !target.capabilities.has(capability));
-      if (missing.length > 0) {
-        record(step, 'skip', `target does not declare capability ${missing.join(', ')}`);
+    for (const [i, step] of area.steps.entries()) {
+      if (lacking[i] !== undefined) {
+        record(step, 'skip', lacking[i]);
         continue;
       }
       if (blocked !== undefined) {
-        record(step, 'fail', `not checked: ${blocked}`);
+        record(step, blockedStatus, `not checked: ${blocked}`);
         // The full reason once per area is enough; a page of identical lines hides the other areas.
         blocked = blocked.startsWith('setup failed: ') ? 'setup failed, as above' : blocked;
         continue;
@@ -109,12 +135,16 @@ async function runArea(area: Area<unknown>, target: Target, runDeadline: number)
         await bound(step.run(state));
         record(step, 'pass');
       } catch (error) {
-        record(step, step.severity === 'warning' ? 'warn' : 'fail', messageOf(error));
-        if (step.prerequisite) blocked = `"${step.name}" failed`;
+        const noVerdict = error instanceof NoVerdict;
+        record(step, noVerdict ? 'error' : step.severity === 'warning' ? 'warn' : 'fail', messageOf(error));
+        if (step.prerequisite) {
+          blocked = `"${step.name}" ${noVerdict ? 'could not be checked' : 'failed'}`;
+          blockedStatus = noVerdict ? 'error' : 'fail';
+        }
       }
     }
   } finally {
-    target.closeSockets();
+    await target.closeSockets();
   }
   return results;
 }
@@ -135,10 +165,4 @@ async function bounded<T>(work: Promise<T>, limitMs: number, why: string): Promi
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** A target may echo what it was sent; the admin token must never reach the output. */
-function redact(result: Result, adminToken: string): Result {
-  if (result.detail === undefined || adminToken === '' || !result.detail.includes(adminToken)) return result;
-  return { ...result, detail: result.detail.split(adminToken).join('<admin token>') };
 }

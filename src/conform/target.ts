@@ -4,6 +4,7 @@
  */
 import { TargetHttp } from './client.ts';
 import type { Capability } from './expectation.ts';
+import type { Subject } from './runner.ts';
 import { ProtocolSocket } from './socket.ts';
 
 export interface TargetOptions {
@@ -15,7 +16,7 @@ export interface TargetOptions {
 }
 
 /** The running backend under check, shared by every area of one conformance run. */
-export class Target {
+export class Target implements Subject<Capability> {
   readonly http: TargetHttp;
   readonly timeoutMs: number;
   readonly graceMs: number;
@@ -39,6 +40,16 @@ export class Target {
     if (this.finished) socket.close();
     else this.sockets.add(socket);
     return socket;
+  }
+
+  lacking(needs: readonly Capability[]): string | undefined {
+    const missing = needs.filter((capability) => !this.capabilities.has(capability));
+    return missing.length > 0 ? `target does not declare capability ${missing.join(', ')}` : undefined;
+  }
+
+  /** A target may echo what it was sent; the admin token must never reach the output. */
+  redact(detail: string): string {
+    return this.adminToken === '' ? detail : detail.split(this.adminToken).join('<admin token>');
   }
 
   closeSockets(): void {

@@ -29,6 +29,13 @@ describe('renderResults', () => {
       ].join('\n'),
     );
   });
+
+  it('marks what an adapter could not check as an error, counted after the usual tally', () => {
+    const text = renderResults([
+      { area: 'events', name: 'listed once', status: 'error', detail: 'adapter acme: users.events threw Error: boom' },
+    ]);
+    expect(text).toBe(['events', '  ERR!  listed once', '        adapter acme: users.events threw Error: boom', '0 passed, 0 failed, 0 warnings, 0 skipped, 1 error (no verdict)', ''].join('\n'));
+  });
 });
 
 describe('parseTargetUrl', () => {

@@ -1,7 +1,7 @@
 /** The runner's own rules, with literal areas and no network: a throw is never a pass. */
 import { describe, expect, it } from 'vitest';
 import type { Area } from '../../src/conform/expectation.ts';
-import { Mismatch } from '../../src/conform/expectation.ts';
+import { Mismatch, NoVerdict } from '../../src/conform/expectation.ts';
 import { runAreas } from '../../src/conform/runner.ts';
 import { Target } from '../../src/conform/target.ts';
 
@@ -85,5 +85,43 @@ describe('runAreas', () => {
     const results = await runAreas(target(), [area], Date.now() + 10_000);
     expect(results[0]).toEqual({ area: 'demo', name: 'hangs', status: 'fail', detail: 'no verdict within 600 ms' });
     expect(results[1]?.detail).toBe('target said Bearer <admin token>');
+  });
+
+  it('gives an error, never a pass or a fail, for what the adapter could not check, and for what builds on it', async () => {
+    const area: Area<unknown> = {
+      name: 'demo',
+      setup: async () => ({}),
+      steps: [
+        { name: 'ok', run: pass },
+        { name: 'hook threw', prerequisite: true, run: async () => { throw new NoVerdict('adapter acme: users.events threw Error: boom'); } },
+        { name: 'builds on it', run: pass },
+      ],
+    };
+    expect((await runAreas(target(), [area], Date.now() + 10_000)).map((r) => [r.status, r.detail])).toEqual([
+      ['pass', undefined],
+      ['error', 'adapter acme: users.events threw Error: boom'],
+      ['error', 'not checked: "hook threw" could not be checked'],
+    ]);
+    const broken: Area<unknown> = {
+      name: 'broken',
+      setup: async () => { throw new NoVerdict('adapter acme: world.seed threw Error: nope'); },
+      steps: [{ name: 'one', run: pass }],
+    };
+    expect((await runAreas(target(), [broken], Date.now() + 10_000))[0]?.status).toBe('error');
+  });
+
+  it('skips an area whose every step lacks what it needs without setting it up', async () => {
+    const t = target();
+    t.capabilities = new Set();
+    let setUp = false;
+    const area: Area<unknown> = {
+      name: 'demo',
+      setup: async () => { setUp = true; return {}; },
+      steps: [{ name: 'needs shares', needs: ['shares'], run: pass }],
+    };
+    expect(await runAreas(t, [area], Date.now() + 10_000)).toEqual([
+      { area: 'demo', name: 'needs shares', status: 'skip', detail: 'target does not declare capability shares' },
+    ]);
+    expect(setUp).toBe(false);
   });
 });
