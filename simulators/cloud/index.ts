@@ -1,5 +1,5 @@
 /**
- * The reference camera cloud: a complete implementation of ../shared/PROTOCOL.md, the default target of a
+ * The reference camera cloud: a complete implementation of docs/protocol.md, the default target of a
  * Stampede run. An in-memory system of record holds the truth; Redis caches sessions, camera access records and
  * event pages in front of it, the way real camera clouds do, so chaos on the cache path has something to hit.
  * `bug` swaps in one of the leak zoo's models of a real incident (bugs/index.ts).

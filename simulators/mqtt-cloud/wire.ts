@@ -1,5 +1,5 @@
 /**
- * The MQTT cloud's own app and admin API shapes. Deliberately unlike ../shared/PROTOCOL.md: other paths, other
+ * The MQTT cloud's own app and admin API shapes. Deliberately unlike docs/protocol.md: other paths, other
  * field names, a session cookie instead of a Bearer token, offset paging, an `X-Admin-Key` header, and a
  * timestamp as an ISO string. An adapter has to map every one of them.
  */

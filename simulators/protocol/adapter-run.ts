@@ -10,7 +10,7 @@ import { resolveEndpoints } from './target.ts';
 
 /** The adapter part of both fleets' options. */
 export interface AdapterFleetOptions {
-  /** The backend's adapter (`referenceAdapter` speaks ../shared/PROTOCOL.md). */
+  /** The backend's adapter (`referenceAdapter` speaks docs/protocol.md). */
   // The session type is the adapter's own business: the fleet only hands back what `login` returned.
   adapter: Adapter<any>;
   /** A URL per endpoint the adapter declared, normally the Toxiproxy proxies. Loopback only unless `allowRemote`. */

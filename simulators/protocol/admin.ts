@@ -83,12 +83,12 @@ export function adminClient(base: string, adminToken: string, options: AdminClie
           throw new UnavailableError(`cannot reach the target at ${base} (${error.reason})`, 'is it running, and is the URL right?');
         }
         if (error instanceof AdminCallError) {
-          throw new UnavailableError(`the target at ${base}: ${error.message}`, 'a camera cloud speaking PROTOCOL.md answers 200 and one small JSON object');
+          throw new UnavailableError(`the target at ${base}: ${error.message}`, 'a camera cloud speaking the reference protocol (docs/protocol.md) answers 200 and one small JSON object');
         }
         throw error;
       }
       const parsed = Health.safeParse(safeJson(answer.toString('utf8')));
-      if (!parsed.success) throw new UnavailableError(`the target at ${base} answered /v1/health with garbage`, 'is this a camera cloud speaking PROTOCOL.md?');
+      if (!parsed.success) throw new UnavailableError(`the target at ${base} answered /v1/health with garbage`, 'is this a camera cloud speaking the reference protocol (docs/protocol.md)?');
       return { capabilities: parsed.data.capabilities };
     },
     async seed(world) {

@@ -1,6 +1,6 @@
 /**
  * What conform checks and what it reports. An area (auth, cameras, access, ...) seeds the target, then runs
- * its steps in order; each step is one named expectation of ../shared/PROTOCOL.md.
+ * its steps in order; each step is one named expectation of docs/protocol.md.
  */
 import type { CAPABILITIES } from '../protocol/schema.ts';
 import type { Target } from './target.ts';

@@ -29,7 +29,7 @@ export interface ConformOptions {
   adminToken: string;
   /** Bound on every single call; default 5000 ms. */
   timeoutMs?: number;
-  /** The access-change grace window of PROTOCOL.md; default 2000 ms. */
+  /** The access-change grace window of docs/protocol.md; default 2000 ms. */
   graceMs?: number;
   /** Bound on the whole run; default 180 s or 40 call timeouts, whichever is longer. Steps cut short fail. */
   runTimeoutMs?: number;

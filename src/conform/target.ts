@@ -11,7 +11,7 @@ export interface TargetOptions {
   base: URL;
   adminToken: string;
   timeoutMs: number;
-  /** How long after an access change either answer is accepted (PROTOCOL.md: 2 s by default). */
+  /** How long after an access change either answer is accepted (docs/protocol.md: 2 s by default). */
   graceMs: number;
 }
 

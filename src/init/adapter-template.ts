@@ -6,7 +6,7 @@
  * shapes into Stampede's; it never judges. Stampede records everything each hook returns and checks it against
  * who owns what, so a hook must return what your backend really answered, unchanged and unfiltered.
  *
- * As scaffolded, this file speaks Stampede's reference protocol (../shared/PROTOCOL.md), so it runs as it is
+ * As scaffolded, this file speaks Stampede's reference protocol (docs/protocol.md in Stampede), so it runs as it is
  * against the embedded cloud: `bin/stampede run --adapter ./my-backend.adapter.ts`. Replace each call with your
  * backend's, one hook at a time; `bin/stampede conform --adapter ./my-backend.adapter.ts` checks the hooks.
  *

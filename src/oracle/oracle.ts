@@ -1,5 +1,5 @@
 /**
- * The leak oracle: judges every item every user was shown against PROTOCOL.md's access rule. User U may see
+ * The leak oracle: judges every item every user was shown against docs/protocol.md's access rule. User U may see
  * event E of camera C only if U had access to C both when the target accepted E and when U was shown E.
  *
  * Incremental and pure: fed the history one record at a time (`observe`), O(1) per item, no I/O, no clock (times

@@ -1,5 +1,5 @@
 /**
- * The wire contract of ../shared/PROTOCOL.md as zod schemas, shared by the reference cloud (to validate what
+ * The wire contract of docs/protocol.md as zod schemas, shared by the reference cloud (to validate what
  * it is sent), conform and the drivers (to validate what a target answers). One place, so the three agree.
  */
 import { z } from 'zod';

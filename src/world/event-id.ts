@@ -1,5 +1,5 @@
 /**
- * Event ids. PROTOCOL.md lets the camera choose them, and ours name their maker: `${cameraId}.e${n}` for the
+ * Event ids. docs/protocol.md lets the camera choose them, and ours name their maker: `${cameraId}.e${n}` for the
  * camera's n-th event. So an id says which camera made the event whatever camera a target labels it with.
  */
 export function eventIdOf(cameraId: string, n: number): string {

@@ -70,7 +70,7 @@ export const WorldSpecSchema = z.strictObject({
   revocations: count('revocations', MAX_CAMERAS).optional(),
   /** Fraction of the changes placed inside the storm window. Default 0.8. */
   stormShare: fraction('stormShare').optional(),
-  /** Grace window around each change, ms (PROTOCOL.md default 2 s). */
+  /** Grace window around each change, ms (docs/protocol.md default 2 s). */
   graceMs: ms('graceMs').optional(),
 }, objectError('the world spec'));
 

@@ -13,7 +13,7 @@
  *   relation settles it (we assume a failed call does not land after a later call on that camera completed).
  * - Changes on one camera whose admin calls overlap in time may have been applied in either order, so they are
  *   treated like failed ones (both outcomes possible).
- * - A transfer moves the owner only; shares survive it (PROTOCOL.md says nothing else happens).
+ * - A transfer moves the owner only; shares survive it (docs/protocol.md says nothing else happens).
  */
 import type { HistoryRecord } from './history.ts';
 import type { AccessChange, World } from './types.ts';

@@ -45,6 +45,6 @@ export interface World {
   shares: Share[];
   /** Planned access changes, sorted by `at`. */
   changes: AccessChange[];
-  /** Either answer is accepted this close to an access change (PROTOCOL.md: default 2 s). */
+  /** Either answer is accepted this close to an access change (docs/protocol.md: default 2 s). */
   graceMs: number;
 }

@@ -23,7 +23,7 @@ export function startThumbnailCacheLeak(upstream: URL): Promise<RunningProxy> {
 }
 
 /**
- * A correct target that is lenient where PROTOCOL.md leaves room: a `limit` outside 1..500 on `GET /v1/events`
+ * A correct target that is lenient where docs/protocol.md leaves room: a `limit` outside 1..500 on `GET /v1/events`
  * is clamped into range rather than refused, as many real APIs do. Conform lists that as a warning, not a failure.
  */
 export function startLenientPaging(upstream: URL): Promise<RunningProxy> {

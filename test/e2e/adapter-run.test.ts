@@ -2,7 +2,7 @@
  * `--adapter`, `--target NAME=URL`, `--adapter-option` and `--cloud` through the real CLI: bad input is one line
  * (exit 2) before anything starts; an adapter file outside the repository imports `stampede/adapter`; a run whose
  * adapter has no world hooks schedules no ownership changes and says so; option values reach workers through
- * their environment, never their argv.
+ * their environment, never their argv; --admin-token reaches the world hooks as ctx.options.adminToken.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -63,6 +63,34 @@ describe('stampede run --adapter', () => {
     const result = await stampede(['run', '--adapter', join(dir, 'worldless.adapter.ts'), '--target', 'http://127.0.0.1:45678', '--duration', '10']);
     // Loaded and checked: the refusal names the adapter by the name its file gives it.
     expect(oneLine(result)).toMatch(/^stampede: adapter worldless cannot seed the world \(it has no world\.seed\): give .* --world FILE$/);
+  });
+
+  it('hands --admin-token to a file adapter\'s world hooks as ctx.options.adminToken, ahead of --adapter-option adminToken', async () => {
+    // The health hook reports what it was given by failing with a message that names no secret.
+    const dir = outside({
+      'tokened.adapter.ts': `import { defineAdapter } from 'stampede/adapter';
+import reference from ${JSON.stringify(REFERENCE)};
+export default defineAdapter({
+  name: 'tokened', endpoints: ['target'], users: reference.users, devices: reference.devices,
+  world: {
+    async health(ctx) {
+      const token = ctx.options.adminToken;
+      throw new Error(token === process.env.EXPECTED_TOKEN ? 'health saw the admin token' : 'health saw no admin token, or another');
+    },
+    async seed() {},
+  },
+});
+`,
+    });
+    const secret = `admin-${Math.random().toString(36).slice(2)}`;
+    const result = await stampede(
+      ['run', '--adapter', join(dir, 'tokened.adapter.ts'), '--target', 'http://127.0.0.1:45679', '--admin-token', secret,
+        '--adapter-option', 'adminToken=not-the-admin-token', '--duration', '10', '--out', runDir('tokened')],
+      { timeoutMs: 120_000, env: { EXPECTED_TOKEN: secret } },
+    );
+    expect(result.code, result.stderr.slice(-2000)).toBe(3);
+    expect(result.stderr).toMatch(/checking the target's health through adapter tokened failed: health saw the admin token/);
+    expect(result.stdout + result.stderr).not.toContain(secret);
   });
 
   it('runs an adapter without world hooks with no ownership changes, says so, and gives workers its options by environment only', async () => {

@@ -56,7 +56,7 @@ export async function startHostileTarget(answer: (request: SeenRequest) => Hosti
   };
 }
 
-/** A protocol error body (PROTOCOL.md) with `message` in it. */
+/** A protocol error body (docs/protocol.md) with `message` in it. */
 export function errorBody(status: number, message: string): HostileAnswer {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'hostile', message } }) };
 }

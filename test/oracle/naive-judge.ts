@@ -1,5 +1,5 @@
 /**
- * A reference judge written for clarity, not speed: the access rule of PROTOCOL.md applied item by item with plain
+ * A reference judge written for clarity, not speed: the access rule of docs/protocol.md applied item by item with plain
  * maps and strings, to check the optimised oracle (packed rows, hand-made index, solo shortcut, held queue) against.
  * Who had access when, with grace windows, failed and overlapping admin calls, comes from the access timeline's
  * string-keyed questions, which the world's own tests cover; everything the oracle adds on top is redone here.

@@ -1,5 +1,5 @@
 /**
- * The built-in `reference` adapter: the protocol in ../shared/PROTOCOL.md (login, /v1/events, /v1/cameras,
+ * The built-in `reference` adapter: the protocol in docs/protocol.md (login, /v1/events, /v1/cameras,
  * thumbnails, the /v1/stream push WebSocket, the /v1/device WebSocket, and the admin endpoints for world control,
  * with the admin token from `--adapter-option adminToken=...`). It is the default, and the pattern for others.
  */

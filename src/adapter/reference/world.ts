@@ -1,6 +1,6 @@
 /**
  * The reference protocol's world control, as adapter world hooks: health, seeding and access changes through the
- * admin API (PROTOCOL.md), with the admin token from `ctx.options.adminToken`. The run calls these with the real
+ * admin API (docs/protocol.md), with the admin token from `ctx.options.adminToken`. The run calls these with the real
  * endpoint, never the proxy, so an injected outage cannot stop it changing who owns what.
  */
 import { adminClient } from '../../../simulators/protocol/admin.ts';

@@ -10,7 +10,7 @@ import { cameras, login } from '../user.ts';
 
 interface AdminCall {
   method: string;
-  /** The route as PROTOCOL.md writes it, for the expectation's name. */
+  /** The route as docs/protocol.md writes it, for the expectation's name. */
   route: string;
   path: (session: Seeded) => string;
   body?: (session: Seeded) => unknown;
