@@ -96,9 +96,12 @@ describe('stampede conform usage and reachability', () => {
 
   it('rejects a bad --timeout-ms, an empty or missing admin token as usage (exit 2)', async () => {
     const target = ['conform', '--target', 'http://127.0.0.1:1'];
-    expect((await runStampede([...target, '--admin-token', 'x', '--timeout-ms', 'soon'])).code).toBe(2);
-    expect((await runStampede([...target, '--admin-token', ''])).code).toBe(2);
-    expect((await runStampede(target, { STAMPEDE_ADMIN_TOKEN: '' })).code).toBe(2);
+    const outcomes = await Promise.all([
+      runStampede([...target, '--admin-token', 'x', '--timeout-ms', 'soon']),
+      runStampede([...target, '--admin-token', '']),
+      runStampede(target, { STAMPEDE_ADMIN_TOKEN: '' }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.code)).toEqual([2, 2, 2]);
   });
 });
 
