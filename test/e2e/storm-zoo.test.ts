@@ -21,8 +21,8 @@ interface Case {
  * a short run however busy the machine: run at once, since most of a run is its processes starting and its fixed length.
  */
 const light: Case[] = [
-  { bug: 'chatgpt-2023', scenario: 'cache-brownout', fleet: ['--cameras', '80', '--users', '40', '--duration', '16'], caught: (s) => s.leaks.bySurface.list + s.leaks.bySurface.cameras + s.leaks.bySurface.stream, why: 'requests reading replies meant for other sessions' },
-  { bug: 'steam-2015', scenario: 'storm', fleet: ['--cameras', '120', '--users', '60', '--duration', '16'], caught: (s) => s.leaks.bySurface.cameras, why: 'camera lists served from a cache keyed by URL alone' },
+  { bug: 'chatgpt-2023', scenario: 'cache-brownout', fleet: ['--cameras', '120', '--users', '60', '--duration', '16'], caught: (s) => s.leaks.bySurface.list + s.leaks.bySurface.cameras + s.leaks.bySurface.stream, why: 'requests reading replies meant for other sessions' },
+  { bug: 'steam-2015', scenario: 'storm', fleet: ['--cameras', '200', '--users', '100', '--duration', '16'], caught: (s) => s.leaks.bySurface.cameras, why: 'camera lists served from a cache keyed by URL alone' },
   { bug: 'github-2021', scenario: 'storm', fleet: ['--cameras', '60', '--users', '30', '--duration', '16'], caught: (s) => s.leaks.bySurface.list, why: 'event pages computed for whichever request set the shared slot last' },
 ];
 
