@@ -5,10 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/conform/runner.ts';
 import { startGarbageTarget, startLenientPaging, startThumbnailCacheLeak, type RunningProxy } from './broken-target.ts';
-import { runStampede, startReferenceTarget, type RunningTarget } from './cli.ts';
+import { runStampede, startReferenceTarget } from './cli.ts';
 
 const ADMIN_TOKEN = `conform-test-${randomBytes(8).toString('hex')}`;
 const TALLY = /^(\d+) passed, (\d+) failed, (\d+) warnings?, (\d+) skipped$/m;
@@ -17,21 +17,30 @@ function failedNames(stdout: string): string[] {
   return [...stdout.matchAll(/^ {2}FAIL {2}(.+)$/gm)].map((match) => match[1] as string);
 }
 
-describe('stampede conform against the reference cloud', () => {
-  let cloud: RunningTarget | undefined;
-  let leak: RunningProxy | undefined;
+/**
+ * A reference target of its own for one test, with `front` (a broken proxy) before it when given: conform resets the
+ * world of the target it checks, so runs at once must not share one.
+ */
+async function withTarget<T>(args: string[], use: (url: string) => Promise<T>, front?: (upstream: URL) => Promise<RunningProxy>): Promise<T> {
+  // Four targets starting at once on a busy machine: more than the 30 s one alone gets.
+  const cloud = await startReferenceTarget(['--admin-token', ADMIN_TOKEN, ...args], 120_000);
+  let proxy: RunningProxy | undefined;
+  try {
+    proxy = await front?.(new URL(cloud.url));
+    return await use(proxy?.url ?? cloud.url);
+  } finally {
+    await proxy?.stop();
+    await cloud.stop();
+  }
+}
 
-  beforeAll(async () => {
-    cloud = await startReferenceTarget(['--admin-token', ADMIN_TOKEN]);
-    leak = await startThumbnailCacheLeak(new URL(cloud.url));
-  });
-  afterAll(async () => {
-    await leak?.stop();
-    await cloud?.stop();
-  });
+const conformOn = (url: string) => runStampede(['conform', '--target', url, '--admin-token', ADMIN_TOKEN]);
 
+// At once: a conform run mostly waits out grace windows after access changes, each on a target of its own. Four at
+// once on a busy machine take longer each than one alone.
+describe.concurrent('stampede conform against the reference cloud', { timeout: 300_000 }, () => {
   it('passes the reference cloud with zero failures, never printing the admin token', async () => {
-    const outcome = await runStampede(['conform', '--target', cloud!.url, '--admin-token', ADMIN_TOKEN]);
+    const outcome = await withTarget([], conformOn);
     expect(failedNames(outcome.stdout)).toEqual([]);
     const [, passed, failed] = TALLY.exec(outcome.stdout) ?? [];
     expect(Number(passed)).toBeGreaterThan(60);
@@ -41,7 +50,7 @@ describe('stampede conform against the reference cloud', () => {
   });
 
   it('fails a target whose thumbnail cache ignores who asks, naming the broken access expectations', async () => {
-    const outcome = await runStampede(['conform', '--target', leak!.url, '--admin-token', ADMIN_TOKEN]);
+    const outcome = await withTarget([], conformOn, startThumbnailCacheLeak);
     expect(outcome.code).toBe(1);
     const failed = failedNames(outcome.stdout);
     expect(failed).toContain("another user's thumbnail: 404 with an error body");
@@ -54,29 +63,19 @@ describe('stampede conform against the reference cloud', () => {
   });
 
   it('passes a target that clamps an out-of-range limit, listing each strictness check as a warning (exit 0)', async () => {
-    const lenient = await startLenientPaging(new URL(cloud!.url));
-    try {
-      const outcome = await runStampede(['conform', '--target', lenient.url, '--admin-token', ADMIN_TOKEN]);
-      expect(failedNames(outcome.stdout)).toEqual([]);
-      const warned = [...outcome.stdout.matchAll(/^ {2}warn {2}(.+)$/gm)].map((match) => match[1]);
-      expect(warned).toEqual(['limit=0 is refused with a 4xx', 'limit=501 is refused with a 4xx']);
-      const [, , failed, warnings] = TALLY.exec(outcome.stdout) ?? [];
-      expect([failed, warnings]).toEqual(['0', '2']);
-      expect(outcome.code).toBe(0);
-    } finally {
-      await lenient.stop();
-    }
+    const outcome = await withTarget([], conformOn, startLenientPaging);
+    expect(failedNames(outcome.stdout)).toEqual([]);
+    const warned = [...outcome.stdout.matchAll(/^ {2}warn {2}(.+)$/gm)].map((match) => match[1]);
+    expect(warned).toEqual(['limit=0 is refused with a 4xx', 'limit=501 is refused with a 4xx']);
+    const [, , failed, warnings] = TALLY.exec(outcome.stdout) ?? [];
+    expect([failed, warnings]).toEqual(['0', '2']);
+    expect(outcome.code).toBe(0);
   });
 
   it('fails the leak zoo\'s stale-acl cloud on the access rule', async () => {
-    const stale = await startReferenceTarget(['--admin-token', ADMIN_TOKEN, '--bug', 'stale-acl']);
-    try {
-      const outcome = await runStampede(['conform', '--target', stale.url, '--admin-token', ADMIN_TOKEN]);
-      expect(outcome.code).toBe(1);
-      expect(failedNames(outcome.stdout).some((name) => /after (revoke|a transfer)/.test(name))).toBe(true);
-    } finally {
-      await stale.stop();
-    }
+    const outcome = await withTarget(['--bug', 'stale-acl'], conformOn);
+    expect(outcome.code).toBe(1);
+    expect(failedNames(outcome.stdout).some((name) => /after (revoke|a transfer)/.test(name))).toBe(true);
   });
 });
 
@@ -97,9 +96,12 @@ describe('stampede conform usage and reachability', () => {
 
   it('rejects a bad --timeout-ms, an empty or missing admin token as usage (exit 2)', async () => {
     const target = ['conform', '--target', 'http://127.0.0.1:1'];
-    expect((await runStampede([...target, '--admin-token', 'x', '--timeout-ms', 'soon'])).code).toBe(2);
-    expect((await runStampede([...target, '--admin-token', ''])).code).toBe(2);
-    expect((await runStampede(target, { STAMPEDE_ADMIN_TOKEN: '' })).code).toBe(2);
+    const outcomes = await Promise.all([
+      runStampede([...target, '--admin-token', 'x', '--timeout-ms', 'soon']),
+      runStampede([...target, '--admin-token', '']),
+      runStampede(target, { STAMPEDE_ADMIN_TOKEN: '' }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.code)).toEqual([2, 2, 2]);
   });
 });
 

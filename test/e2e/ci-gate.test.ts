@@ -102,10 +102,10 @@ describe('the CI examples', () => {
   it('the storm they run fails the job against a leaking cloud, saying why, and leaves the files they publish', async () => {
     const [storm] = stampedeCommands(githubLines(load(GITHUB))).filter(([subcommand]) => subcommand === 'run');
     const out = runDir('ci');
-    // The job's own command with its output folder moved, the leak switched on, and a fleet that sets it off
-    // reliably on this machine in a short time (later flags win).
+    // The job's own command with its output folder moved, a leak switched on, and a fleet that sets it off
+    // reliably on this machine in a short time (later flags win): github-2021 leaks under any concurrency.
     const args = storm!.map((arg, i, all) => (all[i - 1] === '--out' ? out : arg));
-    const result = await stampede([...args, '--bug', 'wyze-2024', '--cameras', '200', '--users', '100', '--duration', '20', '--seed', '542311785'], {
+    const result = await stampede([...args, '--bug', 'github-2021', '--cameras', '60', '--users', '30', '--duration', '16', '--seed', '8'], {
       timeoutMs: 150_000,
     });
     expect(result.code, result.stderr.slice(-3000)).toBe(1);

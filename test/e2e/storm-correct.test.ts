@@ -1,6 +1,7 @@
 /**
  * The correct reference cloud, stormed through the real CLI, real Toxiproxy and real Redis under every scenario
- * that fits in a test: zero leaks, and enough observed that the pass is earned.
+ * that fits in a test: zero leaks, and enough observed that the pass is earned. (That the same seed gives the same
+ * world and schedule is checked on the runs of workers.test.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -14,7 +15,7 @@ describe.concurrent('stampede run against the correct cloud', () => {
   for (const [scenario, duration] of [['storm', '24'], ['cache-brownout', '24'], ['flapping', '30']] as const) {
     it(`${scenario}: passes with zero leaks, having checked every surface`, async () => {
       const out = runDir(scenario);
-      // Four runs at once, each with a worker per core, start a dozen processes: give them room on a loaded machine.
+      // Three runs at once, each with a worker per core, start a dozen processes: give them room on a loaded machine.
       const result = await stampede(['run', scenario, ...SMALL, '--duration', duration, '--out', out], { timeoutMs: 270_000 });
       const summary = readSummary(out);
       expect(summary.leaks.total, result.stdout).toBe(0);
@@ -36,16 +37,4 @@ describe.concurrent('stampede run against the correct cloud', () => {
       expect(summary.workers!.every((share) => share.recordsSent === share.recordsReceived)).toBe(true);
     }, 300_000);
   }
-
-  it('the same seed gives the same world and schedule', async () => {
-    const runs = await Promise.all(
-      ['a', 'b'].map(async (name) => {
-        const out = runDir(name);
-        await stampede(['run', 'storm', '--cameras', '30', '--users', '15', '--seed', '99', '--duration', '12', '--out', out], { timeoutMs: 270_000 });
-        return JSON.parse(readFileSync(join(out, 'journal.ndjson'), 'utf8').split('\n')[0]!).world;
-      }),
-    );
-    expect(runs[0].changes.length).toBeGreaterThan(0);
-    expect(JSON.stringify(runs[0])).toBe(JSON.stringify(runs[1]));
-  }, 300_000);
 });

@@ -26,7 +26,8 @@ function underTerminal(command: string, timeoutMs: number): Promise<{ code: numb
   });
 }
 
-describe('stampede run on a terminal', () => {
+// Both runs at once: each is a small fleet that mostly waits out its storm, so together they take the time of one.
+describe.concurrent('stampede run on a terminal', () => {
   it('has script(1) to give the CLI a pseudo-terminal', () => expect(hasScript, 'install util-linux (script)').toBe(true));
 
   it('redraws the panel in place and prints the summary under its last frame', async () => {
