@@ -1,24 +1,35 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { conform } from './conform.ts';
-import { doctor } from './doctor.ts';
 import { printableLine, printableText } from '../protocol/printable.ts';
 import { ExitCode, describeError, exitCodeOf } from '../errors.ts';
-import { exportCommand } from './export.ts';
-import { init } from './init.ts';
-import { report } from './report.ts';
-import { run } from './run.ts';
-import { setup } from './setup.ts';
-import { target } from './target.ts';
-import { worker } from './worker.ts';
-import { world } from './world.ts';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** A subcommand registers itself on the program; its action resolves to an exit code. */
 export type Subcommand = (program: Command, done: (code: number) => void) => void;
 
-const subcommands: Subcommand[] = [run, worker, world, report, exportCommand, target, conform, doctor, setup, init];
+/**
+ * Each subcommand's module, loaded only when it is the one asked for: a storm starts the run, its cloud and a worker
+ * per core as processes of their own, and loading every command's dependencies in each cost seconds of CPU.
+ */
+const subcommands: Record<string, () => Promise<Subcommand>> = {
+  run: async () => (await import('./run.ts')).run,
+  worker: async () => (await import('./worker.ts')).worker,
+  world: async () => (await import('./world.ts')).world,
+  report: async () => (await import('./report.ts')).report,
+  export: async () => (await import('./export.ts')).exportCommand,
+  target: async () => (await import('./target.ts')).target,
+  conform: async () => (await import('./conform.ts')).conform,
+  doctor: async () => (await import('./doctor.ts')).doctor,
+  setup: async () => (await import('./setup.ts')).setup,
+  init: async () => (await import('./init.ts')).init,
+};
+
+/** The subcommands to register: the one named first on the command line, or all of them (help, a typo). */
+function wanted(argv: readonly string[]): Array<() => Promise<Subcommand>> {
+  const named = argv[2];
+  return named !== undefined && Object.hasOwn(subcommands, named) ? [subcommands[named]!] : Object.values(subcommands);
+}
 
 /** Runs the CLI and resolves to the process exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
@@ -29,8 +40,8 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (text) => process.stderr.write(printableText(text)) });
-  for (const register of subcommands) register(program, (code) => (exitCode = code));
   try {
+    for (const load of wanted(argv)) (await load())(program, (code) => (exitCode = code));
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
