@@ -44,6 +44,10 @@ describe('EventBook release', () => {
     expect(book.find('e1000')).toBe(1000);
     expect(book.sentAt(4999)).toBe(4999);
     expect(book.hasVersion(1234, 'd1234', 'c1234')).toBe(true);
+    // A released id sent again is a new event; the rest keep their numbers.
+    expect(book.add('e5', camA, 5000, 'd5', 'c5')).toBe(5000);
+    expect(book.find('e5')).toBe(5000);
+    expect(book.find('e1001')).toBe(1001);
   });
 });
 
