@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { startCameraFleet } from '../../../simulators/protocol/camera-fleet.ts';
 import { RecentEvents } from '../../../simulators/protocol/recent-events.ts';
+import { startRefreshFleet } from '../../../simulators/protocol/refresh-fleet.ts';
 import { startUserFleet } from '../../../simulators/protocol/user-fleet.ts';
 import type { Camera, User } from '../../world/types.ts';
 import type { FleetPlan, RunningFleet } from './fleet.ts';
@@ -59,7 +60,23 @@ function startShard(plan: FleetPlan, endpoints: Record<string, string>, shard: n
     seed,
     recent,
   });
-  const users = startUserFleet({
+  const users = traffic.refresh ? startRefreshFleet({
+    adapter: plan.adapter,
+    endpoints,
+    adapterOptions: plan.adapterOptions,
+    allowRemote: plan.allowRemote,
+    world,
+    users: theirs,
+    recorder: plan.recorder,
+    deadline: plan.endsAt,
+    maxRequests: Math.ceil(theirs.length * seconds * Math.max(traffic.refresh.ratePerUser, 50) * HEADROOM) + 1000,
+    ratePerUser: traffic.refresh.ratePerUser,
+    burstMs: traffic.refresh.burstMs,
+    probeEvery: traffic.refresh.probeEvery,
+    rampMs: plan.rampMs,
+    seed,
+    recent,
+  }) : startUserFleet({
     adapter: plan.adapter,
     endpoints,
     adapterOptions: plan.adapterOptions,

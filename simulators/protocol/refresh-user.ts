@@ -1,0 +1,156 @@
+/**
+ * One app user of the refresh storm, as autocannon requests: its event list, its camera list and a thumbnail (a
+ * tap on an event it was shown, now and then a curious user's probe of someone else's), round and round on the
+ * user's one connection. Each answer goes through the adapter's `parse` and is recorded exactly as the user
+ * simulator records it (user.ts), so the oracle judges the same observations whichever drove them.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Request } from 'autocannon';
+import { camerasProblem, classifyFailure, eventPageProblem, thumbnailProblem } from '../../src/adapter/call.ts';
+import type { AdapterContext, HttpCall, HttpUserCalls, ThumbnailAnswer, WorldUser } from '../../src/adapter/types.ts';
+import { ANSWER_BOUNDS } from '../../src/protocol/limits.ts';
+import type { Recorder } from '../../src/world/history.ts';
+import { type BodyBuffer, takeBody } from './cannon-client.ts';
+import type { Random } from './random.ts';
+import type { ProbeTargets } from './probe-targets.ts';
+import type { RecentEvent } from './recent-events.ts';
+import { REMEMBERED, shownEvent, thumbnailRecord } from './user.ts';
+
+type Kind = 'events' | 'cameras' | 'thumbnail';
+
+/** What the refresh users share: where to record, the calls, and how a hook failure is told apart. */
+export interface RefreshShared {
+  recorder: Recorder;
+  calls: HttpUserCalls<unknown>;
+  ctx: AdapterContext;
+  /** The endpoint's path prefix, put before every call's path (autocannon is given the origin). */
+  prefix: string;
+  pageLimit: number;
+  /** Every this many thumbnails, one is a probe of someone else's event (0: never). */
+  probeEvery: number;
+  probeTargets: ProbeTargets;
+  random: Random;
+  /** True once the fleet stops: answers after that are not recorded. */
+  stopping(): boolean;
+  /** Logs the user in again (a 401); at most one login per user at a time. */
+  relogin(user: RefreshUser): void;
+  error(user: RefreshUser, source: string, message: string): void;
+  fault(user: RefreshUser, hook: string, message: string): void;
+  counted(kind: 'pages' | 'thumbnails' | 'probes', shown?: number): void;
+}
+
+/** Which hook's failures an answer's are, under the user simulator's error sources. */
+const SOURCE: Record<Kind, string> = { events: 'user.events', cameras: 'user.cameras', thumbnail: 'user.thumbnail' };
+
+export class RefreshUser {
+  cursor: string | undefined;
+  relogging = false;
+  readonly body: BodyBuffer = { chunks: [], size: 0, tooLarge: false, limit: ANSWER_BOUNDS.eventPage };
+  private readonly shown: RecentEvent[] = [];
+  private shownNext = 0;
+  private thumbnails = 0;
+  /** The request on the wire (one at a time: the connection does not pipeline). */
+  private kind: Kind = 'events';
+  private start = 0;
+  private target: RecentEvent | undefined;
+  private probe = false;
+
+  constructor(
+    readonly worldUser: WorldUser,
+    readonly userId: string,
+    public session: unknown,
+    private readonly shared: RefreshShared,
+  ) {}
+
+  /** The user's round of requests, for `client.setRequests`. */
+  requests(): Request[] {
+    const answered = (status: number, _body: unknown, _context: unknown, headers: IncomingHttpHeaders | undefined): void =>
+      this.answered(status, headers ?? {});
+    return [
+      { setupRequest: (request) => this.build(request, 'events'), onResponse: answered },
+      { setupRequest: (request) => this.build(request, 'cameras'), onResponse: answered },
+      // Nothing shown yet to tap (and no probe due): autocannon starts the round again, costing no request.
+      { setupRequest: (request) => (this.pickThumbnail() ? this.build(request, 'thumbnail') : (undefined as unknown as Request)), onResponse: answered },
+    ];
+  }
+
+  private pickThumbnail(): boolean {
+    const { probeEvery, probeTargets, random } = this.shared;
+    const probe = probeEvery > 0 && ++this.thumbnails % probeEvery === 0;
+    this.target = probe ? probeTargets.pick(this.userId, random) : this.shown[Math.floor(random() * this.shown.length)];
+    this.probe = probe;
+    return this.target !== undefined;
+  }
+
+  private build(request: Request, kind: Kind): Request {
+    const { calls, pageLimit } = this.shared;
+    let call: HttpCall;
+    try {
+      call = kind === 'events' ? calls.events.request(this.session, { cursor: this.cursor, limit: pageLimit })
+        : kind === 'cameras' ? calls.cameras.request(this.session)
+        : calls.thumbnail.request(this.session, { eventId: this.target!.eventId, cameraId: this.target!.cameraId });
+    } catch (error) {
+      // The adapter could not describe the request (a fault, which makes the run an error); autocannon needs one.
+      this.shared.fault(this, `users.http.${kind}.request`, classifyFailure(error).message);
+      call = { method: 'GET', path: '/' };
+    }
+    this.kind = kind;
+    this.start = Date.now();
+    this.body.limit = kind === 'events' ? ANSWER_BOUNDS.eventPage : kind === 'cameras' ? ANSWER_BOUNDS.cameraList : ANSWER_BOUNDS.thumbnail;
+    request.method = call.method;
+    request.path = this.shared.prefix + call.path;
+    request.headers = { ...request.headers, ...call.headers };
+    if (call.body !== undefined) request.body = call.body;
+    return request;
+  }
+
+  private answered(status: number, headers: IncomingHttpHeaders): void {
+    const tooLarge = this.body.tooLarge;
+    this.body.tooLarge = false;
+    const body = takeBody(this.body);
+    if (this.shared.stopping()) return;
+    const kind = this.kind;
+    if (tooLarge) return this.shared.error(this, SOURCE[kind], `the answer to the ${kind} call is larger than ${this.body.limit} bytes`);
+    const answer = { status, headers, body };
+    const { calls } = this.shared;
+    try {
+      if (kind === 'events') this.page(calls.events.parse(answer));
+      else if (kind === 'cameras') this.cameras(calls.cameras.parse(answer));
+      else this.thumbnail(calls.thumbnail.parse(answer));
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (kind === 'thumbnail' && failure.kind === 'refused') return this.thumbnail({ status: failure.status });
+      if (failure.kind === 'fault') return this.shared.fault(this, `users.http.${kind}`, failure.message);
+      if (failure.kind === 'refused' && failure.status === 401) return this.shared.relogin(this);
+      this.shared.error(this, SOURCE[kind], failure.message);
+    }
+  }
+
+  private page(page: ReturnType<HttpUserCalls<unknown>['events']['parse']>): void {
+    const problem = eventPageProblem(page);
+    if (problem) return this.shared.fault(this, 'users.http.events', problem);
+    const events = page.events.map(shownEvent);
+    this.shared.recorder.record({ type: 'shown', surface: 'list', start: this.start, t: Date.now(), userId: this.userId, events });
+    this.shared.counted('pages', events.length);
+    for (const { cameraId, eventId } of events) {
+      this.shown[this.shownNext] = { cameraId, eventId };
+      this.shownNext = (this.shownNext + 1) % REMEMBERED;
+    }
+    this.cursor = page.next;
+  }
+
+  private cameras(list: unknown): void {
+    const problem = camerasProblem(list);
+    if (problem) return this.shared.fault(this, 'users.http.cameras', problem);
+    const cameras = (list as { cameraId: string; role: 'owner' | 'shared' }[]).map(({ cameraId, role }) => ({ cameraId, role }));
+    this.shared.recorder.record({ type: 'cameras', start: this.start, t: Date.now(), userId: this.userId, cameras });
+  }
+
+  private thumbnail(answer: ThumbnailAnswer): void {
+    const problem = thumbnailProblem(answer);
+    if (problem) return this.shared.fault(this, 'users.http.thumbnail', problem);
+    if (answer.status === 401) this.shared.relogin(this);
+    this.shared.counted(this.probe ? 'probes' : 'thumbnails');
+    this.shared.recorder.record(thumbnailRecord(this.userId, this.target!, this.probe, this.start, Date.now(), answer));
+  }
+}
