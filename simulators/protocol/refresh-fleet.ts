@@ -123,7 +123,7 @@ export function startRefreshFleet(options: RefreshFleetOptions): UserFleet {
     return Math.max(1, random() * Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** Math.min(failures, 30)));
   }
 
-  let instance: { stop(): void } | undefined;
+  let instance: { stop?(): void } | undefined;
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
   const storm = (async () => {
@@ -136,16 +136,16 @@ export function startRefreshFleet(options: RefreshFleetOptions): UserFleet {
     shared.prefix = base.pathname.replace(/\/+$/, '');
     let given = 0;
     const result = await new Promise<unknown>((resolve, reject) => {
-      instance = (autocannon as unknown as (options: autocannon.Options, done: (error: Error | null, raw: unknown) => void) => { stop(): void })({
+      instance = (autocannon as unknown as (options: autocannon.Options, done: (error: Error | null, raw: unknown) => void) => { stop?(): void })({
         url: base.origin,
         connections: users.length,
         duration: seconds,
         maxOverallRequests: Math.max(users.length, config.maxRequests),
         timeout: config.requestTimeoutMs / 1000,
-        ...(options.ratePerUser > 0 ? { connectionRate: options.ratePerUser } : {}),
-        // autocannon 9.0.0 corrects for coordinated omission with an expected interval of ceil(1 / rate) ms, i.e.
-        // 1 ms, which would fill the latency histogram with made-up values; the figures are the answers' own.
-        ignoreCoordinatedOmission: true,
+        // autocannon 9.0.0 corrects a rate-limited run for coordinated omission with an expected interval of
+        // ceil(1 / rate) ms, i.e. 1 ms, which would fill the latency histogram with made-up values: the figures are
+        // the answers' own.
+        ...(options.ratePerUser > 0 ? { connectionRate: options.ratePerUser, ignoreCoordinatedOmission: true } : {}),
         // The raw result keeps its histograms encoded, so the run merges every worker's into one (report/load.ts).
         skipAggregateResult: true,
         setupClient(client: Client) {
@@ -173,7 +173,8 @@ export function startRefreshFleet(options: RefreshFleetOptions): UserFleet {
       clearTimeout(deadlineTimer);
       run.stop();
       // autocannon ends at its next one-second sample and then hands over its figures, recorded before stopping.
-      instance?.stop();
+      // (No stop when autocannon refused its options: it has already said why.)
+      instance?.stop?.();
       await Promise.race([storm, new Promise((resolve) => setTimeout(resolve, config.requestTimeoutMs + 2_000).unref())]);
       finish();
     })();
