@@ -48,7 +48,7 @@ export function startRefreshFleet(options: RefreshFleetOptions): UserFleet {
   };
   let stopping = false;
   const shared: RefreshShared = {
-    recorder, calls, ctx: run.ctx, prefix: '', pageLimit: config.pageLimit, probeEvery: options.probeEvery,
+    recorder, calls, ctx: run.ctx, endpoint: run.adapter.endpoints[0]!, prefix: '', pageLimit: config.pageLimit, probeEvery: options.probeEvery,
     probeTargets: new ProbeTargets(config.world, config.recent), random,
     stopping: () => stopping,
     relogin: (user) => {
@@ -131,8 +131,19 @@ export function startRefreshFleet(options: RefreshFleetOptions): UserFleet {
     stats.loggedIn = users.length;
     const seconds = (config.deadline - Date.now()) / 1000;
     if (stopping || users.length === 0 || seconds <= 0) return;
+    // One connection per user, so one endpoint for all its calls: the one the event list names (default: the first).
+    try {
+      shared.endpoint = calls.events.request(users[0]!.session, { limit: config.pageLimit }).endpoint ?? shared.endpoint;
+    } catch {
+      // Said as the adapter's fault when the first request is built.
+    }
+    const url = run.ctx.endpoints[shared.endpoint];
+    if (url === undefined) {
+      stats.adapterFaults++;
+      return run.fault('users.http.events.request', `names endpoint ${shared.endpoint}, which the adapter does not declare`, {});
+    }
     // autocannon is given the endpoint's origin; its path prefix goes before every call's path.
-    const base = new URL(run.ctx.endpoints[run.adapter.endpoints[0]!]!);
+    const base = new URL(url);
     shared.prefix = base.pathname.replace(/\/+$/, '');
     let given = 0;
     const result = await new Promise<unknown>((resolve, reject) => {

@@ -23,7 +23,8 @@ export interface RefreshShared {
   recorder: Recorder;
   calls: HttpUserCalls<unknown>;
   ctx: AdapterContext;
-  /** The endpoint's path prefix, put before every call's path (autocannon is given the origin). */
+  /** The endpoint every call goes to (autocannon holds one connection per user), and its path prefix. */
+  endpoint: string;
   prefix: string;
   pageLimit: number;
   /** Every this many thumbnails, one is a probe of someone else's event (0: never). */
@@ -93,6 +94,9 @@ export class RefreshUser {
       // The adapter could not describe the request (a fault, which makes the run an error); autocannon needs one.
       this.shared.fault(this, `users.http.${kind}.request`, classifyFailure(error).message);
       call = { method: 'GET', path: '/' };
+    }
+    if (call.endpoint !== undefined && call.endpoint !== this.shared.endpoint) {
+      this.shared.fault(this, `users.http.${kind}.request`, `names endpoint ${call.endpoint}, but the user's connection goes to ${this.shared.endpoint}: every call must use one endpoint`);
     }
     this.kind = kind;
     this.start = Date.now();
