@@ -1,7 +1,7 @@
 /**
  * The worked-example MQTT adapter's hooks against the embedded MQTT cloud (`stampede target --cloud mqtt` as a
- * child, with its private broker and the cache in Redis). Hook-level checks written here because the shared
- * contract suite (test/adapter/contract.ts) lives on another branch; it should run this adapter too once merged.
+ * child, with its private broker and the cache in Redis): checks of this backend's own behaviour, beside the
+ * shared contract suite that test/adapter/mqtt-contract.test.ts runs through the same adapter.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
