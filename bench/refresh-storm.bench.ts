@@ -10,39 +10,26 @@
  *   node --import tsx bench/refresh-storm.bench.ts [users] [seconds per round] [rounds]
  */
 import autocannon, { type Client } from 'autocannon';
-import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { referenceAdapter } from '../src/adapter/reference/index.ts';
 import type { AdapterContext } from '../src/adapter/types.ts';
 import { worldUserOf } from '../src/adapter/world-view.ts';
 import type { HistoryRecord, Recorder } from '../src/world/history.ts';
 import { generateWorld } from '../src/world/generate.ts';
 import { worldToSeed } from '../src/world/seed.ts';
-import { startCloud } from '../simulators/cloud/index.ts';
 import { adminClient } from '../simulators/protocol/admin.ts';
 import { startCameraFleet } from '../simulators/protocol/camera-fleet.ts';
 import { startRefreshFleet } from '../simulators/protocol/refresh-fleet.ts';
+import { startCloudChild } from './cloud-child.ts';
 
 const FLOOR = 0.8;
 const PAGE = 100;
 
-if (process.env.STAMPEDE_BENCH_ROLE === 'cloud') {
-  const cloud = await startCloud({ port: 0, adminToken: process.env.STAMPEDE_BENCH_TOKEN!, keepaliveMs: 600_000 });
-  process.send!({ url: cloud.url });
-  process.on('disconnect', () => void cloud.stop().then(() => process.exit(0)));
-} else {
-  process.exitCode = await bench(Number(process.argv[2] ?? 50), Number(process.argv[3] ?? 5), Number(process.argv[4] ?? 3));
-}
+process.exitCode = await bench(Number(process.argv[2] ?? 50), Number(process.argv[3] ?? 5), Number(process.argv[4] ?? 3));
 
 async function bench(userCount: number, seconds: number, rounds: number): Promise<number> {
-  const adminToken = randomBytes(16).toString('hex');
-  const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, STAMPEDE_BENCH_ROLE: 'cloud', STAMPEDE_BENCH_TOKEN: adminToken }, execArgv: ['--import', 'tsx'] });
+  const cloud = await startCloudChild();
+  const { url, adminToken } = cloud;
   try {
-    const { url } = await new Promise<{ url: string }>((resolve, reject) => {
-      child.once('message', (message) => resolve(message as { url: string }));
-      child.once('exit', (code) => reject(new Error(`the cloud exited (${code})`)));
-    });
     const world = generateWorld({
       seed: 1, users: userCount, cameras: userCount * 2, transfers: 0, revocations: 0,
       timeline: { durationMs: 60_000, storm: { startMs: 20_000, endMs: 40_000 } },
@@ -70,7 +57,7 @@ async function bench(userCount: number, seconds: number, rounds: number): Promis
     console.log(`median: plain ${median(plain).toFixed(0)} requests/s, checked ${median(checked).toFixed(0)} requests/s; ratio ${ratio.toFixed(2)} (floor ${FLOOR})`);
     return ratio >= FLOOR ? 0 : 1;
   } finally {
-    child.disconnect();
+    await cloud.stop();
   }
 }
 

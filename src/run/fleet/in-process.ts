@@ -60,7 +60,7 @@ function startShard(plan: FleetPlan, endpoints: Record<string, string>, shard: n
     seed,
     recent,
   });
-  const users = traffic.refresh ? startRefreshFleet({
+  const userOptions = {
     adapter: plan.adapter,
     endpoints,
     adapterOptions: plan.adapterOptions,
@@ -69,33 +69,28 @@ function startShard(plan: FleetPlan, endpoints: Record<string, string>, shard: n
     users: theirs,
     recorder: plan.recorder,
     deadline: plan.endsAt,
-    maxRequests: Math.ceil(theirs.length * seconds * Math.max(traffic.refresh.ratePerUser, 50) * HEADROOM) + 1000,
-    ratePerUser: traffic.refresh.ratePerUser,
-    burstMs: traffic.refresh.burstMs,
-    probeEvery: traffic.refresh.probeEvery,
     rampMs: plan.rampMs,
     seed,
     recent,
+  };
+  const { refresh } = traffic;
+  const users = refresh ? startRefreshFleet({
+    ...userOptions,
+    // As fast as the target answers is budgeted at 50 requests a second per user.
+    maxRequests: Math.ceil(theirs.length * seconds * Math.max(refresh.ratePerUser, 50) * HEADROOM) + 1000,
+    ratePerUser: refresh.ratePerUser,
+    burstMs: refresh.burstMs,
+    probeEvery: refresh.probeEvery,
   }) : startUserFleet({
-    adapter: plan.adapter,
-    endpoints,
-    adapterOptions: plan.adapterOptions,
-    allowRemote: plan.allowRemote,
-    world,
-    users: theirs,
-    recorder: plan.recorder,
-    deadline: plan.endsAt,
+    ...userOptions,
     maxRequests: Math.ceil(theirs.length * seconds * 10 * HEADROOM) + 1000,
     pollMs: traffic.pollMs,
     camerasMs: traffic.camerasMs,
     tapMs: traffic.tapMs,
     probeMs: traffic.probeMs,
-    rampMs: plan.rampMs,
-    seed,
     // Apps whose connection dropped retry within a second under `immediate`, as phones do when the network
     // returns: a user-side stampede to go with the devices' one.
     streamBackoff: traffic.reconnect === 'immediate' ? { baseMs: 50, capMs: 1_000 } : { baseMs: 100, capMs: 5_000 },
-    recent,
   });
   return { cameras, users };
 }
