@@ -73,15 +73,19 @@ export function adoptClient(client: Client, conn: CannonConnection): void {
     }
     failures = 0;
   });
-  const connect = internals._connect.bind(internals);
-  internals._connect = () => {
-    if (waiting || internals.destroyed) return;
-    // A new connection starts clean: nothing of the old one's request or answer carries over.
+  const original = internals._connect.bind(internals);
+  // A new connection starts clean: nothing of the old one's requests (autocannon's rate timer may have queued one
+  // on the dead connection while it waited) or half-read answer carries over.
+  const connect = (): void => {
     internals.pipelinedRequests.clear();
     internals.parser.initialize(internals.parser.type);
     body.chunks.length = 0;
     body.size = 0;
     body.tooLarge = false;
+    original();
+  };
+  internals._connect = () => {
+    if (waiting || internals.destroyed) return;
     if (failures === 0) return connect();
     waiting = setTimeout(() => {
       waiting = undefined;

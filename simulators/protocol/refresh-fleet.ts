@@ -56,7 +56,10 @@ export function startRefreshFleet(options: RefreshFleetOptions): UserFleet {
       user.relogging = true;
       void login(user.worldUser, user.userId).then((session) => {
         user.relogging = false;
-        if (session !== undefined) user.session = session;
+        if (session === undefined) return;
+        user.session = session;
+        // The requests built with the old session are built again with the new one.
+        user.client?.setRequests(user.requests());
       });
     },
     error: (user, source, message) => {
@@ -162,7 +165,9 @@ export function startRefreshFleet(options: RefreshFleetOptions): UserFleet {
         setupClient(client: Client) {
           const user = users[given++]!;
           client.setRequests(user.requests());
+          user.client = client;
           adoptClient(client, { body: user.body, backoffMs, burstMs: options.burstMs });
+          (client as unknown as NodeJS.EventEmitter).on('request', () => user.sending());
           client.on('response', () => void stats.requests++);
           const failed = (message: string) => !stopping && shared.error(user, 'user.refresh', message);
           (client as unknown as NodeJS.EventEmitter).on('connError', (error: Error) => failed(`connection failed: ${error.message}`));

@@ -5,7 +5,7 @@
  * simulator records it (user.ts), so the oracle judges the same observations whichever drove them.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Request } from 'autocannon';
+import type { Client, Request } from 'autocannon';
 import { camerasProblem, classifyFailure, eventPageProblem, thumbnailProblem } from '../../src/adapter/call.ts';
 import type { AdapterContext, HttpCall, HttpUserCalls, ThumbnailAnswer, WorldUser } from '../../src/adapter/types.ts';
 import { ANSWER_BOUNDS } from '../../src/protocol/limits.ts';
@@ -43,15 +43,20 @@ export interface RefreshShared {
 /** Which hook's failures an answer's are, under the user simulator's error sources. */
 const SOURCE: Record<Kind, string> = { events: 'user.events', cameras: 'user.cameras', thumbnail: 'user.thumbnail' };
 
+/** The most read of an answer, by call; while it is read, the largest of them (which call it answers is known at its end). */
+const BOUND: Record<Kind, number> = { events: ANSWER_BOUNDS.eventPage, cameras: ANSWER_BOUNDS.cameraList, thumbnail: ANSWER_BOUNDS.thumbnail };
+const READ_BOUND = Math.max(...Object.values(BOUND));
+
 export class RefreshUser {
   cursor: string | undefined;
   relogging = false;
-  readonly body: BodyBuffer = { chunks: [], size: 0, tooLarge: false, limit: ANSWER_BOUNDS.eventPage };
+  /** The user's autocannon connection, once autocannon made it. */
+  client: Client | undefined;
+  readonly body: BodyBuffer = { chunks: [], size: 0, tooLarge: false, limit: READ_BOUND };
   private readonly shown: RecentEvent[] = [];
   private shownNext = 0;
   private thumbnails = 0;
-  /** The request on the wire (one at a time: the connection does not pipeline). */
-  private kind: Kind = 'events';
+  /** When the request on the wire went out (one at a time: the connection does not pipeline). */
   private start = 0;
   private target: RecentEvent | undefined;
   private probe = false;
@@ -63,16 +68,25 @@ export class RefreshUser {
     private readonly shared: RefreshShared,
   ) {}
 
-  /** The user's round of requests, for `client.setRequests`. */
+  /**
+   * The user's round of requests, for `client.setRequests` (again after a new login: the camera list's request is
+   * built once, with the session it has now). autocannon rebuilds a request with a `setupRequest` before every send,
+   * which costs; only the event list (its cursor moves) and the thumbnail (a different event each time) need that.
+   */
   requests(): Request[] {
-    const answered = (status: number, _body: unknown, _context: unknown, headers: IncomingHttpHeaders | undefined): void =>
-      this.answered(status, headers ?? {});
+    const answered = (kind: Kind) => (status: number, _body: unknown, _context: unknown, headers: IncomingHttpHeaders | undefined): void =>
+      this.answered(kind, status, headers ?? {});
     return [
-      { setupRequest: (request) => this.build(request, 'events'), onResponse: answered },
-      { setupRequest: (request) => this.build(request, 'cameras'), onResponse: answered },
+      { setupRequest: (request) => this.build(request, 'events'), onResponse: answered('events') },
+      this.build({}, 'cameras', answered('cameras')),
       // Nothing shown yet to tap (and no probe due): autocannon starts the round again, costing no request.
-      { setupRequest: (request) => (this.pickThumbnail() ? this.build(request, 'thumbnail') : (undefined as unknown as Request)), onResponse: answered },
+      { setupRequest: (request) => (this.pickThumbnail() ? this.build(request, 'thumbnail') : (undefined as unknown as Request)), onResponse: answered('thumbnail') },
     ];
+  }
+
+  /** A request is about to go out (autocannon's `request` event): the call's clock starts. */
+  sending(): void {
+    this.start = Date.now();
   }
 
   private pickThumbnail(): boolean {
@@ -83,7 +97,7 @@ export class RefreshUser {
     return this.target !== undefined;
   }
 
-  private build(request: Request, kind: Kind): Request {
+  private build(request: Request, kind: Kind, onResponse?: Request['onResponse']): Request {
     const { calls, pageLimit } = this.shared;
     let call: HttpCall;
     try {
@@ -98,9 +112,7 @@ export class RefreshUser {
     if (call.endpoint !== undefined && call.endpoint !== this.shared.endpoint) {
       this.shared.fault(this, `users.http.${kind}.request`, `names endpoint ${call.endpoint}, but the user's connection goes to ${this.shared.endpoint}: every call must use one endpoint`);
     }
-    this.kind = kind;
-    this.start = Date.now();
-    this.body.limit = kind === 'events' ? ANSWER_BOUNDS.eventPage : kind === 'cameras' ? ANSWER_BOUNDS.cameraList : ANSWER_BOUNDS.thumbnail;
+    if (onResponse) request.onResponse = onResponse;
     request.method = call.method;
     request.path = this.shared.prefix + call.path;
     request.headers = { ...request.headers, ...call.headers };
@@ -108,13 +120,12 @@ export class RefreshUser {
     return request;
   }
 
-  private answered(status: number, headers: IncomingHttpHeaders): void {
-    const tooLarge = this.body.tooLarge;
+  private answered(kind: Kind, status: number, headers: IncomingHttpHeaders): void {
+    const tooLarge = this.body.tooLarge || this.body.size > BOUND[kind];
     this.body.tooLarge = false;
     const body = takeBody(this.body);
     if (this.shared.stopping()) return;
-    const kind = this.kind;
-    if (tooLarge) return this.shared.error(this, SOURCE[kind], `the answer to the ${kind} call is larger than ${this.body.limit} bytes`);
+    if (tooLarge) return this.shared.error(this, SOURCE[kind], `the answer to the ${kind} call is larger than ${BOUND[kind]} bytes`);
     const answer = { status, headers, body };
     const { calls } = this.shared;
     try {

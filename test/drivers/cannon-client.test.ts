@@ -26,11 +26,12 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<stri
 }
 
 /** Runs one autocannon connection for `amount` answers with `requests`, adopted; resolves with its raw result. */
-function cannon(url: string, body: BodyBuffer, requests: Request[], options: { amount?: number; duration?: number; backoffMs?: () => number } = {}): Promise<Record<string, number>> {
+function cannon(url: string, body: BodyBuffer, requests: Request[], options: { amount?: number; duration?: number; rate?: number; backoffMs?: () => number } = {}): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
     (autocannon as unknown as (options: object, done: (error: Error | null, raw: Record<string, number>) => void) => void)({
       url, connections: 1, timeout: 5, skipAggregateResult: true,
       ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? 1 }),
+      ...(options.rate ? { connectionRate: options.rate, ignoreCoordinatedOmission: true } : {}),
       setupClient(client: Client) {
         client.setRequests(requests);
         adoptClient(client, { body, backoffMs: options.backoffMs ?? (() => 100), burstMs: 0 });
@@ -74,7 +75,8 @@ describe('adoptClient', () => {
     const body = buffer();
     const pairs: string[] = [];
     const answered = (path: string) => () => void pairs.push(`${path}=${Buffer.from(takeBody(body)).toString()}`);
-    await cannon(url, body, [{ path: '/a', onResponse: answered('/a') }, { path: '/b', onResponse: answered('/b') }], { duration: 1, backoffMs: () => 10 });
+    // Cut connections come back after 300 ms; meanwhile autocannon's rate timer sends on the dead one each second.
+    await cannon(url, body, [{ path: '/a', onResponse: answered('/a') }, { path: '/b', onResponse: answered('/b') }], { duration: 3, rate: 20, backoffMs: () => 300 });
     expect(cut).toBeGreaterThan(3);
     expect(pairs.length).toBeGreaterThan(4);
     expect(pairs.filter((pair) => pair !== '/a=AAAAAAAAAA' && pair !== '/b=BBBBBBBBBB')).toEqual([]);
