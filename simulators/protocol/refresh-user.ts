@@ -69,15 +69,15 @@ export class RefreshUser {
   ) {}
 
   /**
-   * The user's round of requests, for `client.setRequests` (again after a new login: the camera list's request is
-   * built once, with the session it has now). autocannon rebuilds a request with a `setupRequest` before every send,
-   * which costs; only the event list (its cursor moves) and the thumbnail (a different event each time) need that.
+   * The user's round of requests, for `client.setRequests`: built with the session and cursor the user has now, and
+   * built again when either changes (a new login, a page that moved the cursor). autocannon rebuilds a request
+   * with a `setupRequest` before every send, which costs; only the thumbnail (a different event each time) has one.
    */
   requests(): Request[] {
     const answered = (kind: Kind) => (status: number, _body: unknown, _context: unknown, headers: IncomingHttpHeaders | undefined): void =>
       this.answered(kind, status, headers ?? {});
     return [
-      { setupRequest: (request) => this.build(request, 'events'), onResponse: answered('events') },
+      this.build({}, 'events', answered('events')),
       this.build({}, 'cameras', answered('cameras')),
       // Nothing shown yet to tap (and no probe due): autocannon starts the round again, costing no request.
       { setupRequest: (request) => (this.pickThumbnail() ? this.build(request, 'thumbnail') : (undefined as unknown as Request)), onResponse: answered('thumbnail') },
@@ -151,7 +151,11 @@ export class RefreshUser {
       this.shown[this.shownNext] = { cameraId, eventId };
       this.shownNext = (this.shownNext + 1) % REMEMBERED;
     }
+    if (page.next === this.cursor) return;
     this.cursor = page.next;
+    // Called from the answer's handler, before autocannon sends the next request: the round goes on at the camera
+    // list, with the next event list request asking from the new cursor.
+    this.client?.setRequests(this.requests());
   }
 
   private cameras(list: unknown): void {
