@@ -4,12 +4,9 @@
  *
  *   node --expose-gc --import tsx bench/drivers.bench.ts [cameras] [users]
  */
-import { fork } from 'node:child_process';
 import { referenceAdapter } from '../src/adapter/reference/index.ts';
-import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startCloud } from '../simulators/cloud/index.ts';
+import { startCloudChild } from './cloud-child.ts';
 import { adminClient } from '../simulators/protocol/admin.ts';
 import { startCameraFleet } from '../simulators/protocol/camera-fleet.ts';
 import { startUserFleet } from '../simulators/protocol/user-fleet.ts';
@@ -24,27 +21,13 @@ const TIMEOUT_MS = 120_000;
 /** Long enough for the device-like policy to reach its cap, as a storm scenario's outage does. */
 const OUTAGE_MS = 8_000;
 
-if (process.env.STAMPEDE_BENCH_ROLE === 'cloud') {
-  // The child: a cloud on a free port, stopped when the parent goes away.
-  const cloud = await startCloud({ port: 0, adminToken: process.env.STAMPEDE_BENCH_TOKEN!, keepaliveMs: 600_000 });
-  process.send!({ url: cloud.url });
-  process.on('disconnect', () => void cloud.stop().then(() => process.exit(0)));
-} else {
-  await bench(Number(process.argv[2] ?? 5000), Number(process.argv[3] ?? 2000));
-}
+await bench(Number(process.argv[2] ?? 5000), Number(process.argv[3] ?? 2000));
 
 async function bench(cameraCount: number, userCount: number): Promise<void> {
   if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc --import tsx bench/drivers.bench.ts');
-  const adminToken = randomBytes(16).toString('hex');
-  const child = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, STAMPEDE_BENCH_ROLE: 'cloud', STAMPEDE_BENCH_TOKEN: adminToken },
-    execArgv: ['--import', 'tsx'],
-  });
+  const cloud = await startCloudChild();
+  const { url, adminToken } = cloud;
   try {
-    const { url } = await new Promise<{ url: string }>((resolve, reject) => {
-      child.once('message', (message) => resolve(message as { url: string }));
-      child.once('exit', (code) => reject(new Error(`the cloud exited (${code})`)));
-    });
     const world = generateWorld({
       // The world needs enough owners for its cameras; the bench drives the first `userCount` of them.
       seed: 1, users: Math.max(userCount, Math.ceil(cameraCount / 4)), cameras: cameraCount, transfers: 0, revocations: 0,
@@ -83,8 +66,7 @@ async function bench(cameraCount: number, userCount: number): Promise<void> {
     await outageStorm(world, cameraCount);
     thumbnailThroughput();
   } finally {
-    child.disconnect();
-    await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
+    await cloud.stop();
   }
 }
 

@@ -2,7 +2,8 @@
 import type { Scenario } from '../src/scenario/scenario.ts';
 import { cacheBrownout } from './cache-brownout.ts';
 import { flapping } from './flapping.ts';
+import { refreshStorm } from './refresh-storm.ts';
 import { soak } from './soak.ts';
 import { storm } from './storm.ts';
 
-export const scenarios: ReadonlyMap<string, Scenario> = new Map([storm, cacheBrownout, flapping, soak].map((s) => [s.name, s]));
+export const scenarios: ReadonlyMap<string, Scenario> = new Map([storm, cacheBrownout, flapping, soak, refreshStorm].map((s) => [s.name, s]));

@@ -25,7 +25,7 @@
  * - Never log secrets: Stampede redacts what it records, but your own console.log is yours.
  */
 import { connect } from 'mqtt';
-import { defineAdapter, loggedOut, refused, type AdapterContext, type ShownItem } from 'stampede/adapter';
+import { defineAdapter, loggedOut, refused, type AdapterContext, type HttpAnswer, type ShownItem } from 'stampede/adapter';
 
 /** What `login` returns and every user hook gets back: here, just the session cookie to send. */
 interface Session {
@@ -59,6 +59,13 @@ async function json<T>(response: Response): Promise<T> {
     throw refused(response.status);
   }
   return (await response.json()) as T;
+}
+
+/** The JSON of a plain-HTTP answer (`users.http`), read as `api` and `json` read a fetch's. */
+function answerJson<T>(answer: HttpAnswer): T {
+  if (answer.status === 401) throw loggedOut();
+  if (answer.status !== 200) throw refused(answer.status);
+  return JSON.parse(new TextDecoder().decode(answer.body)) as T;
 }
 
 /** The backend's event, in Stampede's terms: its names (`id`, `device`, `type`, `at`) mapped to Stampede's. */
@@ -159,6 +166,38 @@ export default defineAdapter<Session>({
       return { status: 200, bytes: new Uint8Array(await response.arrayBuffer()) };
     },
     // No `probe`: asking for someone else's snapshot by id is exactly `thumbnail`, which is the default.
+
+    // The same three reads as plain HTTP, which is what lets `bin/stampede run refresh-storm` drive them with
+    // autocannon (one connection per user): `request` says what to send, `parse` reads what came back. Optional;
+    // without it the refresh storm says it needs them.
+    http: {
+      events: {
+        request: (session, page) => ({
+          method: 'GET',
+          endpoint: 'api',
+          path: `/api/feed?offset=${encodeURIComponent(page.cursor ?? '0')}&count=${Math.min(page.limit, MAX_COUNT)}`,
+          headers: { cookie: session.cookie },
+        }),
+        parse(answer) {
+          const body = answerJson<{ items: FeedItem[]; next_offset: number }>(answer);
+          return { events: body.items.map(shown), next: String(body.next_offset) };
+        },
+      },
+      cameras: {
+        request: (session) => ({ method: 'GET', endpoint: 'api', path: '/api/devices', headers: { cookie: session.cookie } }),
+        parse(answer) {
+          const body = answerJson<{ devices: { device_id: string; access: string }[] }>(answer);
+          return body.devices.map((device) => ({ cameraId: device.device_id, role: device.access === 'owner' ? 'owner' : 'shared' }));
+        },
+      },
+      thumbnail: {
+        request: (session, item) => ({ method: 'GET', endpoint: 'api', path: `/api/snapshots/${encodeURIComponent(item.eventId)}`, headers: { cookie: session.cookie } }),
+        parse(answer) {
+          if (answer.status === 401) throw loggedOut();
+          return answer.status === 200 ? { status: 200, bytes: answer.body } : { status: answer.status };
+        },
+      },
+    },
 
     async push(ctx, session, sink) {
       // The stream lives until closed, so it gets the run's signal and its own abort, not the per-call timeout;

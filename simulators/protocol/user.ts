@@ -7,7 +7,7 @@
 import { camerasProblem, classifyFailure, eventPageProblem, thumbnailProblem } from '../../src/adapter/call.ts';
 import type { CameraItem, EventPage, ShownItem, ThumbnailAnswer, WorldUser } from '../../src/adapter/types.ts';
 import { worldUserOf } from '../../src/adapter/world-view.ts';
-import type { ShownEvent } from '../../src/world/history.ts';
+import type { HistoryRecord, ShownEvent } from '../../src/world/history.ts';
 import { digest, readProvenance } from '../../src/world/provenance.ts';
 import type { User } from '../../src/world/types.ts';
 import type { AdapterRun } from './adapter-run.ts';
@@ -20,7 +20,7 @@ import type { UserFleetConfig } from './user-options.ts';
 import { UserStreams } from './user-stream.ts';
 
 /** Events a user remembers having been shown, to tap on later. */
-const REMEMBERED = 32;
+export const REMEMBERED = 32;
 
 /** One simulated user. */
 export interface UserSim extends Schedulable {
@@ -278,12 +278,7 @@ export class UserDriver {
     if (problem) return this.fault(sim, hook, problem);
     if (answer.status === 401) this.loggedOut(sim);
     this.counters[probe ? 'probes' : 'thumbnails']++;
-    const bytes = answer.bytes;
-    this.config.recorder.record({
-      type: 'thumbnail', start, t, userId: sim.user.userId, eventId: event.eventId, cameraId: event.cameraId, probe,
-      status: answer.status,
-      ...(bytes ? { bytes: bytes.length, digest: digest(bytes, nativeHashes), provenance: readProvenance(bytes) } : {}),
-    });
+    this.config.recorder.record(thumbnailRecord(sim.user.userId, event, probe, start, t, answer));
   }
 
   /**
@@ -311,4 +306,13 @@ export class UserDriver {
 /** Only what Stampede records of a shown item; a backend that shows no kind or time leaves them empty. */
 export function shownEvent(item: ShownItem): ShownEvent {
   return { eventId: item.eventId, cameraId: item.cameraId, kind: item.kind ?? '', ts: item.ts ?? 0 };
+}
+
+/** A thumbnail fetch as recorded: the status, and for bytes their size, digest and the provenance they carry. */
+export function thumbnailRecord(userId: string, event: RecentEvent, probe: boolean, start: number, t: number, answer: ThumbnailAnswer): HistoryRecord {
+  const bytes = answer.bytes;
+  return {
+    type: 'thumbnail', start, t, userId, eventId: event.eventId, cameraId: event.cameraId, probe, status: answer.status,
+    ...(bytes ? { bytes: bytes.length, digest: digest(bytes, nativeHashes), provenance: readProvenance(bytes) } : {}),
+  };
 }

@@ -4,6 +4,7 @@
  * adapter failing (anything else), which is an adapter fault. What a hook returns is checked by hand, cheaply (it
  * sits on the hot path): a wrong shape is an adapter fault too, never an observation.
  */
+import { UsageError } from '../errors.ts';
 import { Refusal, TargetFailure } from './define.ts';
 
 export type HookFailure =
@@ -108,3 +109,9 @@ export function channelProblem(channel: unknown): string | undefined {
   return undefined;
 }
 
+
+/** The one line a run gets when its scenario drives users with autocannon and the adapter has no `users.http`. */
+export function needsPlainHttp(adapter: string, scenario = 'refresh-storm'): UsageError {
+  return new UsageError(`${scenario} needs plain-HTTP user calls: adapter ${adapter} has no users.http`,
+    'describe its event list, camera list and thumbnail reads in users.http (see HttpUserCalls in src/adapter/types.ts)');
+}

@@ -190,6 +190,7 @@ export class Oracle {
       case 'user':
       case 'error':
       case 'down':
+      case 'load':
       case 'end':
         t = record.t;
         break;

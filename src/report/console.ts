@@ -49,6 +49,10 @@ export function consoleSummary(summary: Summary, outDir: string, unwritten: read
       (breached.length > 0 ? `; breached: ${breached.map((gate) => `${gate.name} ${gate.expression} (was ${formatActual(gate)})`).join(', ')}` : ''));
   }
   lines.push(`probes of other people's thumbnails: ${summary.probes.sent} sent, ${summary.probes.refused} refused, ${summary.probes.notRefused} answered`);
+  if (summary.load) {
+    const { requests, latency } = summary.load;
+    lines.push(`users' requests (autocannon): ${requests.total} answered, ${requests.perSecond} requests/s, latency p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}`);
+  }
   lines.push(whereToLook(outDir, unwritten));
   lines.push(`repeat: ${summary.command}`);
   return `${lines.join('\n')}\n`;

@@ -9,6 +9,7 @@ import type { HealState, ObservedFault } from '../oracle/observed.ts';
 import type { LeakEvidence, Verdict } from '../oracle/verdict.ts';
 import { decide, type RunVerdict } from '../verdict/decide.ts';
 import type { WorkerShare } from '../world/history.ts';
+import type { LoadFigures } from './load.ts';
 import type { RunSettings } from '../world/journal-header.ts';
 
 export type { WorkerShare };
@@ -83,6 +84,8 @@ export interface Summary {
   gates: GateResult[];
   /** The first leaks in full; `leaks.total` counts them all. */
   evidence: LeakEvidence[];
+  /** What the load tool that drove the users' requests measured of them (autocannon, in `refresh-storm`). */
+  load?: LoadFigures;
 }
 
 /** How many leaks summary.json carries in full (report.html and the journal have the rest). */

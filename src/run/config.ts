@@ -14,6 +14,7 @@ import { resolveWorldFlag, type WorldFile } from './world-flag.ts';
 import { worldHooksOf, type LoadedAdapter, type WorldHookName } from '../adapter/load.ts';
 import { cloudKind, endpointsForAdapter, type CloudName } from './clouds.ts';
 import { parseTargets } from './endpoints.ts';
+import { needsPlainHttp } from '../adapter/call.ts';
 
 /** Flags as the CLI parsed them (strings where the user typed strings). */
 export interface RunOptions {
@@ -146,6 +147,7 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const flags = parsed.data;
   const adapter = adapterRef(loaded);
+  if (scenario.traffic.refresh && loaded && !loaded.adapter.users.http) throw needsPlainHttp(adapter.name, scenario.name);
   if (options.target?.length && options.bug !== undefined && options.bug !== 'none') {
     throw new UsageError('--bug only applies to the embedded reference cloud', 'drop --bug, or drop --target to storm the embedded cloud');
   }

@@ -42,7 +42,8 @@ export function planExpectations(scenario: Scenario, phases: readonly Phase[], f
     phases: phases.map(({ name, startMs, endMs }) => ({ name, startMs, endMs })),
     connected,
     camerasHeard: spec.camerasHeard ?? defaultObservation.camerasHeard,
-    itemsPerUser: { list: perUser, stream: perUser, thumbnail: perUser, cameras: perUser },
+    // Users driven by autocannon hold no push channel, so nothing is pushed to check.
+    itemsPerUser: { list: perUser, stream: scenario.traffic.refresh ? 0 : perUser, thumbnail: perUser, cameras: perUser },
     accessChanges: { planned: world.changes.length, share: spec.accessChanges ?? defaultObservation.accessChanges },
     faults,
   };

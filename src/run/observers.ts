@@ -9,6 +9,7 @@ import { adapterFaultReason, ObservedRun } from '../oracle/observed.ts';
 import { Oracle } from '../oracle/oracle.ts';
 import { ReconnectTracker } from '../oracle/reconnect.ts';
 import type { RunResult } from '../report/result.ts';
+import { LoadTally } from '../report/load.ts';
 import { faultsApplied, summarize, type RunFacts } from '../report/summary.ts';
 import { TimelineRecorder } from '../report/timeline.ts';
 import type { HistoryRecord, Recorder } from '../world/history.ts';
@@ -19,6 +20,7 @@ export class RunObservers implements Recorder {
   private readonly observedRun: ObservedRun;
   private readonly reconnect = new ReconnectTracker();
   private readonly timeline: TimelineRecorder;
+  private readonly load = new LoadTally();
   private errors = 0;
 
   /** `expected`: what the run set out to observe; absent only for a journal written before runs stated it. */
@@ -37,6 +39,7 @@ export class RunObservers implements Recorder {
     this.observedRun.observe(record);
     this.reconnect.observe(record);
     this.timeline.observe(record);
+    this.load.observe(record);
     if (record.type === 'error') this.errors += record.count ?? 1;
   }
 
@@ -50,8 +53,10 @@ export class RunObservers implements Recorder {
     const verdict = this.oracle.verdict(facts.endedAt);
     const observed = this.observedRun.observed(facts.endedAt);
     const short = this.expected ? shortfalls(observed, this.expected, verdict.checked) : [];
+    const summary = summarize(facts, verdict, this.reconnect.stats(), faultsApplied(observed.faults), this.errors, short, observed.adapterFaults.map(adapterFaultReason));
+    const load = this.load.figures();
     return {
-      summary: summarize(facts, verdict, this.reconnect.stats(), faultsApplied(observed.faults), this.errors, short, observed.adapterFaults.map(adapterFaultReason)),
+      summary: load ? { ...summary, load } : summary,
       evidence: verdict.evidence,
       timeline: this.timeline.timeline(),
     };

@@ -25,6 +25,15 @@ export interface Traffic {
   tapMs: number;
   /** Gap between a curious user's tries at someone else's thumbnail. */
   probeMs: number;
+  /**
+   * Users' reads driven by autocannon instead of the user simulator (`refresh-storm`): one connection per user
+   * going round its event list, camera list and a thumbnail, through the adapter's plain-HTTP user calls, with no
+   * push channel; the poll, camera and tap gaps above then do not apply. `ratePerUser` caps each connection's
+   * requests a second (0: as fast as the target answers), except for `burstMs` after it comes back from failing
+   * (the app reopening after an outage, refreshing everything at once); every `probeEvery`th thumbnail is a
+   * curious user's probe.
+   */
+  refresh?: { ratePerUser: number; burstMs: number; probeEvery: number };
 }
 
 /** One phase of a run, as planned: [startMs, endMs) from the start of the run. */

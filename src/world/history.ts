@@ -102,6 +102,12 @@ export type HistoryRecord =
       provenance?: ThumbnailProvenance | null;
     }
   /**
+   * What a load tool that drove some of the fleet's requests said of them at its end (autocannon, for the refresh
+   * storm's users): one per fleet that used it, `result` as the tool gave it (histograms encoded), for the summary to
+   * merge. Not an observation: the oracle ignores it.
+   */
+  | { type: 'load'; t: number; tool: 'autocannon'; connections: number; result: Record<string, unknown> }
+  /**
    * The run's last record, written only when the run ends by itself (or by Ctrl-C), after the load stopped: a
    * journal without it was killed. Not an observation: the oracle ignores it. `startedAt` is when the load began.
    */

@@ -8,9 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyFailure } from '../../src/adapter/call.ts';
-import type { Adapter, AdapterContext, DeviceConnection, PushChannel, ShownItem, WorldSeedView } from '../../src/adapter/types.ts';
+import type { Adapter, AdapterContext, CameraItem, DeviceConnection, HttpAnswer, HttpCall, PushChannel, ShownItem, WorldSeedView } from '../../src/adapter/types.ts';
 import { ToxiproxyClient } from '../../src/chaos/toxiproxy.ts';
-import { viaProxy } from '../../src/protocol/endpoint.ts';
+import { endpoint, viaProxy } from '../../src/protocol/endpoint.ts';
 import { startToxiproxy, type ToxiproxyServer } from '../../src/services/toxiproxy-server.ts';
 import { makeEvent } from '../../simulators/protocol/camera-event.ts';
 import { until } from '../drivers/helpers/world.ts';
@@ -147,6 +147,38 @@ export function adapterContract(adapter: AnyAdapter, target: () => ContractTarge
         (result) => result.status,
         (error) => (classifyFailure(error).kind === 'refused' ? (error as { status: number }).status : -1),
       );
+      expect([401, 403, 404]).toContain(refusal);
+    });
+
+    it('describes in users.http the very reads its hooks make, when it has them (what refresh-storm drives)', async (test) => {
+      const http = adapter.users.http;
+      if (!http) return test.skip();
+      // Bob's own camera, shared with nobody: Bob is shown its event, Alice is refused it.
+      const session = await adapter.users.login(ctx, bob);
+      const { connection, seen } = await connect(cc);
+      const event = await send(connection, cc);
+      expect(await until(() => seen.acked.includes(event.eventId), WAIT_MS)).toBe(true);
+      const made = async (call: HttpCall): Promise<HttpAnswer> => {
+        const base = ctx.endpoints[call.endpoint ?? adapter.endpoints[0]!]!;
+        const response = await fetch(endpoint(base, call.path), { method: call.method, headers: call.headers, body: call.body, redirect: 'manual' });
+        return { status: response.status, headers: Object.fromEntries(response.headers), body: new Uint8Array(await response.arrayBuffer()) };
+      };
+      const items = (events: ShownItem[]) => events.map(({ eventId, cameraId, kind, ts }) => ({ eventId, cameraId, kind, ts }));
+      const page = http.events.parse(await made(http.events.request(session, { limit: 100 })));
+      const hookPage = await adapter.users.events(ctx, session, { limit: 100 });
+      expect(items(page.events)).toEqual(items(hookPage.events));
+      expect(page.events.map((item) => item.eventId)).toContain(event.eventId);
+      expect(page.next).toEqual(hookPage.next);
+      const byId = (list: CameraItem[]) => [...list].sort((a, b) => a.cameraId.localeCompare(b.cameraId));
+      expect(byId(http.cameras.parse(await made(http.cameras.request(session))))).toEqual(byId(await adapter.users.cameras(ctx, session)));
+      const thumbnail = http.thumbnail.parse(await made(http.thumbnail.request(session, { eventId: event.eventId, cameraId: cc.id })));
+      expect(thumbnail.status).toBe(200);
+      expect(Buffer.from(thumbnail.bytes!).equals(Buffer.from(event.thumbnail))).toBe(true);
+      // Someone with no access asks: the answer is a refusal, returned or thrown as the adapter reads it.
+      const stranger = await adapter.users.login(ctx, alice);
+      const refusal = await Promise.resolve()
+        .then(async () => http.thumbnail.parse(await made(http.thumbnail.request(stranger, { eventId: event.eventId, cameraId: cc.id }))).status)
+        .catch((error: unknown) => (classifyFailure(error).kind === 'refused' ? (error as { status: number }).status : -1));
       expect([401, 403, 404]).toContain(refusal);
     });
 

@@ -5,6 +5,7 @@ import { TargetFailure } from '../define.ts';
 import type { UserHooks } from '../types.ts';
 import { clientFor, settled } from './http.ts';
 import { push } from './push.ts';
+import { userCalls } from './user-calls.ts';
 
 /** A session is the bearer token. */
 export const users: UserHooks<string> = {
@@ -31,4 +32,5 @@ export const users: UserHooks<string> = {
   },
 
   push,
+  http: userCalls,
 };

@@ -13,6 +13,7 @@ import { affected, firstLeak, leakRows } from './incident.ts';
 import { workersSection } from './workers.ts';
 import { leakTableSection } from './leak-table.ts';
 import { latencySection, reconnectSection } from './measurements.ts';
+import { loadSection } from './load.ts';
 import { SCRIPT } from './script.ts';
 import { STYLE } from './style.ts';
 import { timelineChart } from './timeline-chart.ts';
@@ -48,6 +49,7 @@ ${gatesSection(gates)}
 ${timelineChart(result, downsample(timeline.buckets), rows)}</section>
 ${latencySection(summary)}
 ${reconnectSection(summary, origin)}
+${loadSection(summary)}
 ${leakTableSection(rows, summary.leaks.total)}
 ${factsSection(summary)}
 ${workersSection(summary)}

@@ -72,7 +72,7 @@ export interface CollectorOptions {
   maxRecordsPerBatch?: number;
 }
 
-const RECORD_TYPES = ['phase', 'fault', 'access', 'camera', 'sent', 'acked', 'user', 'shown', 'cameras', 'thumbnail', 'error'] as const;
+const RECORD_TYPES = ['phase', 'fault', 'access', 'camera', 'sent', 'acked', 'user', 'shown', 'cameras', 'thumbnail', 'error', 'load'] as const;
 
 /** A record as a worker built it; its type and times are checked, the rest is the worker's own HistoryRecord. */
 const Record = z.looseObject({

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { startCameraFleet } from '../../../simulators/protocol/camera-fleet.ts';
 import { RecentEvents } from '../../../simulators/protocol/recent-events.ts';
+import { startRefreshFleet } from '../../../simulators/protocol/refresh-fleet.ts';
 import { startUserFleet } from '../../../simulators/protocol/user-fleet.ts';
 import type { Camera, User } from '../../world/types.ts';
 import type { FleetPlan, RunningFleet } from './fleet.ts';
@@ -60,7 +61,7 @@ function startShard(plan: FleetPlan, endpoints: Record<string, string>, shard: n
     seed,
     recent,
   });
-  const users = startUserFleet({
+  const userOptions = {
     adapter: plan.adapter,
     endpoints,
     adapterOptions: plan.adapterOptions,
@@ -69,17 +70,28 @@ function startShard(plan: FleetPlan, endpoints: Record<string, string>, shard: n
     users: theirs,
     recorder: plan.recorder,
     deadline: plan.endsAt,
+    rampMs: plan.rampMs,
+    seed,
+    recent,
+  };
+  const { refresh } = traffic;
+  const users = refresh ? startRefreshFleet({
+    ...userOptions,
+    // As fast as the target answers is budgeted at 50 requests a second per user.
+    maxRequests: Math.ceil(theirs.length * seconds * Math.max(refresh.ratePerUser, 50) * HEADROOM) + 1000,
+    ratePerUser: refresh.ratePerUser,
+    burstMs: refresh.burstMs,
+    probeEvery: refresh.probeEvery,
+  }) : startUserFleet({
+    ...userOptions,
     maxRequests: Math.ceil(theirs.length * seconds * 10 * HEADROOM) + 1000,
     pollMs: traffic.pollMs,
     camerasMs: traffic.camerasMs,
     tapMs: traffic.tapMs,
     probeMs: traffic.probeMs,
-    rampMs: plan.rampMs,
-    seed,
     // Apps whose connection dropped retry within a second, as phones do when the network returns: a user-side
     // stampede to go with the devices' one.
     streamBackoff: APP_BACKOFF,
-    recent,
   });
   return { cameras, users };
 }
