@@ -26,7 +26,7 @@ export function renderMarkdown(result: RunResult): string {
   lines.push(headline(summary), '');
   lines.push(
     `Seed ${summary.seed}, ${summary.world.cameras} cameras, ${summary.world.users} users, ${summary.durationS} s against ` +
-      `${summary.target === 'embedded' ? 'the embedded reference cloud' : code(summary.target)}${summary.bug !== 'none' ? ` with bug ${code(summary.bug)}` : ''}.`,
+      `${targetPhrase(summary.target)}${summary.bug !== 'none' ? ` with bug ${code(summary.bug)}` : ''}.`,
   );
   if (summary.interrupted) lines.push('', `**The run stopped early:** ${cell(summary.interrupted)}. Counts cover what happened until then.`);
   if (summary.verdict !== 'pass') {
@@ -118,4 +118,10 @@ function code(text: string): string {
 
 function longestBacktickRun(text: string): number {
   return Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+}
+
+/** 'embedded' is the reference cloud; 'embedded NAME' another embedded cloud; anything else the target's address. */
+function targetPhrase(target: string): string {
+  if (target === 'embedded') return 'the embedded reference cloud';
+  return target.startsWith('embedded ') ? `the embedded ${target.slice('embedded '.length)} cloud` : code(target);
 }

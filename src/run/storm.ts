@@ -446,7 +446,8 @@ function liveRun(state: RunState, fleet: RunningFleet, endsAt: number): LiveRun 
 /** The run's settings as the journal header and the summary both carry them. */
 function settingsOf(config: RunConfig, notes: readonly string[]): RunSettings & Record<string, unknown> {
   return {
-    target: config.target ? describeTarget(config) : 'embedded',
+    // 'embedded' alone is the reference cloud (as journals have always said); another embedded cloud is named.
+    target: config.target ? describeTarget(config) : config.cloud === 'reference' ? 'embedded' : `embedded ${config.cloud}`,
     adapter: config.adapter.name,
     ...(notes.length > 0 ? { notes: [...notes] } : {}),
     bug: config.bug,

@@ -28,6 +28,18 @@ describe('summary.md', () => {
     expect(md).not.toContain('never came back');
   });
 
+  it('names the embedded cloud a run stormed, or the target it was given', () => {
+    const stormed = (target: string) => {
+      const result = runResult();
+      result.summary.target = target;
+      return renderMarkdown(result);
+    };
+    expect(stormed('embedded')).toContain('the embedded reference cloud');
+    expect(stormed('embedded mqtt')).toContain('the embedded mqtt cloud');
+    expect(stormed('embedded mqtt')).not.toContain('reference');
+    expect(stormed('http://127.0.0.1:9000')).toContain('`http://127.0.0.1:9000`');
+  });
+
   it('a pass says so plainly and lists no leaks or reasons', () => {
     const md = renderMarkdown(runResult());
     expect(md.split('\n')[0]).toBe('## Stampede storm: PASS');
