@@ -6,8 +6,8 @@ import { planScenario, sequence, type Scenario } from '../../src/scenario/scenar
 import { generateWorld } from '../../src/world/generate.ts';
 
 describe('scenarios', () => {
-  it('knows the four the CLI promises, storm first', () => {
-    expect([...scenarios.keys()]).toEqual(['storm', 'cache-brownout', 'flapping', 'soak']);
+  it('knows the five the CLI promises, storm first', () => {
+    expect([...scenarios.keys()]).toEqual(['storm', 'cache-brownout', 'flapping', 'soak', 'refresh-storm']);
   });
 
   for (const scenario of scenarios.values()) {
