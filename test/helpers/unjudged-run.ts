@@ -4,8 +4,10 @@
  * console's first line, no stack trace).
  */
 import type { ChildProcess } from 'node:child_process';
-import { expect } from 'vitest';
+import { expect, type TestContext } from 'vitest';
 import { readSummary, stampede, type CliResult } from './cli.ts';
+import { spawnCloudCli, type CloudProcess } from './cloud.ts';
+import { startMisbehavingFront, type RunningFront } from './misbehaving-front.ts';
 
 export const FLEET = ['--cameras', '30', '--users', '15', '--duration', '16', '--seed', '3'];
 
@@ -27,4 +29,24 @@ export function expectError(result: CliResult, out: string): void {
   expect(readSummary(out).verdict).toBe('error');
   expect(headline(result)).toMatch(/^ERROR: /);
   expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?$/m); // no stack trace
+}
+
+export const TOKEN = 'admin-token-for-honest-verdicts-7d1e';
+
+export type Finished = TestContext['onTestFinished'];
+
+/** A cloud of the test's own, killed when that test ends (the test's own hook: the global one is ambiguous under concurrency). */
+export async function cloud(onTestFinished: Finished): Promise<CloudProcess> {
+  const started = await spawnCloudCli(['--admin-token', TOKEN]);
+  onTestFinished(async () => {
+    started.child.kill('SIGKILL');
+    await started.exited;
+  });
+  return started;
+}
+
+export async function front(onTestFinished: Finished, upstream: string, options: Parameters<typeof startMisbehavingFront>[1]): Promise<RunningFront> {
+  const started = await startMisbehavingFront(upstream, options);
+  onTestFinished(() => started.stop());
+  return started;
 }

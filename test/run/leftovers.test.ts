@@ -3,7 +3,7 @@
  * client one disabled, and its private Redis's folder. The next run on the same Toxiproxy sweeps both and names
  * them; a proxy whose owner is still running (here: this test process) is left alone.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,9 +34,12 @@ describe('leftovers of a killed run', () => {
   it('are swept and named by the next run, sparing a live run\'s proxy', async () => {
     // A Redis URL nothing answers on: the embedded cloud gets a private redis-server with a temp folder.
     const noRedis = `redis://127.0.0.1:${await freePort()}`;
+    // Both runs keep their temp folders apart from every other test's: any run sweeps what dead runs left in its
+    // temp folder, and another test's run must not sweep this one's first.
+    const temp = mkdtempSync(join(tmpdir(), 'stampede-leftovers-'));
     const killed = startCli(
       ['run', 'storm', '--cameras', '6', '--users', '3', '--seed', '9', '--duration', '40', '--toxiproxy', toxiproxy.url, '--out', runDir('killed')],
-      { REDIS_URL: noRedis },
+      { REDIS_URL: noRedis, TMPDIR: temp },
     );
     const owner = `stampede-pid${killed.child.pid}-`;
     // The outage in force: the killed run's client proxy disabled in Toxiproxy.
@@ -46,13 +49,13 @@ describe('leftovers of a killed run', () => {
 
     const left = (await client.listProxies()).filter((proxy) => proxy.name.startsWith(owner)).map((proxy) => proxy.name).sort();
     expect(left).toHaveLength(2); // client and cache
-    const folders = readdirSync(tmpdir()).filter((name) => name.startsWith(`stampede-redis-pid${killed.child.pid}-`)).map((name) => join(tmpdir(), name));
+    const folders = readdirSync(temp).filter((name) => name.startsWith(`stampede-redis-pid${killed.child.pid}-`)).map((name) => join(temp, name));
     expect(folders).toHaveLength(1);
 
     // The next run: it sweeps at the start, then stops at a target that is not there.
     const next = await stampede(
       ['run', 'storm', '--toxiproxy', toxiproxy.url, '--target', `http://127.0.0.1:${await freePort()}`, '--admin-token', 'unused', '--duration', '10', '--out', runDir('next')],
-      { timeoutMs: 60_000 },
+      { timeoutMs: 60_000, env: { TMPDIR: temp } },
     );
     expect(next.code, next.stderr).toBe(3);
     const lines = next.stderr.split('\n');
