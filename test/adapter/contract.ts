@@ -150,9 +150,10 @@ export function adapterContract(adapter: AnyAdapter, target: () => ContractTarge
       expect([401, 403, 404]).toContain(refusal);
     });
 
-    it('describes in users.http the very reads its hooks make, when it has them (what refresh-storm drives)', async (test) => {
-      const http = adapter.users.http;
-      if (!http) return test.skip();
+    // users.http is optional: refresh-storm refuses an adapter without it in one line (test/e2e/refresh-storm.test.ts),
+    // so for such an adapter there are no plain-HTTP reads to hold against its hooks. Both built-in adapters have it.
+    it.skipIf(adapter.users.http === undefined)('describes in users.http the very reads its hooks make (what refresh-storm drives)', async () => {
+      const http = adapter.users.http!;
       // Bob's own camera, shared with nobody: Bob is shown its event, Alice is refused it.
       const session = await adapter.users.login(ctx, bob);
       const { connection, seen } = await connect(cc);
