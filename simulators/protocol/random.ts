@@ -21,3 +21,8 @@ export function between(random: Random, min: number, max: number): number {
 export function jittered(random: Random, mean: number, spread = 0.5): number {
   return mean * (1 - spread + 2 * spread * random());
 }
+
+/** A retry's wait with full jitter: anywhere up to min(cap, base * 2^attempts), at least 1 ms (apps' logins and streams). */
+export function fullJitterBackoff(random: Random, { baseMs, capMs }: { baseMs: number; capMs: number }, attempts: number): number {
+  return Math.max(1, random() * Math.min(capMs, baseMs * 2 ** Math.min(attempts, 30)));
+}

@@ -13,7 +13,7 @@ import { UsageError } from '../../src/errors.ts';
 import { AdapterRun } from './adapter-run.ts';
 import { adoptClient } from './cannon-client.ts';
 import { ProbeTargets } from './probe-targets.ts';
-import { seededRandom } from './random.ts';
+import { fullJitterBackoff, seededRandom } from './random.ts';
 import { RefreshUser, type RefreshShared } from './refresh-user.ts';
 import type { UserFleet, UserFleetStats } from './user-fleet.ts';
 import { type UserFleetOptions, validateUserFleetOptions } from './user-options.ts';
@@ -123,7 +123,7 @@ export function startRefreshFleet(options: RefreshFleetOptions): UserFleet {
   }
 
   function backoffMs(failures: number): number {
-    return Math.max(1, random() * Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** Math.min(failures, 30)));
+    return fullJitterBackoff(random, BACKOFF, failures);
   }
 
   let instance: { stop?(): void } | undefined;

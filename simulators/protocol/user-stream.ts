@@ -5,7 +5,7 @@
  */
 import { channelProblem, classifyFailure, shownItemProblem } from '../../src/adapter/call.ts';
 import type { PushChannel, PushSink, ShownItem } from '../../src/adapter/types.ts';
-import type { Random } from './random.ts';
+import { fullJitterBackoff, type Random } from './random.ts';
 import { shownEvent, type UserDriver, type UserSim } from './user.ts';
 import type { UserFleetConfig } from './user-options.ts';
 
@@ -108,8 +108,7 @@ export class UserStreams {
     this.config.recorder.record({ type: 'user', t, userId: sim.user.userId, state: 'stream-closed', ...(code === undefined ? {} : { code }) });
     if (this.driver.stopping) return;
     if (loggedOut) this.driver.loggedOut(sim);
-    const { baseMs, capMs } = this.config.streamBackoff;
-    sim.nextStream = t + Math.max(1, this.random() * Math.min(capMs, baseMs * 2 ** Math.min(sim.streamAttempts++, 30)));
+    sim.nextStream = t + fullJitterBackoff(this.random, this.config.streamBackoff, sim.streamAttempts++);
     this.driver.reschedule(sim);
   }
 

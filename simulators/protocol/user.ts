@@ -12,7 +12,7 @@ import { digest, readProvenance } from '../../src/world/provenance.ts';
 import type { User } from '../../src/world/types.ts';
 import type { AdapterRun } from './adapter-run.ts';
 import { nativeHashes } from './native-hashes.ts';
-import { jittered, type Random, seededRandom } from './random.ts';
+import { fullJitterBackoff, jittered, type Random, seededRandom } from './random.ts';
 import { ProbeTargets } from './probe-targets.ts';
 import type { RecentEvent } from './recent-events.ts';
 import type { FleetScheduler, Schedulable } from './scheduler.ts';
@@ -200,8 +200,7 @@ export class UserDriver {
       return;
     }
     this.config.recorder.record({ type: 'user', t, userId, state: 'login-failed', code });
-    const { baseMs, capMs } = this.config.streamBackoff;
-    sim.nextLogin = t + Math.max(1, this.random() * Math.min(capMs, baseMs * 2 ** Math.min(sim.loginAttempts++, 30)));
+    sim.nextLogin = t + fullJitterBackoff(this.random, this.config.streamBackoff, sim.loginAttempts++);
   };
 
   private readonly poll: Action = async (sim) => {
