@@ -13,7 +13,7 @@ import type { Scenario } from '../scenario/scenario.ts';
 import { resolveWorldFlag, type WorldFile } from './world-flag.ts';
 import { worldHooksOf, type LoadedAdapter, type WorldHookName } from '../adapter/load.ts';
 import { cloudKind, endpointsForAdapter, type CloudName } from './clouds.ts';
-import { parseTargets } from './endpoints.ts';
+import { byEndpoint, parseTargets } from './endpoints.ts';
 import { needsPlainHttp } from '../adapter/call.ts';
 
 /** Flags as the CLI parsed them (strings where the user typed strings). */
@@ -238,17 +238,8 @@ function resolveWorkers(options: RunOptions, workers: number | undefined, expect
  */
 function resolveProxyListen(options: RunOptions, adapter: AdapterRef): Record<string, { host: string; port: number }> {
   const flags = typeof options.proxyListen === 'string' ? [options.proxyListen] : options.proxyListen ?? [];
-  const listen: Record<string, { host: string; port: number }> = {};
-  for (const flag of flags) {
-    const named = /^([A-Za-z][A-Za-z0-9_-]*)=(.*)$/s.exec(flag);
-    const name = named ? named[1]! : adapter.endpoints[0]!;
-    if (!adapter.endpoints.includes(name)) {
-      throw new UsageError(`--proxy-listen ${name}=...: adapter ${adapter.name} has no endpoint ${name}`, `its endpoints are ${adapter.endpoints.join(', ')}`);
-    }
-    if (listen[name]) throw new UsageError(`--proxy-listen gives endpoint ${name} twice`, 'give each endpoint once');
-    listen[name] = listenAddress('--proxy-listen', named ? named[2]! : flag, options.allowRemote, 'let workers on other machines storm through it');
-  }
-  const missing = adapter.endpoints.filter((name) => !listen[name]);
+  const { values: listen, missing } = byEndpoint(flags, '--proxy-listen', adapter.name, adapter.endpoints, (raw) =>
+    listenAddress('--proxy-listen', raw, options.allowRemote, 'let workers on other machines storm through it'));
   if (missing.length > 0) {
     throw new UsageError(`--proxy-listen: adapter ${adapter.name} needs an address for ${missing.join(', ')} too`,
       `give --proxy-listen NAME=HOST:PORT for each of ${adapter.endpoints.join(', ')}, so workers elsewhere reach every endpoint`);

@@ -13,20 +13,31 @@ const UNPRINTABLE = /[\s\u0000-\u001F\u007F-\u009F]/;
 /** Ports of schemes whose URLs may leave them out. */
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443', 'mqtt:': '1883', 'mqtts:': '8883' };
 
-/** The `--target` flags (or another flag's, named `flag`) for an adapter named `adapter` with these endpoints, as a URL per endpoint name. */
-export function parseTargets(flags: readonly string[], adapter: string, endpoints: readonly string[], allowRemote: boolean, flag = '--target'): Record<string, string> {
-  const urls: Record<string, string> = {};
+/**
+ * Repeated `FLAG [NAME=]VALUE` flags giving one value per endpoint (a bare value is the first endpoint's), each read
+ * by `read`: an endpoint the adapter lacks, or one given twice, is one line naming `flag`. Also says which of the
+ * adapter's endpoints no flag named, for the caller to refuse in its own words.
+ */
+export function byEndpoint<T>(
+  flags: readonly string[], flag: string, adapter: string, endpoints: readonly string[], read: (raw: string, name: string, named: boolean) => T,
+): { values: Record<string, T>; missing: string[] } {
+  const values: Record<string, T> = {};
   for (const given of flags) {
     const named = NAMED.exec(given);
     const name = named ? named[1]! : endpoints[0]!;
-    const raw = named ? named[2]! : given;
     if (!endpoints.includes(name)) {
       throw new UsageError(`${flag} ${name}=...: adapter ${adapter} has no endpoint ${name}`, `its endpoints are ${endpoints.join(', ')}`);
     }
-    if (urls[name] !== undefined) throw new UsageError(`${flag} gives endpoint ${name} twice`, 'give each endpoint once');
-    urls[name] = endpointUrl(endpoints.length > 1 || named ? `${flag} ${name}=` : flag, raw, allowRemote);
+    if (values[name] !== undefined) throw new UsageError(`${flag} gives endpoint ${name} twice`, 'give each endpoint once');
+    values[name] = read(named ? named[2]! : given, name, named !== null);
   }
-  const missing = endpoints.filter((name) => urls[name] === undefined);
+  return { values, missing: endpoints.filter((name) => values[name] === undefined) };
+}
+
+/** The `--target` flags (or another flag's, named `flag`) for an adapter named `adapter` with these endpoints, as a URL per endpoint name. */
+export function parseTargets(flags: readonly string[], adapter: string, endpoints: readonly string[], allowRemote: boolean, flag = '--target'): Record<string, string> {
+  const { values: urls, missing } = byEndpoint(flags, flag, adapter, endpoints, (raw, name, named) =>
+    endpointUrl(endpoints.length > 1 || named ? `${flag} ${name}=` : flag, raw, allowRemote));
   if (missing.length > 0) {
     throw new UsageError(`adapter ${adapter} needs ${flag} for ${missing.join(', ')}`, `give ${flag} NAME=URL for each of ${endpoints.join(', ')}`);
   }
