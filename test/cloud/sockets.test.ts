@@ -80,6 +80,8 @@ describe('the device channel', () => {
       [event('big', Buffer.alloc(64 * 1024 + 1).toString('base64')), 'thumbnail_too_large'],
       [event('bad64', 'not base64!'), 'bad_thumbnail'],
       [event('bad64b', 'QUJD='), 'bad_thumbnail'],
+      [event('bad64c', 'QR=='), 'bad_thumbnail'],
+      [event('bad64d', 'QU=D'), 'bad_thumbnail'],
       ['{not json', 'bad_request'],
       [{ type: 'event', eventId: 'no kind', ts: 1, thumbnail: '' }, 'bad_request'],
       [{ type: 'dance' }, 'bad_request'],
