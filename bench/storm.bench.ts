@@ -8,7 +8,8 @@
  * process may hold 20,000 here, and each proxied connection costs it two. Beside each size it measures a bare `ws`
  * client against a minimal server (bench/raw-ws.ts) with as many clients as cameras, so the storm's hello rate
  * reads as a ratio taken in the same run (floor 0.5); after two sizes, the marginal memory per client between them
- * (floor: at most 48 KiB).
+ * (floor: at most 48 KiB). Under each size, the CPU seconds each kind of process spent (this run's own process, the
+ * workers, the cloud, the Toxiproxy servers, Redis): where a storm that does not fit went.
  *
  *   node --import tsx bench/storm.bench.ts [--sizes 1000,2500,5000] [--duration 60]
  *
@@ -27,48 +28,61 @@ const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100
 const sizes = values.sizes.split(',').map(Number);
 const MiB = 1024 * 1024;
 
-/** This process's RSS plus that of every `stampede worker` below it (Linux /proc), in bytes, and the largest worker's. */
-function harnessRss(): { total: number; worker: number } {
-  let total = process.memoryUsage().rss;
-  let worker = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+/** 'other': tsx's esbuild service transpiling for this process, the children's watchdog shells. */
+type Kind = 'worker' | 'toxiproxy' | 'cloud' | 'redis' | 'other';
+
+/** One process started by this one (Linux /proc): what it is, its RSS, its CPU time so far and its open files. */
+interface Child {
+  pid: string;
+  kind: Kind;
+  rssBytes: number;
+  cpuSeconds: number;
+  fds: number;
+}
+
+const TICKS_PER_SECOND = 100;
+
+function kindOf(command: string[]): Kind {
+  // Redis retitles itself ("redis-server 127.0.0.1:PORT"), so the whole command line is searched.
+  const line = command.join(' ');
+  if (line.includes('toxiproxy-server')) return 'toxiproxy';
+  if (line.includes('redis-server')) return 'redis'; // a private one; the cache behind a shared Redis is not counted
+  if (command.includes('worker')) return 'worker';
+  if (command.includes('target')) return 'cloud';
+  return 'other';
+}
+
+/** Every process below this one (the cloud's Redis is a grandchild), read in one walk over /proc. */
+function children(): Child[] {
+  const stats = new Map<string, string[]>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
     try {
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (!command.includes('worker') || !isChild(entry)) continue;
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
-      if (rss) {
-        total += Number(rss[1]) * 1024;
-        worker = Math.max(worker, Number(rss[1]) * 1024);
-      }
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis: state, parent, ... utime (12th), stime (13th), ... rss (22nd, pages).
+      stats.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' '));
     } catch {
       // the process ended while we looked
     }
   }
-  return { total, worker };
-}
-
-/** Toxiproxy servers below this process, and the most open file descriptors any one of them holds now. */
-function toxiproxyFds(): { servers: number; most: number } {
-  let servers = 0;
-  let most = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  const below = (pid: string): boolean => {
+    for (let parent = stats.get(pid)?.[1]; parent !== undefined && parent !== '0'; parent = stats.get(parent)?.[1]) {
+      if (Number(parent) === process.pid) return true;
+    }
+    return false;
+  };
+  const found: Child[] = [];
+  for (const [pid, fields] of stats) {
+    if (!below(pid)) continue;
     try {
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('toxiproxy-server') || !isChild(entry)) continue;
-      servers += 1;
-      most = Math.max(most, readdirSync(`/proc/${entry}/fd`).length);
+      const kind = kindOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
+      const fds = kind === 'toxiproxy' ? readdirSync(`/proc/${pid}/fd`).length : 0;
+      found.push({ pid, kind, rssBytes: Number(fields[21]) * 4096, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, fds });
     } catch {
       // the process ended while we looked
     }
   }
-  return { servers, most };
-}
-
-/** Whether `pid`'s parent is this process (its stat's fourth field), whatever state it is in. */
-function isChild(pid: string): boolean {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
+  return found;
 }
 
 console.log(`storm bench: ${values.duration} s per size, users = cameras / 2, fd limit per process is what caps the next step`);
@@ -84,14 +98,27 @@ for (const cameras of sizes) {
   let peakRun = baseline;
   let peakWorker = 0;
   const fds = { servers: 0, most: 0 };
+  // The last CPU time seen of every child, by pid: summed by kind once the run is over (children exit before it returns).
+  const cpuByPid = new Map<string, { kind: Kind; seconds: number }>();
+  const cpuBefore = process.cpuUsage();
   const sampler = setInterval(() => {
-    const rss = harnessRss();
-    peak = Math.max(peak, rss.total);
+    const now = children();
+    let total = process.memoryUsage().rss;
+    let servers = 0;
+    for (const child of now) {
+      cpuByPid.set(child.pid, { kind: child.kind, seconds: child.cpuSeconds });
+      if (child.kind === 'worker') {
+        total += child.rssBytes;
+        peakWorker = Math.max(peakWorker, child.rssBytes);
+      }
+      if (child.kind === 'toxiproxy') {
+        servers += 1;
+        fds.most = Math.max(fds.most, child.fds);
+      }
+    }
+    peak = Math.max(peak, total);
     peakRun = Math.max(peakRun, process.memoryUsage().rss);
-    peakWorker = Math.max(peakWorker, rss.worker);
-    const now = toxiproxyFds();
-    fds.servers = Math.max(fds.servers, now.servers);
-    fds.most = Math.max(fds.most, now.most);
+    fds.servers = Math.max(fds.servers, servers);
   }, 250);
   const config = resolveRunConfig(
     { cameras: String(cameras), users: String(users), duration: values.duration, seed: '1', out: join(mkdtempSync(join(tmpdir(), 'storm-bench-')), 'run') },
@@ -102,6 +129,9 @@ for (const cameras of sizes) {
   const outcome = await runStorm(config, { log: () => undefined, out: () => undefined, signal: new AbortController().signal, command: 'bench' });
   const wallS = (performance.now() - began) / 1000;
   clearInterval(sampler);
+  const ownCpu = process.cpuUsage(cpuBefore);
+  const cpu: Record<Kind | 'run', number> = { run: (ownCpu.user + ownCpu.system) / 1e6, worker: 0, cloud: 0, toxiproxy: 0, redis: 0, other: 0 };
+  for (const { kind, seconds } of cpuByPid.values()) cpu[kind] += seconds;
   // The yardstick failing must not lose the storm's figures: its line says NaN and why.
   const raw = await rawHelloRate(cameras).catch((error: Error) => {
     console.log(`  raw ws yardstick failed: ${error.message}`);
@@ -137,6 +167,8 @@ for (const cameras of sizes) {
     console.log(`  marginal memory from ${previous.clients} to ${clients} clients: ${marginal.toFixed(1)} KiB/client (floor: at most 48)`);
   }
   previous = { clients, bytes: peak - baseline };
+  const cpuLine = (Object.entries(cpu) as [string, number][]).filter(([, seconds]) => seconds > 0).map(([kind, seconds]) => `${kind} ${seconds.toFixed(1)}`);
+  console.log(`  CPU seconds by process kind (sampled every 250 ms): ${cpuLine.join(', ')}; ${(Object.values(cpu).reduce((a, b) => a + b, 0) / wallS).toFixed(2)} cores busy on average`);
   if (summary.verdict !== 'pass') console.log(`  ${summary.verdict}: ${summary.reasons.slice(0, 3).join('; ')}`);
   if (outcome.failure) console.log(`  ${outcome.failure.title} failed: ${(outcome.failure.error as Error).message}`);
   if (summary.reconnect.missing > 0) console.log(`  ${summary.reconnect.missing} cameras never came back after the outage`);
