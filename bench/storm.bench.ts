@@ -106,7 +106,9 @@ for (const cameras of sizes) {
     let total = process.memoryUsage().rss;
     let servers = 0;
     for (const child of now) {
-      cpuByPid.set(child.pid, { kind: child.kind, seconds: child.cpuSeconds });
+      // A process just forked still shows its parent's command line: the kind it is known by later wins.
+      const known = cpuByPid.get(child.pid)?.kind;
+      cpuByPid.set(child.pid, { kind: child.kind === 'other' && known !== undefined ? known : child.kind, seconds: child.cpuSeconds });
       if (child.kind === 'worker') {
         total += child.rssBytes;
         peakWorker = Math.max(peakWorker, child.rssBytes);
