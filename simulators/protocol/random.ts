@@ -22,6 +22,9 @@ export function jittered(random: Random, mean: number, spread = 0.5): number {
   return mean * (1 - spread + 2 * spread * random());
 }
 
+/** What an app waits after a failed login, stream or refresh call: full jitter from 50 ms, at most 1 s. */
+export const APP_BACKOFF = { baseMs: 50, capMs: 1_000 } as const;
+
 /** A retry's wait with full jitter: anywhere up to min(cap, base * 2^attempts), at least 1 ms (apps' logins and streams). */
 export function fullJitterBackoff(random: Random, { baseMs, capMs }: { baseMs: number; capMs: number }, attempts: number): number {
   return Math.max(1, random() * Math.min(capMs, baseMs * 2 ** Math.min(attempts, 30)));

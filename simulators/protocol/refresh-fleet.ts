@@ -13,7 +13,7 @@ import { UsageError } from '../../src/errors.ts';
 import { AdapterRun } from './adapter-run.ts';
 import { adoptClient } from './cannon-client.ts';
 import { ProbeTargets } from './probe-targets.ts';
-import { fullJitterBackoff, seededRandom } from './random.ts';
+import { APP_BACKOFF, fullJitterBackoff, seededRandom } from './random.ts';
 import { RefreshUser, type RefreshShared } from './refresh-user.ts';
 import type { UserFleet, UserFleetStats } from './user-fleet.ts';
 import { type UserFleetOptions, validateUserFleetOptions } from './user-options.ts';
@@ -27,8 +27,6 @@ export interface RefreshFleetOptions extends Omit<UserFleetOptions, 'pollMs' | '
   probeEvery: number;
 }
 
-/** What a user that cannot log in, or whose connection failed, waits before trying again (full jitter). */
-const BACKOFF = { baseMs: 50, capMs: 1_000 };
 /** Logins in flight at once before the storm. */
 const LOGINS_AT_ONCE = 32;
 /** Tries at a login before the user sits the storm out. */
@@ -123,7 +121,7 @@ export function startRefreshFleet(options: RefreshFleetOptions): UserFleet {
   }
 
   function backoffMs(failures: number): number {
-    return fullJitterBackoff(random, BACKOFF, failures);
+    return fullJitterBackoff(random, APP_BACKOFF, failures);
   }
 
   let instance: { stop?(): void } | undefined;

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { startCameraFleet } from '../../../simulators/protocol/camera-fleet.ts';
 import { RecentEvents } from '../../../simulators/protocol/recent-events.ts';
+import { APP_BACKOFF } from '../../../simulators/protocol/random.ts';
 import { startRefreshFleet } from '../../../simulators/protocol/refresh-fleet.ts';
 import { startUserFleet } from '../../../simulators/protocol/user-fleet.ts';
 import type { Camera, User } from '../../world/types.ts';
@@ -13,7 +14,6 @@ import type { FleetPlan, RunningFleet } from './fleet.ts';
 
 /** Loops are bounded in count as well as time: at most this many times the planned traffic. */
 const HEADROOM = 2;
-const APP_BACKOFF = { baseMs: 50, capMs: 1_000 };
 
 export function startInProcessFleet(plan: FleetPlan): RunningFleet {
   const recent = new RecentEvents();
