@@ -16,8 +16,8 @@ import type { JournalHeader } from '../../src/world/journal-header.ts';
 
 const TOKEN = 'hostile-test-admin-token-5b1e7c';
 const PASSWORD = 'url-password-9d3f1a';
-/** Small and short: these runs are about what gets written and printed, not about the storm. */
-const SMALL = ['--cameras', '6', '--users', '4', '--duration', '10', '--seed', '3'];
+/** Small, short and on one worker: these runs are about what gets written and printed, not about the storm. */
+const SMALL = ['--cameras', '6', '--users', '4', '--duration', '10', '--seed', '3', '--workers', '1'];
 
 /** A hostile server stopped when the test that started it ends (tests here run concurrently). */
 async function hostile(...args: Parameters<typeof startHostileTarget>): Promise<HostileTarget> {
@@ -135,7 +135,7 @@ describe.concurrent('a hostile target or flag', () => {
 
   it('16: STAMPEDE_ADMIN_TOKEN in the environment does not break a run on the embedded cloud', async () => {
     const out = runDir('ambient-token');
-    const result = await stampede(['run', 'storm', '--cameras', '30', '--users', '15', '--seed', '99', '--duration', '12', '--out', out], {
+    const result = await stampede(['run', 'storm', '--cameras', '30', '--users', '15', '--seed', '99', '--duration', '12', '--workers', '1', '--out', out], {
       env: { STAMPEDE_ADMIN_TOKEN: TOKEN },
     });
     expect(result.stderr).not.toMatch(/--admin-token goes with --target/);

@@ -105,7 +105,7 @@ describe('an exported Kubernetes Job, run by hand', () => {
       writeFileSync(world, worldTemplate({ cameras: 16, users: 8 }, () => `literal-secret-${n++}`)
         .replace(/(id: cam-2\n {4}secret: )"[^"]+"/, `$1"\${${worldEnv}}"`));
       const dir = join(base, 'k8s');
-      const exported = await stampede(['export', 'kubernetes', 'storm', '--out', dir, '--parallelism', '2', '--seed', '11', '--duration', '30',
+      const exported = await stampede(['export', 'kubernetes', 'storm', '--out', dir, '--parallelism', '2', '--seed', '11', '--duration', '16',
         '--adapter', 'examples/adapters/mqtt.adapter.ts', '--cloud', 'mqtt', '--world', world, '--adapter-option', `probe=${optionValue}`,
         '--target', `api=http://127.0.0.1:${apiPort}`, '--target', `broker=mqtt://127.0.0.1:${brokerPort}`, '--collector', `http://127.0.0.1:${collectorPort}`],
       { env: { [worldEnv]: worldSecret } });

@@ -1,6 +1,7 @@
 /**
  * The MQTT camera cloud, stormed through its example adapter (examples/adapters/mqtt.adapter.ts) with a real
- * private Mosquitto broker behind Toxiproxy, every case with the same storm: correct, it passes; with the broker's
+ * private Mosquitto broker behind Toxiproxy, every case with the same storm (on one worker process where the number
+ * does not matter): correct, it passes; with the broker's
  * ACL missing `%u`, it fails with leaks on the push surface, where that ACL line guards every user's stream; with
  * wyze-2024, the outage's reconnect wave (every camera's birth message asking for its mapping at once) tips the
  * batching cache client over, and users are listed and open events another user's camera took.
@@ -9,10 +10,13 @@ import { describe, expect, it } from 'vitest';
 import type { Summary } from '../../src/report/summary.ts';
 import { readSummary, runDir, stampede, type CliResult } from '../helpers/cli.ts';
 
-/** Modest on purpose: 80 cameras coming back at once are enough to saturate wyze-2024's 32-connection pool. */
-async function storm(bug: string): Promise<{ result: CliResult; summary: Summary }> {
+/**
+ * Modest on purpose: 80 cameras coming back at once are enough to saturate wyze-2024's 32-connection pool, when a
+ * worker per core drives them (with one worker it went uncaught in a trial); the other cases need only one.
+ */
+async function storm(bug: string, workers: string[] = ['--workers', '1']): Promise<{ result: CliResult; summary: Summary }> {
   const out = runDir(`mqtt-${bug}`);
-  const result = await stampede(['run', 'storm', '--cloud', 'mqtt', '--bug', bug, '--cameras', '80', '--users', '40', '--duration', '20', '--seed', '3', '--out', out], { timeoutMs: 170_000 });
+  const result = await stampede(['run', 'storm', '--cloud', 'mqtt', '--bug', bug, '--cameras', '80', '--users', '40', '--duration', '20', '--seed', '3', ...workers, '--out', out], { timeoutMs: 170_000 });
   return { result, summary: readSummary(out) };
 }
 
@@ -31,7 +35,7 @@ describe('stampede run --cloud mqtt', () => {
   }, 200_000);
 
   it('fails wyze-2024 with other users\' events listed and opened: right label, someone else\'s picture', async () => {
-    const { result, summary } = await storm('wyze-2024');
+    const { result, summary } = await storm('wyze-2024', []);
     expect(result.code, result.stderr.slice(-2000)).toBe(1);
     const { list, thumbnail } = summary.leaks.bySurface;
     expect(list + thumbnail, JSON.stringify(summary.leaks)).toBeGreaterThan(0);

@@ -23,7 +23,7 @@ afterAll(async () => {
 describe('stampede run --target', () => {
   it('storms a running backend, judges it, and never writes its admin token anywhere', async () => {
     const out = runDir('target');
-    const result = await stampede(['run', 'storm', '--target', target.url, '--admin-token', TOKEN, '--cameras', '60', '--users', '30', '--duration', '20', '--seed', '5', '--out', out]);
+    const result = await stampede(['run', 'storm', '--target', target.url, '--admin-token', TOKEN, '--cameras', '60', '--users', '30', '--duration', '20', '--seed', '5', '--workers', '1', '--out', out]);
     const summary = readSummary(out);
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     expect(summary.verdict).toBe('pass');

@@ -16,27 +16,30 @@ interface Case {
   why: string;
 }
 
+/** One worker process wherever the bug does not care how many drive the fleet: each one started costs seconds of CPU. */
+const ONE_WORKER = ['--workers', '1'];
+
 /**
  * Bugs with a trigger of their own (a slow cache, a surge of GETs, concurrent requests), set off by a small fleet in
  * a short run however busy the machine: run at once, since most of a run is its processes starting and its fixed length.
  */
 const light: Case[] = [
-  { bug: 'chatgpt-2023', scenario: 'cache-brownout', fleet: ['--cameras', '120', '--users', '60', '--duration', '16'], caught: (s) => s.leaks.bySurface.list + s.leaks.bySurface.cameras + s.leaks.bySurface.stream, why: 'requests reading replies meant for other sessions' },
-  { bug: 'github-2021', scenario: 'storm', fleet: ['--cameras', '60', '--users', '30', '--duration', '16'], caught: (s) => s.leaks.bySurface.list, why: 'event pages computed for whichever request set the shared slot last' },
+  { bug: 'chatgpt-2023', scenario: 'cache-brownout', fleet: ['--cameras', '120', '--users', '60', '--duration', '16', ...ONE_WORKER], caught: (s) => s.leaks.bySurface.list + s.leaks.bySurface.cameras + s.leaks.bySurface.stream, why: 'requests reading replies meant for other sessions' },
+  { bug: 'github-2021', scenario: 'storm', fleet: ['--cameras', '60', '--users', '30', '--duration', '16', ...ONE_WORKER], caught: (s) => s.leaks.bySurface.list, why: 'event pages computed for whichever request set the shared slot last' },
 ];
 
 /**
- * Bugs that need the whole fleet up and 30 s: a reconnect storm of 300 cameras past wyze's lookup pool, the users'
+ * Bugs that need the whole fleet up: a reconnect storm of 300 cameras past wyze's lookup pool, the users'
  * surge of camera-list GETs after it, and sockets opened before a revoke or transfer still there when the camera
  * speaks again. One at a time: a starved machine keeps a large fleet from connecting in time, and then nothing storms.
  */
-const LARGE = ['--cameras', '300', '--users', '150', '--duration', '30'];
+const LARGE = ['--cameras', '300', '--users', '150', '--duration', '20'];
 const heavy: Case[] = [
   // The surge of camera-list GETs needs the whole fleet back at once since reconnects keep a device's floor and jitter.
-  { bug: 'steam-2015', scenario: 'storm', fleet: LARGE, caught: (s) => s.leaks.bySurface.cameras, why: 'camera lists served from a cache keyed by URL alone' },
+  { bug: 'steam-2015', scenario: 'storm', fleet: [...LARGE, ...ONE_WORKER], caught: (s) => s.leaks.bySurface.cameras, why: 'camera lists served from a cache keyed by URL alone' },
   // Split over 2 workers, as a fleet in CI is: the reconnect storm still saturates the lookup pool.
   { bug: 'wyze-2024', scenario: 'storm', fleet: [...LARGE, '--workers', '2'], caught: (s) => Math.min(s.leaks.bySurface.list + s.leaks.bySurface.stream, s.mismatches), why: 'events filed under another account: listed or pushed, with someone else\'s picture' },
-  { bug: 'stale-acl', scenario: 'storm', fleet: LARGE, caught: (s) => s.leaks.bySurface.stream, why: 'pushes to former sharees and owners after revokes and transfers' },
+  { bug: 'stale-acl', scenario: 'storm', fleet: [...LARGE, ...ONE_WORKER], caught: (s) => s.leaks.bySurface.stream, why: 'pushes to former sharees and owners after revokes and transfers' },
 ];
 
 function catches({ bug, scenario, fleet, caught, why }: Case): void {

@@ -9,7 +9,8 @@ import { readSummary, stampede, type CliResult } from './cli.ts';
 import { spawnCloudCli, type CloudProcess } from './cloud.ts';
 import { startMisbehavingFront, type RunningFront } from './misbehaving-front.ts';
 
-export const FLEET = ['--cameras', '30', '--users', '15', '--duration', '16', '--seed', '3'];
+/** One worker process: what breaks here is the target or Toxiproxy, whoever drives the fleet. */
+export const FLEET = ['--cameras', '30', '--users', '15', '--duration', '16', '--seed', '3', '--workers', '1'];
 
 /** Runs the CLI, handing its process to `during` while it goes. */
 export async function run(args: string[], during?: (child: ChildProcess, over: Promise<CliResult>) => Promise<void>): Promise<CliResult> {
