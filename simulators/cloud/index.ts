@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_THUMBNAIL_BYTES } from '../../src/protocol/schema.ts';
@@ -37,6 +38,13 @@ export interface CloudOptions {
   cacheTimeoutMs?: number;
   /** Interval of the WebSocket ping sweep. Default 30 s. */
   keepaliveMs?: number;
+  /**
+   * More ports serving the same cloud on `host`. Node (libuv 1.45 and later) accepts one connection per listening
+   * socket per turn of the event loop, so a busy cloud with one port takes a few hundred connections a second
+   * however idle its CPU: a storm of thousands reconnecting fills its accept queue and measures that, not the
+   * fleet. A run gives each client proxy shard a port of its own, as a real backend sits behind many listeners.
+   */
+  extraPorts?: readonly number[];
 }
 
 /** A running cloud. */
@@ -108,21 +116,16 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       accept(ws);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port, host, backlog: 4_096 }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch(async (error: NodeJS.ErrnoException) => {
+  const extra = (options.extraPorts ?? []).map(() => createNetServer((socket) => server.emit('connection', socket)));
+  try {
+    await listen(server, port, host);
+    for (const [i, listener] of extra.entries()) await listen(listener, options.extraPorts![i]!, host);
+  } catch (error) {
     keepalive.stop();
+    for (const listener of [server, ...extra]) if (listener.listening) listener.close();
     await parts.cache.close();
-    // Only a port or host the user picked badly is bad usage; anything else is a failure to run, not exit 2.
-    if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
-      throw new UsageError(`cannot listen on ${host}:${port} (${error.code})`, 'pick another --port or --host');
-    }
-    throw new UnavailableError(`cannot listen on ${host}:${port} (${error.code ?? error.message})`);
-  });
+    throw error;
+  }
   const bound = (server.address() as AddressInfo).port;
   log(`cloud listening on ${host}:${bound}${bug.name === 'none' ? '' : ` with bug ${bug.name}`}`);
 
@@ -131,6 +134,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     keepalive.stop();
     const sockets = [...deviceServer.clients, ...streamServer.clients];
     for (const socket of sockets) socket.close(1001, 'the cloud is stopping');
+    for (const listener of extra) listener.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await new Promise((resolve) => setTimeout(resolve, sockets.length > 0 ? CLOSE_GRACE_MS : 0));
@@ -147,4 +151,20 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     cacheStats: () => ({ ...views.stats }),
     stop: () => (stopping ??= stop()),
   };
+}
+
+/** Listens on host:port; a port or host the user picked badly is bad usage, anything else a failure to run (not exit 2). */
+async function listen(server: NetServer, port: number, host: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, backlog: 4_096 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
+      throw new UsageError(`cannot listen on ${host}:${port} (${error.code})`, 'pick another --port or --host');
+    }
+    throw new UnavailableError(`cannot listen on ${host}:${port} (${error.code ?? error.message})`);
+  });
 }

@@ -19,6 +19,11 @@ import type { ToxiproxyClient } from './toxiproxy.ts';
 /** Where a run's proxy forwards to, as host:port (loopback only, like all load). */
 export interface ProxyTarget {
   upstream: string;
+  /**
+   * A backend that takes each shard's connections on an address of its own (the embedded cloud, see
+   * simulators/cloud/index.ts): shard k's upstream is `shardUpstreams[k % length]` instead of `upstream`.
+   */
+  shardUpstreams?: readonly string[];
   /** Where the proxy listens; a free loopback port when left out. */
   listen?: { host: string; port: number };
 }
@@ -68,11 +73,11 @@ export async function createRunProxies(servers: ToxiproxyClient | readonly Toxip
   if (options.client.listen !== undefined && shards > 1) throw new Error('a fixed client proxy address is for one shard only');
   const tag = options.tag ?? randomBytes(4).toString('hex');
   if (!TAG.test(tag)) throw new UsageError(`proxy tag ${JSON.stringify(tag)} may only use letters, digits, "_" and "-" (at most 40)`);
-  checkUpstream('client', options.client.upstream);
+  for (const upstream of [options.client.upstream, ...(options.client.shardUpstreams ?? [])]) checkUpstream('client', upstream);
   if (options.cache !== undefined) checkUpstream('cache', options.cache.upstream);
   const name = (path: string): string => `stampede-${ownerMark()}-${tag}-${path}`;
   const wanted: [ToxiproxyClient, string, ProxyTarget][] = Array.from({ length: shards }, (_, i) =>
-    [toxiproxies[i % toxiproxies.length]!, name(shards === 1 ? 'client' : `client-${i + 1}`), options.client]);
+    [toxiproxies[i % toxiproxies.length]!, name(shards === 1 ? 'client' : `client-${i + 1}`), shardTarget(options.client, i)]);
   if (options.cache !== undefined) wanted.push([toxiproxies[0]!, name('cache'), options.cache]);
 
   const made: RunProxy[] = [];
@@ -115,6 +120,11 @@ export async function sweepRunProxies(toxiproxy: ToxiproxyClient, isGone: (pid: 
     }
   }
   return swept;
+}
+
+function shardTarget(target: ProxyTarget, shard: number): ProxyTarget {
+  const upstreams = target.shardUpstreams;
+  return upstreams?.length ? { ...target, upstream: upstreams[shard % upstreams.length]! } : target;
 }
 
 async function createOne(toxiproxy: ToxiproxyClient, name: string, { upstream, listen }: ProxyTarget): Promise<RunProxy> {

@@ -21,6 +21,7 @@ interface RawOptions {
   redis: string;
   cloud: string;
   brokerPort: number;
+  extraPort: number[];
 }
 
 const CLOUDS = ['reference', 'mqtt'] as const;
@@ -31,6 +32,13 @@ function portNumber(raw: string): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value > 65_535) throw new InvalidArgumentError('expected a port from 0 to 65535 (0: any free port)');
   return value;
+}
+
+/** A fixed port for `--extra-port` (0 would pick one nobody learns), added to those given before. */
+function extraPort(raw: string, ports: number[]): number[] {
+  const port = portNumber(raw);
+  if (port === 0) throw new InvalidArgumentError('expected a port from 1 to 65535');
+  return [...ports, port];
 }
 
 /** Raw flags to the one validated config the cloud starts with. */
@@ -47,7 +55,8 @@ export function targetConfig(raw: RawOptions, log: (line: string) => void): Clou
     if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new UsageError('--redis must be a redis:// or rediss:// URL', `use e.g. ${DEFAULT_REDIS}, or none`);
     redisUrl = raw.redis;
   }
-  return { port: raw.port, host: raw.host, adminToken: raw.adminToken, bug: raw.bug, redisUrl, log };
+  if (raw.extraPort.length > 0 && raw.cloud !== 'reference') throw new UsageError('--extra-port is for the reference cloud', 'drop --extra-port, or --cloud');
+  return { port: raw.port, host: raw.host, adminToken: raw.adminToken, bug: raw.bug, redisUrl, log, extraPorts: raw.extraPort };
 }
 
 export const target: Subcommand = (program: Command, done) => {
@@ -60,6 +69,7 @@ export const target: Subcommand = (program: Command, done) => {
     .option('--bug <name>', `a leak-zoo bug to switch on: ${BUG_NAMES.join(', ')} (reference); ${MQTT_BUG_NAMES.join(', ')} (mqtt)`, 'none')
     .option('--redis <url>', 'Redis for the cache, or none', DEFAULT_REDIS)
     .addOption(new Option('--cloud <kind>', 'which camera cloud: the reference protocol, or MQTT devices with their own REST API').choices(CLOUDS).default('reference'))
+    .option('--extra-port <n>', 'another port serving the same cloud (repeatable): Node accepts one connection per port per turn of its event loop, so a cloud facing thousands of reconnects needs several', extraPort, [] as number[])
     .option('--broker-port <n>', "with --cloud mqtt: the broker's port; 0 picks a free one", portNumber, 0)
     .action(async (raw: RawOptions) => {
       const log = (line: string) => process.stderr.write(`${printableLine(`stampede target: ${line}`)}\n`);

@@ -37,7 +37,9 @@ export interface EmbeddedCloudKind {
   bugs: readonly string[];
   /** Real URLs of its endpoints on ports picked for it. */
   urls(ports: Readonly<Record<string, number>>): Record<string, string>;
-  start(options: { urls: Readonly<Record<string, string>>; ports: Readonly<Record<string, number>>; redisUrl: string; bug: string }): Promise<StartedCloud>;
+  /** The endpoint it can also serve on a port per further client proxy shard (see `extraPorts` of simulators/cloud). */
+  perShard?: string;
+  start(options: { urls: Readonly<Record<string, string>>; ports: Readonly<Record<string, number>>; shardPorts: readonly number[]; redisUrl: string; bug: string }): Promise<StartedCloud>;
 }
 
 const reference: EmbeddedCloudKind = {
@@ -45,8 +47,9 @@ const reference: EmbeddedCloudKind = {
   endpoints: ['target'],
   bugs: BUG_NAMES,
   urls: (ports) => ({ target: `http://127.0.0.1:${ports.target}` }),
-  async start({ ports, redisUrl, bug }) {
-    const cloud = await startEmbeddedCloud(ports.target!, redisUrl, bug);
+  perShard: 'target',
+  async start({ ports, shardPorts, redisUrl, bug }) {
+    const cloud = await startEmbeddedCloud(ports.target!, shardPorts, redisUrl, bug);
     return {
       title: 'the reference cloud (stampede target)',
       world: referenceWorld,
@@ -103,9 +106,35 @@ export function cloudKind(name: string): EmbeddedCloudKind {
   return kind;
 }
 
-/** A free loopback port for each of the cloud's endpoints. */
-export async function cloudPorts(kind: EmbeddedCloudKind): Promise<Record<string, number>> {
+/** Where a started cloud listens: a port per endpoint, and more of its per-shard endpoint for shards 2 and up. */
+export interface CloudPorts {
+  ports: Record<string, number>;
+  shardPorts: number[];
+}
+
+/** Free loopback ports for the cloud's endpoints, with one more per client proxy shard past the first where it can. */
+export async function cloudPorts(kind: EmbeddedCloudKind, shards = 1): Promise<CloudPorts> {
+  const taken = new Set<number>();
+  // Each port is free when asked for, but not held: the next ask must not hand out the same one again.
+  const another = async (): Promise<number> => {
+    for (;;) {
+      const port = await freePort({ host: '127.0.0.1' });
+      if (!taken.has(port)) return taken.add(port), port;
+    }
+  };
   const ports: Record<string, number> = {};
-  for (const name of kind.endpoints) ports[name] = await freePort({ host: '127.0.0.1' });
-  return ports;
+  for (const name of kind.endpoints) ports[name] = await another();
+  const shardPorts: number[] = [];
+  if (kind.perShard !== undefined) while (shardPorts.length < shards - 1) shardPorts.push(await another());
+  return { ports, shardPorts };
+}
+
+/**
+ * Each shard's upstream for the cloud endpoint served on a port per shard, by that endpoint's own host:port: shard
+ * k of its client proxy goes to the k-th port. Empty for a cloud with one port per endpoint.
+ */
+export function shardUpstreams(kind: EmbeddedCloudKind, { ports, shardPorts }: CloudPorts): Record<string, string[]> {
+  if (kind.perShard === undefined || shardPorts.length === 0) return {};
+  const all = [ports[kind.perShard]!, ...shardPorts].map((port) => `127.0.0.1:${port}`);
+  return { [all[0]!]: all };
 }

@@ -31,15 +31,18 @@ export async function embeddedRedis(log: (line: string) => void): Promise<{ redi
   return { redis, upstream: `${url.hostname}:${url.port || 6379}` };
 }
 
-/** Starts `stampede target` on `port` with the cache at `redisUrl`; the admin token travels in the environment, never argv. */
-export async function startEmbeddedCloud(port: number, redisUrl: string, bug: string): Promise<EmbeddedCloud> {
+/**
+ * Starts `stampede target` on `port` (and `extraPorts`, one per further client proxy shard) with the cache at
+ * `redisUrl`; the admin token travels in the environment, never argv.
+ */
+export async function startEmbeddedCloud(port: number, extraPorts: readonly number[], redisUrl: string, bug: string): Promise<EmbeddedCloud> {
   const adminToken = randomBytes(24).toString('base64url');
   keepSecret(adminToken);
   const url = `http://127.0.0.1:${port}`;
   const child = await startChild({
     name: 'the reference cloud (stampede target)',
     command: process.execPath,
-    args: [STAMPEDE_BIN, 'target', '--port', String(port), '--bug', bug, '--redis', redisUrl],
+    args: [STAMPEDE_BIN, 'target', '--port', String(port), ...extraPorts.flatMap((extra) => ['--extra-port', String(extra)]), '--bug', bug, '--redis', redisUrl],
     env: { ...process.env, STAMPEDE_ADMIN_TOKEN: adminToken },
     ready: async () => (await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1_000) })).ok,
     readyTimeoutMs: READY_TIMEOUT_MS,

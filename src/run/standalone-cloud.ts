@@ -23,9 +23,9 @@ export async function startStandaloneCloud(name: string, bug: string): Promise<S
   if (!kind.bugs.includes(bug)) throw new UsageError(`--cloud ${name} has no bug ${bug}`, `pick one of ${kind.bugs.join(', ')}`);
   const redis = await ensureRedis();
   try {
-    const ports = await cloudPorts(kind);
+    const { ports, shardPorts } = await cloudPorts(kind);
     const urls = kind.urls(ports);
-    const cloud = await kind.start({ urls, ports, redisUrl: redis.url, bug });
+    const cloud = await kind.start({ urls, ports, shardPorts, redisUrl: redis.url, bug });
     for (const secret of Object.values(cloud.options)) keepSecret(secret);
     return {
       kind,

@@ -44,7 +44,7 @@ import { CLIENTS_PER_SHARD, type RunConfig } from './config.ts';
 import type { RunningFleet } from './fleet/fleet.ts';
 import { startLocalWorkers, type StartedWorkers } from './fleet/local-workers.ts';
 import { awaitRemoteWorkers } from './fleet/remote-workers.ts';
-import { cloudKind, cloudPorts, endpointsForAdapter, type StartedCloud } from './clouds.ts';
+import { cloudKind, cloudPorts, endpointsForAdapter, shardUpstreams, type CloudPorts, type StartedCloud } from './clouds.ts';
 import { embeddedRedis } from './embedded.ts';
 import { targetFlags, upstreamOf } from './endpoints.ts';
 import { ADAPTER_OPTIONS_ENV } from './adapter-options.ts';
@@ -109,7 +109,7 @@ interface RunState {
   /** Present for an embedded cloud: the Redis host:port its cache proxy forwards to. */
   cacheUpstream?: string;
   /** Present for an embedded cloud: the ports it was given. */
-  cloudPorts?: Record<string, number>;
+  cloudPorts?: CloudPorts;
   /** The embedded cloud, once started: its exit mid-run is a dead target. */
   cloud?: StartedCloud;
   journal?: Journal;
@@ -224,13 +224,14 @@ function steps(config: RunConfig): Step<RunState>[] {
           state.endpoints = config.target.endpoints;
         } else {
           const kind = cloudKind(config.cloud);
-          state.cloudPorts = await cloudPorts(kind);
-          state.endpoints = endpointsForAdapter(kind.urls(state.cloudPorts), config.adapter.endpoints)!;
+          state.cloudPorts = await cloudPorts(kind, config.proxyShards);
+          state.endpoints = endpointsForAdapter(kind.urls(state.cloudPorts.ports), config.adapter.endpoints)!;
         }
+        const perShard = state.cloudPorts ? shardUpstreams(cloudKind(config.cloud), state.cloudPorts) : {};
         const listen = config.proxyListen;
         state.proxies = await createEndpointProxies(servers, {
           endpoints: Object.fromEntries(Object.entries(state.endpoints).map(([name, url]) =>
-            [name, { upstream: upstreamOf(url), ...(listen?.[name] ? { listen: listen[name] } : {}) }])),
+            [name, { upstream: upstreamOf(url), shardUpstreams: perShard[upstreamOf(url)], ...(listen?.[name] ? { listen: listen[name] } : {}) }])),
           shards: config.proxyShards,
           ...(state.cacheUpstream ? { cache: { upstream: state.cacheUpstream } } : {}),
         });
@@ -253,7 +254,7 @@ function steps(config: RunConfig): Step<RunState>[] {
         if (!config.target) {
           const cache = state.proxies!.cache!;
           state.cloud = await cloudKind(config.cloud).start({
-            urls: state.endpoints!, ports: state.cloudPorts!, redisUrl: `redis://${cache.host}:${cache.port}`, bug: config.bug,
+            urls: state.endpoints!, ports: state.cloudPorts!.ports, shardPorts: state.cloudPorts!.shardPorts, redisUrl: `redis://${cache.host}:${cache.port}`, bug: config.bug,
           });
           for (const secret of Object.values(state.cloud.options)) keepSecret(secret);
         }

@@ -49,6 +49,21 @@ describe('a sharded client proxy', () => {
     for (const shard of proxies.shards) expect((await echoProbe(shard.port, payload, 5_000)).outcome).toBe('echoed');
   });
 
+  it('sends shard k to the k-th of the upstreams a backend takes per shard, when it gives them', async () => {
+    const second = await startEchoServer();
+    try {
+      const proxies = await createRunProxies(clients, { client: { upstream: echo.upstream, shardUpstreams: [echo.upstream, second.upstream] }, shards: 3 });
+      made.push(proxies);
+      expect(proxies.shards.map((shard) => shard.upstream)).toEqual([echo.upstream, second.upstream, echo.upstream]);
+      const listed = (await Promise.all(clients.map((client) => client.listProxies()))).flat();
+      for (const shard of proxies.shards) expect(listed.find((proxy) => proxy.name === shard.name)?.upstream).toBe(shard.upstream);
+      for (const shard of proxies.shards) expect((await echoProbe(shard.port, payload, 5_000)).outcome).toBe('echoed');
+      await expect(createRunProxies(clients, { client: { upstream: echo.upstream, shardUpstreams: ['example.com:80'] }, shards: 2 })).rejects.toThrow(/not a loopback host:port/);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('an outage on `client` cuts every shard at once, and its heal brings every one back', async () => {
     const proxies = await sharded(3);
     await proxies.controls.client!.setEnabled(false);
