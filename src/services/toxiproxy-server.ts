@@ -48,8 +48,10 @@ export async function startToxiproxy(options: ToxiproxyServerOptions = {}): Prom
         name: 'toxiproxy-server',
         command: bin,
         args: ['-host', HOST, '-port', String(port)],
-        // Toxiproxy logs every connection at info level; under a storm that is megabytes we only drain.
-        env: { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+        // Toxiproxy logs every connection at info level; under a storm that is megabytes we only drain. One
+        // processor per server: each byte crosses several goroutines, and with two the Go scheduler hands them
+        // between threads (Toxiproxy in a 6,750-client storm: 60% of a core with two processors, 42% with one).
+        env: { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn', GOMAXPROCS: env.GOMAXPROCS ?? '1' },
         ready: () => answersVersion(url, 1_000),
         readyTimeoutMs: options.readyTimeoutMs ?? 15_000,
       });

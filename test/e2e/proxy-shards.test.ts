@@ -4,6 +4,8 @@
  * killed mid-run makes the run an error (exit 3) naming that Toxiproxy, never a verdict on what followed.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ToxiproxyClient } from '../../src/chaos/toxiproxy.ts';
@@ -31,6 +33,20 @@ it('spreads the fleet over two Toxiproxy servers, cuts both in the outage, and a
     held.push(connectionsOn(Number(shard.listen.slice(shard.listen.lastIndexOf(':') + 1))));
   }
   for (const count of held) expect(count).toBeGreaterThan(0);
+  // Each shard reaches the embedded cloud on a port of its own (Node accepts one connection per port per turn).
+  const cloud = childrenOf(child.pid!).find((p) => / target --port /.test(p.command))!;
+  const cloudPorts = [...cloud.command.matchAll(/--(?:extra-)?port (\d+)/g)].map((match) => Number(match[1]));
+  const upstreams = await Promise.all(servers.map(async (server) => {
+    const port = Number(/-port (\d+)/.exec(server.command)![1]);
+    return (await new ToxiproxyClient(`http://127.0.0.1:${port}`).listProxies()).find((p) => /-client-\d$/.test(p.name))!.upstream;
+  }));
+  expect(upstreams.map((upstream) => Number(upstream.split(':')[1])).sort()).toEqual([...cloudPorts].sort());
+  expect(new Set(cloudPorts).size).toBe(2);
+  // One Go processor per Toxiproxy server (unless the user set GOMAXPROCS): see src/services/toxiproxy-server.ts.
+  for (const server of servers) expect(readFileSync(`/proc/${server.pid}/environ`, 'utf8').split('\0')).toContain(`GOMAXPROCS=${process.env.GOMAXPROCS ?? '1'}`);
+  // The worker yields the CPU to the cloud, Toxiproxy and the judge it shares the machine with.
+  const worker = childrenOf(child.pid!).find((p) => / worker storm /.test(p.command))!;
+  expect(getPriority(worker.pid)).toBe(Math.min(19, getPriority() + 5));
   const victim = servers[1]!;
   process.kill(victim.pid, 'SIGKILL');
   const result = await over;
