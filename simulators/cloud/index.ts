@@ -6,11 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { createServer as createNetServer, type Server as NetServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { listen } from './listen.ts';
 import { MAX_THUMBNAIL_BYTES } from '../../src/protocol/schema.ts';
-import { UnavailableError, UsageError } from '../../src/errors.ts';
+import { UsageError } from '../../src/errors.ts';
 import { resolveBug } from './bugs/index.ts';
 import type { CacheStats } from './cache/views.ts';
 import type { CloudContext } from './context.ts';
@@ -153,18 +153,3 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   };
 }
 
-/** Listens on host:port; a port or host the user picked badly is bad usage, anything else a failure to run (not exit 2). */
-async function listen(server: NetServer, port: number, host: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port, host, backlog: 4_096 }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
-      throw new UsageError(`cannot listen on ${host}:${port} (${error.code})`, 'pick another --port or --host');
-    }
-    throw new UnavailableError(`cannot listen on ${host}:${port} (${error.code ?? error.message})`);
-  });
-}

@@ -8,8 +8,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { MAX_THUMBNAIL_BYTES } from '../../src/protocol/schema.ts';
-import { UnavailableError, UsageError } from '../../src/errors.ts';
+import { UsageError } from '../../src/errors.ts';
 import { startMosquitto } from '../../src/services/mosquitto.ts';
+import { listen } from '../cloud/listen.ts';
 import { buildParts } from '../cloud/parts.ts';
 import { SystemOfRecord, digest } from '../cloud/store.ts';
 import { resolveMqttBug } from './bugs.ts';
@@ -103,17 +104,4 @@ export async function startMqttCloud(options: MqttCloudOptions): Promise<Running
     brokerExited: broker.exited,
     stop: () => (stopping ??= stop()),
   };
-}
-
-function listen(server: ReturnType<typeof createServer>, port: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port, host: '127.0.0.1', backlog: 4_096 }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE' || error.code === 'EACCES') throw new UsageError(`cannot listen on 127.0.0.1:${port} (${error.code})`, 'pick another port');
-    throw new UnavailableError(`cannot listen on 127.0.0.1:${port} (${error.code ?? error.message})`);
-  });
 }
