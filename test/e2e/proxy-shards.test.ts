@@ -5,7 +5,6 @@
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ToxiproxyClient } from '../../src/chaos/toxiproxy.ts';
@@ -44,9 +43,6 @@ it('spreads the fleet over two Toxiproxy servers, cuts both in the outage, and a
   expect(new Set(cloudPorts).size).toBe(2);
   // One Go processor per Toxiproxy server (unless the user set GOMAXPROCS): see src/services/toxiproxy-server.ts.
   for (const server of servers) expect(readFileSync(`/proc/${server.pid}/environ`, 'utf8').split('\0')).toContain(`GOMAXPROCS=${process.env.GOMAXPROCS ?? '1'}`);
-  // The worker yields the CPU to the cloud, Toxiproxy and the judge it shares the machine with.
-  const worker = childrenOf(child.pid!).find((p) => / worker storm /.test(p.command))!;
-  expect(getPriority(worker.pid)).toBe(Math.min(19, getPriority() + 5));
   const victim = servers[1]!;
   process.kill(victim.pid, 'SIGKILL');
   const result = await over;

@@ -4,7 +4,6 @@
  * so the ramp and the outage schedule line up for all of them. A worker that dies before the end breaks the run at
  * once; one that does not finish in time is stopped; either way the run is an error naming it.
  */
-import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startChild, type ChildExit, type ManagedChild } from '../../services/child.ts';
 import type { RunningFleet } from './fleet.ts';
@@ -55,7 +54,6 @@ export async function startLocalWorkers(options: LocalWorkersOptions): Promise<S
     await close();
     throw failed.reason;
   }
-  for (const child of children) yieldCpu(child.pid);
   log(`stampede: ${count} worker${count === 1 ? '' : 's'} ready (pid${count === 1 ? '' : 's'} ${children.map((child) => child.pid).join(', ')})`);
   const name = (index: number): string => `worker ${index + 1} of ${count} (pid ${children[index]!.pid})`;
 
@@ -106,20 +104,4 @@ function exitText(exit: ChildExit): string {
 function lastLine(output: string): string {
   const line = output.trim().split('\n').at(-1);
   return line ? ` (its last output: ${line.slice(0, 300)})` : '';
-}
-
-/**
- * How much lower the workers' CPU priority is than this process's (nice levels; each is about 1.25x less CPU
- * weight). Workers on this machine share it with the target, Toxiproxy and the judge: at full priority a big fleet
- * starves the cloud it is testing, which then answers a connect in seconds and takes a few hundred a second, so
- * the run measured its own load generator. Yielding, the fleet slows down a little and the target keeps up.
- */
-const WORKER_NICENESS = 5;
-
-function yieldCpu(pid: number): void {
-  try {
-    setPriority(pid, Math.min(19, getPriority(process.pid) + WORKER_NICENESS));
-  } catch {
-    // A priority is a courtesy: where it cannot be set, the workers run as they are.
-  }
 }
