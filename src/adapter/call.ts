@@ -109,7 +109,6 @@ export function channelProblem(channel: unknown): string | undefined {
   return undefined;
 }
 
-
 /** The one line a run gets when its scenario drives users with autocannon and the adapter has no `users.http`. */
 export function needsPlainHttp(adapter: string, scenario = 'refresh-storm'): UsageError {
   return new UsageError(`${scenario} needs plain-HTTP user calls: adapter ${adapter} has no users.http`,

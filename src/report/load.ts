@@ -70,10 +70,10 @@ export class LoadTally {
 
 function merge(records: readonly LoadRecord[]): LoadFigures {
   const raws = records.map((record) => record.result as unknown as RawResult);
-  const connections = records.reduce((sum, record) => sum + record.connections, 0);
+  const connections = sum(records, (record) => record.connections);
   // A copy: aggregateResult adds the others' counts into the first result it is given.
   const merged = aggregateResult(structuredClone(raws), { url: 'http://127.0.0.1', connections });
-  const perSecond = (of: (raw: RawResult) => number): number => raws.reduce((sum, raw) => sum + (raw.duration > 0 ? of(raw) / raw.duration : 0), 0);
+  const perSecond = (of: (raw: RawResult) => number): number => sum(raws, (raw) => (raw.duration > 0 ? of(raw) / raw.duration : 0));
   const { latency } = merged;
   return {
     tool: 'autocannon',

@@ -220,14 +220,15 @@ function steps(config: RunConfig): Step<RunState>[] {
       title: 'the run\'s proxies',
       async setup(state) {
         const servers = state.toxiproxies!.map((server) => new ToxiproxyClient(server.url));
+        let perShard: Record<string, string[]> = {};
         if (config.target) {
           state.endpoints = config.target.endpoints;
         } else {
           const kind = cloudKind(config.cloud);
           state.cloudPorts = await cloudPorts(kind, config.proxyShards);
           state.endpoints = endpointsForAdapter(kind.urls(state.cloudPorts.ports), config.adapter.endpoints)!;
+          perShard = shardUpstreams(kind, state.cloudPorts);
         }
-        const perShard = state.cloudPorts ? shardUpstreams(cloudKind(config.cloud), state.cloudPorts) : {};
         const listen = config.proxyListen;
         state.proxies = await createEndpointProxies(servers, {
           endpoints: Object.fromEntries(Object.entries(state.endpoints).map(([name, url]) =>
