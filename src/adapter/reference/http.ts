@@ -1,6 +1,6 @@
 /**
- * The reference adapter's HTTP client: undici requests on one keep-alive agent per run context, each with a
- * timeout and the run's abort signal, each answer read to at most its call's bound. A target that answers garbage,
+ * The reference adapter's HTTP client: undici requests on one keep-alive agent per run context, each cut at its
+ * time limit or the run's stop (deadlines.ts), each answer read to at most its call's bound. A target that answers garbage,
  * too much, hangs or drops the connection gives a `Problem`, never a throw; `settled` turns it into the adapter
  * contract's terms (a `Refusal` for a refusing status, a `TargetFailure` for the rest).
  */
@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { AnswerTooLarge, readBody } from '../../protocol/answer-body.ts';
 import { endpoint } from '../../protocol/endpoint.ts';
 import { redirectRefused } from '../../protocol/redirect.ts';
+import { Deadlines } from './deadlines.ts';
 
 export type Answer<T> =
   | { ok: true; status: number; value: T }
@@ -18,19 +19,32 @@ export type Answer<T> =
   | { ok: false; status: number; problem: string };
 
 export class TargetClient {
+  private readonly deadlines: Deadlines;
+
   constructor(
     /** The target's base URL, path prefix included. */
     private readonly base: string,
     private readonly agent: Agent,
-    private readonly timeoutMs: number,
-    private readonly stopSignal: AbortSignal,
-  ) {}
+    timeoutMs: number,
+    stopSignal: AbortSignal,
+  ) {
+    this.deadlines = new Deadlines(timeoutMs, stopSignal);
+  }
 
   /**
    * A JSON call whose 2xx answer must match `schema` and be at most `maxBytes` long; other statuses come back as
    * problems carrying the status.
    */
-  async json<T>(method: 'GET' | 'POST', path: string, token: string | undefined, schema: z.ZodType<T>, maxBytes: number, body?: unknown): Promise<Answer<T>> {
+  json<T>(method: 'GET' | 'POST', path: string, token: string | undefined, schema: z.ZodType<T>, maxBytes: number, body?: unknown): Promise<Answer<T>> {
+    return this.deadlines.within((signal) => this.jsonWithin(signal, method, path, token, schema, maxBytes, body));
+  }
+
+  /** Raw bytes of a 2xx answer, at most `maxBytes` (a larger body is a problem); other statuses carry no bytes. */
+  bytes(path: string, token: string, maxBytes: number): Promise<Answer<Uint8Array | undefined>> {
+    return this.deadlines.within((signal) => this.bytesWithin(signal, path, token, maxBytes));
+  }
+
+  private async jsonWithin<T>(signal: AbortSignal, method: 'GET' | 'POST', path: string, token: string | undefined, schema: z.ZodType<T>, maxBytes: number, body?: unknown): Promise<Answer<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -38,7 +52,7 @@ export class TargetClient {
     let status = 0;
     try {
       const answer = await request(endpoint(this.base, path), {
-        method, headers, dispatcher: this.agent, signal: this.signal(),
+        method, headers, dispatcher: this.agent, signal,
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       status = answer.statusCode;
@@ -64,12 +78,11 @@ export class TargetClient {
     }
   }
 
-  /** Raw bytes of a 2xx answer, at most `maxBytes` (a larger body is a problem); other statuses carry no bytes. */
-  async bytes(path: string, token: string, maxBytes: number): Promise<Answer<Uint8Array | undefined>> {
+  private async bytesWithin(signal: AbortSignal, path: string, token: string, maxBytes: number): Promise<Answer<Uint8Array | undefined>> {
     let status = 0;
     try {
       const answer = await request(endpoint(this.base, path), {
-        method: 'GET', headers: { authorization: `Bearer ${token}` }, dispatcher: this.agent, signal: this.signal(),
+        method: 'GET', headers: { authorization: `Bearer ${token}` }, dispatcher: this.agent, signal,
       });
       status = answer.statusCode;
       if (status < 200 || status > 299) {
@@ -82,10 +95,6 @@ export class TargetClient {
       if (error instanceof AnswerTooLarge) return { ok: false, status, problem: error.message };
       return { ok: false, status: 0, problem: `GET ${path} failed: ${(error as Error).message}` };
     }
-  }
-
-  private signal(): AbortSignal {
-    return AbortSignal.any([this.stopSignal, AbortSignal.timeout(this.timeoutMs)]);
   }
 }
 
