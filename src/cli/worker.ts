@@ -49,6 +49,10 @@ export const worker: Subcommand = (program: Command, done) => {
     .option('--duration <seconds>', 'the run\'s length')
     .option('--allow-remote', 'allow a --target that is not on this machine', false)
     .action(async (scenario: string, flags: WorkerFlags) => {
+      // In an outage a fleet's failed connects and calls make errors by the thousand, and Node's streams read each
+      // one's stack: mapped back to the TypeScript sources, that was a twentieth of a worker's CPU in the outage. A
+      // worker reports errors in one line, so its stacks stay as run (files and functions, transpiled positions).
+      process.setSourceMapsEnabled(false);
       const config = await workerConfig(scenario, flags, process.env.STAMPEDE_COLLECTOR_TOKEN);
       done(await runWithSignals(config));
     });
