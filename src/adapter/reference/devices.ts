@@ -11,7 +11,7 @@ import { MAX_TARGET_FRAME_BYTES } from '../../protocol/limits.ts';
 import { CloseCode } from '../../protocol/schema.ts';
 import { Refusal, TargetFailure } from '../define.ts';
 import type { AdapterContext, DeviceConnection, DeviceEvent, DeviceHooks, DeviceLink, WorldCamera } from '../types.ts';
-import { closeSoon, failedWithoutStack, forget, track } from './sockets.ts';
+import { closeSoon, failedWithoutStack, forget, track, zeroMask } from './sockets.ts';
 
 /** One device connection: its socket and link, and the connect promise's ends until the welcome. */
 class Device implements DeviceConnection {
@@ -51,7 +51,7 @@ const devices = new WeakMap<WebSocket, Device>();
 
 export const deviceHooks: DeviceHooks = {
   connect(ctx: AdapterContext, camera: WorldCamera, link: DeviceLink): Promise<DeviceConnection> {
-    const socket = new WebSocket(endpoint(ctx.endpoints.target!, '/v1/device', 'ws'), { perMessageDeflate: false, maxPayload: MAX_TARGET_FRAME_BYTES });
+    const socket = new WebSocket(endpoint(ctx.endpoints.target!, '/v1/device', 'ws'), { perMessageDeflate: false, maxPayload: MAX_TARGET_FRAME_BYTES, generateMask: zeroMask });
     track(ctx.signal, socket);
     return new Promise((resolve, reject) => {
       const device = new Device(socket, camera, link, ctx.signal, resolve, reject);

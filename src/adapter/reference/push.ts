@@ -9,7 +9,7 @@ import { endpoint } from '../../protocol/endpoint.ts';
 import { MAX_TARGET_FRAME_BYTES } from '../../protocol/limits.ts';
 import { CloseCode, StreamMessage } from '../../protocol/schema.ts';
 import type { AdapterContext, PushChannel, PushSink } from '../types.ts';
-import { closeSoon, failedWithoutStack, forget, track } from './sockets.ts';
+import { closeSoon, failedWithoutStack, forget, track, zeroMask } from './sockets.ts';
 
 /** One stream: the socket, where its items go, and the open promise's ends until it settles. */
 class Stream implements PushChannel {
@@ -37,7 +37,7 @@ const streams = new WeakMap<WebSocket, Stream>();
 
 export function push(ctx: AdapterContext, token: string, sink: PushSink): Promise<PushChannel> {
   const url = `${endpoint(ctx.endpoints.target!, '/v1/stream', 'ws')}?token=${encodeURIComponent(token)}`;
-  const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: ctx.timeoutMs, maxPayload: MAX_TARGET_FRAME_BYTES });
+  const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: ctx.timeoutMs, maxPayload: MAX_TARGET_FRAME_BYTES, generateMask: zeroMask });
   track(ctx.signal, socket);
   return new Promise((resolve, reject) => {
     streams.set(socket, new Stream(socket, sink, ctx.signal, resolve, reject));

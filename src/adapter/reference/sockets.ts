@@ -6,6 +6,16 @@
 import type WebSocket from 'ws';
 import { TargetFailure } from '../define.ts';
 
+/**
+ * Masks the fleet's frames with an all-zero key, which `ws` then skips, sending a text frame's string as it is. The
+ * mask keeps a hostile web page from poisoning proxies' caches (RFC 6455 section 10.3); a simulated device on this
+ * machine has no such page, and a zero key is a key like any other to the backend. Random keys and the copy they
+ * force were a third of what sending an event cost a camera.
+ */
+export function zeroMask(mask: Buffer): void {
+  mask.fill(0);
+}
+
 const bySignal = new WeakMap<AbortSignal, Set<WebSocket>>();
 
 /** Tracks `socket` until it closes (call `forget`); cut at once if the signal has already aborted. */
