@@ -33,7 +33,7 @@ it('sends masked frames with a zero key, hello and event alike', async () => {
   const acked: string[] = [];
   const link = { acked: (eventId: string) => void acked.push(eventId), dropped: () => undefined, unreadable: () => undefined };
   const connection = await deviceHooks.connect(ctx, { id: 'cam-1', secret: 'not-a-real-secret', owner: 'u-1', shares: [] }, link);
-  connection.send({ eventId: 'cam-1.e1', kind: 'person', ts: 1, thumbnail: new Uint8Array(300).fill(7) });
+  connection.send({ eventId: 'cam-1.e1', cameraId: 'cam-1', kind: 'person', ts: 1, thumbnail: new Uint8Array(300).fill(7) });
   await expect.poll(() => acked).toEqual(['cam-1.e1']);
   stop.abort();
 
