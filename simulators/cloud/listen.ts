@@ -2,11 +2,21 @@
 import type { Server } from 'node:net';
 import { UnavailableError, UsageError } from '../../src/errors.ts';
 
+/**
+ * Connections the kernel holds for a port before the cloud accepts them: Node's default. A deeper queue only looks
+ * kinder. When 10,000 clients storm a cloud that accepts a few hundred a second, 4,096 a port let the queues grow
+ * past 7,000 connections, each waiting longer than its device waits for a welcome: the cloud then spent its accepts
+ * on connections whose clients had given up. At 4,096, 4 of 6 such runs ended with 64 to 1,124 cameras never back
+ * and 300 to 850 events lost; at 511, where the kernel turns the surplus away at the handshake and the clients'
+ * retries pace the storm, 6 of 6 had every camera back and at most 99 events lost.
+ */
+const BACKLOG = 511;
+
 /** Listens on host:port; a port or host the user picked badly is bad usage, anything else a failure to run (not exit 2). */
 export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port, host, backlog: 4_096 }, () => {
+    server.listen({ port, host, backlog: BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
