@@ -44,7 +44,7 @@ export const run: Subcommand = (program: Command, done) => {
     .option('--gate <expr>', `a threshold besides zero leaks, repeatable, e.g. 'reconnect.p95<10s' or 'lost: <0.1%' (adds to or overrides the scenario's)`, collect)
     .option('--quiet', 'no progress display or lines (warnings, errors and the summary still print)', false)
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics while the run lasts (0: any free port)')
-    .option('--workers <n>', 'worker processes driving the fleet, one slice each (default: one per core); 0: judge workers started elsewhere')
+    .option('--workers <n>', 'worker processes driving the fleet, one slice each (default: one per core but one, at least one); 0: judge workers started elsewhere')
     .option('--collector-listen <host:port>', 'with --workers 0: where the workers send their records (token in STAMPEDE_COLLECTOR_TOKEN)')
     .option('--expect-workers <n>', 'with --workers 0: how many workers will join')
     .option('--proxy-listen <host:port>', 'where the client proxy the fleet storms through listens (default: free loopback ports); workers elsewhere need a fixed one: ' +

@@ -212,9 +212,20 @@ function resolveShards(fixedListen: boolean, shards: number | undefined, cameras
   return shards ?? Math.max(1, Math.ceil((cameras + users) / CLIENTS_PER_SHARD));
 }
 
-/** `--workers N` (default: one per core), or `--workers 0` with where and how many workers started elsewhere join. */
+/**
+ * Worker processes when `--workers` is not given: one per core but one, and at least one. The core left over is
+ * for the target, Toxiproxy and the judge: Linux shares the CPU per process, so a worker on every core of a
+ * 2-core machine outweighed the embedded cloud, which then accepted too slowly, and 10,000 clients collapsed (two
+ * runs: 944 and 1,572 cameras never back); with one worker, the same storm passed twice (reconnect p95 6.2 and
+ * 7.0 s, delivery p99 5.3 and 4.5 s).
+ */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+/** `--workers N` (default: `defaultWorkers()`), or `--workers 0` with where and how many workers started elsewhere join. */
 function resolveWorkers(options: RunOptions, workers: number | undefined, expected: number | undefined): Pick<RunConfig, 'workers' | 'remoteWorkers'> {
-  const count = workers ?? availableParallelism();
+  const count = workers ?? defaultWorkers();
   if (count > 0) {
     if (options.collectorListen !== undefined || expected !== undefined) {
       throw new UsageError('--collector-listen and --expect-workers go with --workers 0', 'add --workers 0 to judge workers started elsewhere, or drop them');

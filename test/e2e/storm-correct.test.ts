@@ -4,21 +4,21 @@
  * world and schedule is checked on the runs of workers.test.ts.)
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultWorkers } from '../../src/run/config.ts';
 import { readSummary, runDir, stampede } from '../helpers/cli.ts';
 
 const SMALL = ['--cameras', '80', '--users', '40', '--seed', '11'];
 
-/** The storm runs the default fleet split, a worker per core; the others one worker, fewer processes to start at once. */
-const runs = [['storm', '24', availableParallelism()], ['cache-brownout', '24', 1], ['flapping', '30', 1]] as const;
+/** The storm runs the default fleet split; the others one worker, fewer processes to start at once. */
+const runs = [['storm', '24', defaultWorkers()], ['cache-brownout', '24', 1], ['flapping', '30', 1]] as const;
 
 describe.concurrent('stampede run against the correct cloud', () => {
   for (const [scenario, duration, workers] of runs) {
     it(`${scenario}: passes with zero leaks, having checked every surface`, async () => {
       const out = runDir(scenario);
-      const split = workers === availableParallelism() ? [] : ['--workers', String(workers)];
+      const split = workers === defaultWorkers() ? [] : ['--workers', String(workers)];
       // Three runs at once start several processes each: give them room on a loaded machine.
       const result = await stampede(['run', scenario, ...SMALL, '--duration', duration, ...split, '--out', out], { timeoutMs: 270_000 });
       const summary = readSummary(out);

@@ -7,8 +7,8 @@ import { isLoopbackHost } from '../../src/protocol/loopback.ts';
 const now = new Date('2026-11-28T15:00:00.123Z');
 
 describe('run config', () => {
-  it('drives the fleet with one worker per core by default, or the --workers given', () => {
-    expect(resolveRunConfig({}, scenarios, now).workers).toBe(availableParallelism());
+  it('drives the fleet with one worker per core but one by default (at least one), or the --workers given', () => {
+    expect(resolveRunConfig({}, scenarios, now).workers).toBe(Math.max(1, availableParallelism() - 1));
     expect(resolveRunConfig({ workers: '3' }, scenarios, now)).toMatchObject({ workers: 3 });
     expect(resolveRunConfig({ workers: '3' }, scenarios, now).remoteWorkers).toBeUndefined();
     expect(() => resolveRunConfig({ workers: '-1' }, scenarios, now)).toThrow('--workers must be at least 0');
