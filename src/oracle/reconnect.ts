@@ -24,8 +24,12 @@ export interface ReconnectStats {
   p50: number;
   p95: number;
   max: number;
-  /** Per outage (`healedAt`: when its heal was called), the time until the last camera came back (ms), or null when some never did. */
-  perOutage: { healedAt: number; cameras: number; reconnected: number; p95: number; allBackMs: number | null }[];
+  /**
+   * Per outage (`healedAt`: when its heal was called), the time until the first camera came back (ms; null when none
+   * did) and until the last (null when some never did). Between the two the fleet reconnects as fast as the target
+   * lets it; before the first, cameras are still waiting out their backoff.
+   */
+  perOutage: { healedAt: number; cameras: number; reconnected: number; p95: number; firstBackMs: number | null; allBackMs: number | null }[];
 }
 
 interface Outage {
@@ -94,6 +98,7 @@ export class ReconnectTracker {
         cameras: outage.cameras,
         reconnected: sorted.length,
         p95: sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]! : 0,
+        firstBackMs: sorted.length > 0 ? sorted[0]! : null,
         allBackMs: outage.waiting.size === 0 && sorted.length > 0 ? sorted[sorted.length - 1]! : null,
       };
     });

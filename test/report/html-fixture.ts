@@ -70,7 +70,7 @@ export function failingRun(overrides: { evidence?: LeakEvidence[]; seconds?: num
     roleErrors: 0,
     probes: { sent: 10, refused: 9, notRefused: 1 },
     latency: { p50: 12, p95: 140, p99: 900, max: 2100 },
-    reconnect: { outages: 1, unhealed: 0, reconnected: 40, missing: 0, p50: 60, p95: 800, max: 1300, perOutage: [{ healedAt: T0 + 10_000, cameras: 40, reconnected: 40, p95: 800, allBackMs: 1300 }] },
+    reconnect: { outages: 1, unhealed: 0, reconnected: 40, missing: 0, p50: 60, p95: 800, max: 1300, perOutage: [{ healedAt: T0 + 10_000, cameras: 40, reconnected: 40, p95: 800, firstBackMs: 40, allBackMs: 1300 }] },
     faults: [
       { id: 'f1', fault: 'outage', path: 'client', start: T0 + 5_000, heal: T0 + 10_000, state: 'healed' },
       { id: 'f2', fault: 'latency', path: 'cache', start: T0 + 12_000, heal: T0 + 18_000, state: 'healed' },
