@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { listen } from './listen.ts';
+import { backlogPerPort, listen } from './listen.ts';
 import { MAX_THUMBNAIL_BYTES } from '../../src/protocol/schema.ts';
 import { UsageError } from '../../src/errors.ts';
 import { resolveBug } from './bugs/index.ts';
@@ -118,8 +118,9 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   });
   const extra = (options.extraPorts ?? []).map(() => createNetServer((socket) => server.emit('connection', socket)));
   try {
-    await listen(server, port, host);
-    for (const [i, listener] of extra.entries()) await listen(listener, options.extraPorts![i]!, host);
+    const backlog = backlogPerPort(1 + extra.length);
+    await listen(server, port, host, backlog);
+    for (const [i, listener] of extra.entries()) await listen(listener, options.extraPorts![i]!, host, backlog);
   } catch (error) {
     keepalive.stop();
     for (const listener of [server, ...extra]) if (listener.listening) listener.close();

@@ -51,7 +51,7 @@ export const run: Subcommand = (program: Command, done) => {
       'HOST:PORT, or NAME=HOST:PORT for each endpoint of an adapter with several, repeatable. ' +
       'It makes the client proxy one shard in one Toxiproxy, so keep such a fleet under about 6,000 clients', collect)
     .option('--proxy-shards <n>', 'split the client proxy into n shards, each in a Toxiproxy server of its own (all in --toxiproxy\'s when given); ' +
-      'faults hit every shard at once (default: one per 3,000 cameras and users)')
+      'faults hit every shard at once (default: one per 1,400 cameras and users, over a Toxiproxy server per 3,000)')
     .action(async (scenario: string, raw: Omit<RunOptions, 'scenario'>, command: Command) => {
       // STAMPEDE_ADMIN_TOKEN in the environment is for --target; it must not make every embedded run bad usage.
       const ambientToken = command.getOptionValueSource('adminToken') === 'env' && raw.target === undefined;

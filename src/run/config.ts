@@ -100,10 +100,12 @@ export interface RunConfig {
   /** Where each endpoint's client proxy listens, by endpoint name, when not on free loopback ports (`--proxy-listen`); each then has one shard. */
   proxyListen?: Record<string, { host: string; port: number }>;
   /**
-   * How many shards the client proxy has: camera k and user k go through shard k % proxyShards, each shard in a
-   * Toxiproxy server of its own unless the run uses one it did not start (`--toxiproxy`).
+   * How many shards the client proxy has: camera k and user k go through shard k % proxyShards, shard i in Toxiproxy
+   * server i % toxiproxyServers unless the run uses one it did not start (`--toxiproxy`).
    */
   proxyShards: number;
+  /** How many Toxiproxy servers the run starts for them (one a shard given `--proxy-shards`, else one per CLIENTS_PER_TOXIPROXY clients). */
+  toxiproxyServers: number;
   /** `--workers 0`: the workers started elsewhere, and where their collector listens. */
   remoteWorkers?: { count: number; host: string; port: number; token: string };
 }
@@ -192,24 +194,38 @@ export function resolveRunConfig(options: RunOptions, scenarios: ReadonlyMap<str
     ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
     ...resolveWorkers(options, flags.workers, flags.expectWorkers),
     ...(options.proxyListen !== undefined ? { proxyListen: resolveProxyListen(options, adapter) } : {}),
-    proxyShards: resolveShards(options.proxyListen !== undefined, flags.proxyShards, flags.cameras ?? scenario.defaults.cameras, flags.users ?? scenario.defaults.users),
+    ...resolveShards(options.proxyListen !== undefined, flags.proxyShards, flags.cameras ?? scenario.defaults.cameras, flags.users ?? scenario.defaults.users),
   };
 }
 
 /**
- * Clients per client proxy shard. A Toxiproxy server holds two file descriptors per proxied connection and a
- * process may hold 20,000 here; a camera is one connection, a user a push stream plus keep-alive HTTP ones (at
- * most 512 per shard), so 3,000 clients stay near 3,000-4,000 connections: well clear of the limit.
+ * Clients per client proxy shard. The embedded cloud serves each shard on a port of its own, and Node accepts one
+ * connection per listening port per turn of its event loop: at 10,000 clients, 8 shards brought the fleet back
+ * after an outage at 924 and 1,330 hellos a second where 4 managed 584 and 740 (two runs each, side by side).
  */
-export const CLIENTS_PER_SHARD = 3_000;
+export const CLIENTS_PER_SHARD = 1_400;
 
-/** `--proxy-shards N`, or one per CLIENTS_PER_SHARD clients; a fixed `--proxy-listen` address is one shard. */
-function resolveShards(fixedListen: boolean, shards: number | undefined, cameras: number, users: number): number {
+/**
+ * Clients per Toxiproxy server. It holds two file descriptors per proxied connection and a process may hold 20,000
+ * here; a camera is one connection, a user a push stream and at most one keep-alive HTTP one in use, so 3,000
+ * clients stay near 3,000-4,000 connections: well clear of the limit.
+ */
+export const CLIENTS_PER_TOXIPROXY = 3_000;
+
+/**
+ * `--proxy-shards N`, each in a Toxiproxy server of its own; or one shard per CLIENTS_PER_SHARD clients over one
+ * server per CLIENTS_PER_TOXIPROXY clients (never more servers than shards). A fixed `--proxy-listen` address is
+ * one shard.
+ */
+function resolveShards(fixedListen: boolean, shards: number | undefined, cameras: number, users: number): Pick<RunConfig, 'proxyShards' | 'toxiproxyServers'> {
   if (fixedListen) {
     if (shards !== undefined && shards !== 1) throw new UsageError('--proxy-listen fixes the address of a client proxy of one shard', 'drop --proxy-shards, or drop --proxy-listen');
-    return 1;
+    return { proxyShards: 1, toxiproxyServers: 1 };
   }
-  return shards ?? Math.max(1, Math.ceil((cameras + users) / CLIENTS_PER_SHARD));
+  if (shards !== undefined) return { proxyShards: shards, toxiproxyServers: shards };
+  const clients = cameras + users;
+  const proxyShards = Math.max(1, Math.ceil(clients / CLIENTS_PER_SHARD));
+  return { proxyShards, toxiproxyServers: Math.min(proxyShards, Math.ceil(clients / CLIENTS_PER_TOXIPROXY)) };
 }
 
 /**

@@ -40,7 +40,7 @@ import type { Recorder, WorkerShare } from '../world/history.ts';
 import type { ChildExit } from '../services/child.ts';
 import type { World } from '../world/types.ts';
 import { applyChanges } from './changes.ts';
-import { CLIENTS_PER_SHARD, type RunConfig } from './config.ts';
+import { CLIENTS_PER_TOXIPROXY, type RunConfig } from './config.ts';
 import type { RunningFleet } from './fleet/fleet.ts';
 import { startLocalWorkers, type StartedWorkers } from './fleet/local-workers.ts';
 import { awaitRemoteWorkers } from './fleet/remote-workers.ts';
@@ -180,13 +180,13 @@ function steps(config: RunConfig): Step<RunState>[] {
     {
       title: 'Toxiproxy',
       async setup(state) {
-        const servers = await startToxiproxies(config.proxyShards, { url: config.toxiproxyUrl, log: state.io.log });
+        const servers = await startToxiproxies(config.toxiproxyServers, { url: config.toxiproxyUrl, log: state.io.log });
         state.toxiproxies = servers;
         const started = servers.filter((server) => server.started);
         if (started.length > 1) {
           state.io.log(`stampede: ${started.length} Toxiproxy servers for ${config.proxyShards} client proxy shards (pids ${started.map((server) => server.pid).join(', ')})`);
         }
-        if (config.proxyListen && config.cameras + config.users > 2 * CLIENTS_PER_SHARD) {
+        if (config.proxyListen && config.cameras + config.users > 2 * CLIENTS_PER_TOXIPROXY) {
           state.io.log(`note: --proxy-listen puts all ${config.cameras + config.users} clients through one Toxiproxy proxy, which may run out of file descriptors`);
         }
         // A run killed outright (SIGKILL, a second Ctrl-C) left its proxies, perhaps one disabled, in a Toxiproxy it did not start.

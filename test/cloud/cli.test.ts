@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { freePort } from '../../src/services/ports.ts';
@@ -61,6 +62,21 @@ describe('stampede target', () => {
     }
     cloud.child.kill('SIGTERM');
     expect(await cloud.exited).toBe(0);
+  });
+
+  it('shares about 2,048 waiting connections over its ports: 511 each for up to 4, 256 each for 8', async () => {
+    for (const count of [2, 7]) {
+      const extra = await Promise.all(Array.from({ length: count }, () => freePort()));
+      const cloud = await spawnCloudCli(['--redis', 'none', ...extra.flatMap((port) => ['--extra-port', String(port)])], { STAMPEDE_ADMIN_TOKEN: 'backlog-token' });
+      running.push(cloud);
+      const ports = [Number(new URL(cloud.url).port), ...extra];
+      // A listening socket's Send-Q, as ss shows it, is its backlog.
+      const listening = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' }).split('\n').map((line) => line.trim().split(/\s+/));
+      const backlogs = ports.map((port) => Number(listening.find((fields) => fields[3] === `127.0.0.1:${port}`)?.[2]));
+      expect(backlogs).toEqual(ports.map(() => (count === 2 ? 511 : 256)));
+      cloud.child.kill('SIGTERM');
+      expect(await cloud.exited).toBe(0);
+    }
   });
 
   it('exits 2 with one clear line on bad flags', async () => {
