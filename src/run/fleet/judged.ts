@@ -91,6 +91,10 @@ export async function openJudgedFleet(options: JudgedFleetOptions): Promise<Judg
           throw new UnavailableError(`the workers' observations are incomplete: ${[...new Set(problems)].join('; ')}`,
             'a lost record could hide a leak, so this run cannot be judged');
         }
+        const late = signal.aborted ? undefined : ordered.lateProblem();
+        if (late !== undefined) {
+          throw new UnavailableError(late, 'out of time order, the phase figures and the verdict cannot be trusted: storm fewer clients, or with more workers (--workers) on a bigger machine');
+        }
       })();
       return stopping;
     };

@@ -10,6 +10,8 @@ import type { HistoryRecord, Recorder } from '../../world/history.ts';
 /** Longer than a worker's flush interval plus a slow collector round trip. */
 export const REORDER_WINDOW_MS = 3000;
 const TICK_MS = 200;
+/** More late records than this share of all, and the run is not judged (`lateProblem`); healthy runs have none. */
+const LATE_SHARE = 0.01;
 
 function timeOf(record: HistoryRecord): number {
   return record.type === 'access' ? record.end : record.t;
@@ -32,6 +34,7 @@ export class Reorder implements Recorder {
   /** The newest time released so far: a record older than this arrived too late to be put in order. */
   private releasedUpTo = -Infinity;
   private late = 0;
+  private received = 0;
   private flushed = false;
   private readonly timer: NodeJS.Timeout;
 
@@ -46,6 +49,7 @@ export class Reorder implements Recorder {
 
   record(record: HistoryRecord): void {
     // After the flush nothing is held any more: a last record (a heal on the way out) goes straight through.
+    this.received++;
     if (this.flushed) return this.next.record(record);
     if (timeOf(record) < this.releasedUpTo) this.late++;
     this.held.push(record);
@@ -54,6 +58,18 @@ export class Reorder implements Recorder {
   /** Records that arrived after newer ones had already been released. */
   lateRecords(): number {
     return this.late;
+  }
+
+  /**
+   * Why the records cannot be judged in time order, if too many came late: workers that fell further behind their
+   * fleet than the window. The judge would then see a camera's welcome after the phase it belongs to had been
+   * counted (a storm reported with no camera connected when thousands were) and a user's answers after the
+   * access change that followed them.
+   */
+  lateProblem(): string | undefined {
+    if (this.late <= this.received * LATE_SHARE) return undefined;
+    const share = `${((100 * this.late) / this.received).toFixed(1)}%`;
+    return `${this.late} of ${this.received} records (${share}) reached the judge more than ${this.windowMs / 1000} s after they were made: the workers fell behind their fleet`;
   }
 
   /** Releases, in order, what has been held for the whole window (the clock does this every TICK_MS). */

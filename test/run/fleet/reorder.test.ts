@@ -44,6 +44,19 @@ describe('Reorder', () => {
     expect(reorder.lateRecords()).toBe(1);
   });
 
+  it('says the run cannot be judged once more than 1% of the records came late, and not before', () => {
+    let now = 10_000;
+    const reorder = new Reorder({ record: () => undefined }, 1000, () => now);
+    for (let t = 0; t < 198; t++) reorder.record(sent(t));
+    now = 20_000;
+    reorder.releaseDue();
+    reorder.record(sent(5));
+    reorder.record(sent(6));
+    expect(reorder.lateProblem()).toBeUndefined(); // 2 of 200
+    reorder.record(sent(7));
+    expect(reorder.lateProblem()).toBe('3 of 201 records (1.5%) reached the judge more than 1 s after they were made: the workers fell behind their fleet');
+  });
+
   it('puts the orchestrator\'s outage between the welcomes before it and the closes after it, whichever arrived first', () => {
     const out: HistoryRecord[] = [];
     const reorder = new Reorder({ record: (record) => out.push(record) }, 3000, () => 0);
