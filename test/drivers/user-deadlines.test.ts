@@ -13,8 +13,11 @@ import { EventPage } from '../../src/protocol/schema.ts';
 let server: Server;
 let url: string;
 const sockets = new Set<Socket>();
+/** Connections accepted so far: only grows, whatever earlier tests' sockets do meanwhile. */
+let accepted = 0;
 beforeAll(async () => {
   server = createServer((socket) => {
+    accepted++;
     sockets.add(socket);
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
@@ -47,9 +50,10 @@ describe('TargetClient against a target that never answers', () => {
     const agent = new Agent({ connections: 2, headersTimeout: 600_000, bodyTimeout: 600_000 });
     const stop = new AbortController();
     const client = new TargetClient(url, agent, 600_000, stop.signal);
-    const before = sockets.size;
+    const before = accepted;
     const inFlight = [1, 2, 3].map(() => client.json('GET', '/v1/cameras', 'token', EventPage, ANSWER_BOUNDS.eventPage));
-    await expect.poll(() => sockets.size).toBeGreaterThanOrEqual(before + 2);
+    // Both connections reached the target: two calls are on the wire, the third waits for one of them.
+    await expect.poll(() => accepted, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 2);
     stop.abort(new Error('the run stopped'));
     const answers = await Promise.all(inFlight);
     for (const answer of answers) expect(answer).toEqual({ ok: false, status: 0, problem: 'GET /v1/cameras failed: the run stopped' });
