@@ -3,14 +3,15 @@ import type { Server } from 'node:net';
 import { UnavailableError, UsageError } from '../../src/errors.ts';
 
 /**
- * Connections the kernel holds for a cloud, over all its ports, before it accepts them. A deeper queue only looks
- * kinder. When 10,000 clients storm a cloud that accepts a few hundred a second, 4,096 a port let the queues grow
- * past 7,000 connections, each waiting longer than its device waits for a welcome: the cloud then spent its accepts
- * on connections whose clients had given up. At 4,096 on each of 4 ports, 4 of 6 such runs ended with 64 to 1,124
- * cameras never back and 300 to 850 events lost; at 511 (Node's default), where the kernel turns the surplus away at
- * the handshake and the clients' retries pace the storm, 6 of 6 had every camera back and at most 99 events lost.
+ * Connections the kernel holds for a cloud, over all its ports, before it accepts them. Too deep a queue only looks
+ * kinder: when 10,000 clients storm a cloud that accepts about a thousand a second, 4,096 a port on 4 ports let the
+ * queues grow past 7,000 connections, each waiting longer than its device waits for a welcome (10 s), and the cloud
+ * spent its accepts on connections whose clients had given up: 4 of 6 such runs ended with 64 to 1,124 cameras
+ * never back. Too shallow a queue turns handshakes away in the reconnect burst, and a device whose handshake the
+ * kernel retries for seconds gives up too: with 2,048 over 8 ports, the last cameras came back only after 10.2 and
+ * 11.6 s; with 4,096, after 7.4 and 7.6 s (two runs each, side by side).
  */
-const WAITING = 2_048;
+const WAITING = 4_096;
 
 /** Each port's share of WAITING, and never more than Node's default for one. */
 export function backlogPerPort(ports: number): number {
