@@ -37,7 +37,7 @@ const LARGE = ['--cameras', '300', '--users', '150', '--duration', '20'];
 const heavy: Case[] = [
   // The surge of camera-list GETs needs the whole fleet back at once since reconnects keep a device's floor and jitter.
   { bug: 'steam-2015', scenario: 'storm', fleet: [...LARGE, ...ONE_WORKER], caught: (s) => s.leaks.bySurface.cameras, why: 'camera lists served from a cache keyed by URL alone' },
-  // Split over 2 workers, as a fleet in CI is: the reconnect storm still saturates the lookup pool.
+  // Split over 2 workers (one per core, as the default was): the reconnect storm still saturates the lookup pool.
   { bug: 'wyze-2024', scenario: 'storm', fleet: [...LARGE, '--workers', '2'], caught: (s) => Math.min(s.leaks.bySurface.list + s.leaks.bySurface.stream, s.mismatches), why: 'events filed under another account: listed or pushed, with someone else\'s picture' },
   { bug: 'stale-acl', scenario: 'storm', fleet: [...LARGE, ...ONE_WORKER], caught: (s) => s.leaks.bySurface.stream, why: 'pushes to former sharees and owners after revokes and transfers' },
 ];
