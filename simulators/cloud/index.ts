@@ -153,4 +153,3 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     stop: () => (stopping ??= stop()),
   };
 }
-

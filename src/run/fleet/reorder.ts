@@ -48,8 +48,8 @@ export class Reorder implements Recorder {
   }
 
   record(record: HistoryRecord): void {
-    // After the flush nothing is held any more: a last record (a heal on the way out) goes straight through.
     this.received++;
+    // After the flush nothing is held any more: a last record (a heal on the way out) goes straight through.
     if (this.flushed) return this.next.record(record);
     if (timeOf(record) < this.releasedUpTo) this.late++;
     this.held.push(record);
