@@ -62,21 +62,26 @@ export class EventIndex {
     return -1;
   }
 
-  /** Adds `id` as event `n`; the caller knows it is absent (`find` said -1). */
-  insert(id: string, n: number): void {
+  /**
+   * Adds `id` as event `n`; the caller knows it is absent (`find` said -1). Returns the id's hash for `delete`:
+   * by the time an event is forgotten its id string is long out of the cache, and hashing it again costs a miss.
+   */
+  insert(id: string, n: number): number {
     if ((this.live + 1) * 2 > this.mask + 1) this.grow();
     if (this.vacantId !== id) this.find(id);
-    this.slots[this.vacantSlot * 2] = this.vacantHash;
+    const hash = this.vacantHash;
+    this.slots[this.vacantSlot * 2] = hash;
     this.slots[this.vacantSlot * 2 + 1] = n + 1;
     this.vacantId = null;
     this.live++;
+    return hash;
   }
 
-  /** Forgets `id` (event `n`), shifting back the entries that probed past it so no lookup stops short. */
-  delete(id: string, n: number): void {
+  /** Forgets event `n`, whose id `insert` hashed to `hash`, shifting back the entries that probed past it so no lookup stops short. */
+  delete(hash: number, n: number): void {
     const slots = this.slots;
     const mask = this.mask;
-    let slot = hashOf(id) & mask;
+    let slot = hash & mask;
     while (slots[slot * 2 + 1] !== n + 1) {
       if (slots[slot * 2 + 1] === EMPTY) return;
       slot = (slot + 1) & mask;

@@ -53,6 +53,8 @@ export class EventBook {
   private eventIds: string[] = new Array<string>(1024);
   private digests: string[] = new Array<string>(1024);
   private checks: string[] = new Array<string>(1024);
+  /** Each held event's id hash (EventIndex.insert's), so releasing it need not read its id again. */
+  private hashes = new Int32Array(1024);
   private readonly seenMore = new Map<number, number[]>();
   private readonly waitingMore = new Map<number, number[]>();
   /** Digest and check of each later `sent` version, flattened as [digest, check, ...]; retries are rare. */
@@ -96,7 +98,7 @@ export class EventBook {
     this.eventIds[slot] = eventId;
     this.digests[slot] = digest;
     this.checks[slot] = check;
-    this.index.insert(eventId, n);
+    this.hashes[slot] = this.index.insert(eventId, n);
     return n;
   }
 
@@ -104,14 +106,14 @@ export class EventBook {
   releaseOldest(): void {
     const n = this.first++;
     const slot = n & this.mask;
-    this.index.delete(this.eventIds[slot]!, n);
+    this.index.delete(this.hashes[slot]!, n);
     // Drop the strings now, not when the slot is reused: an idle soak should not pin the last horizon's ids.
     this.eventIds[slot] = '';
     this.digests[slot] = '';
     this.checks[slot] = '';
     if (this.rows[slot * WIDTH + SEEN + 2] !== -1) this.seenMore.delete(n);
     if (!Number.isNaN(this.rows[slot * WIDTH + WAITING]!)) this.waitingMore.delete(n);
-    this.retries.delete(n);
+    if (this.retries.size !== 0) this.retries.delete(n);
   }
 
   eventId(n: number): string {
@@ -283,6 +285,7 @@ export class EventBook {
     const eventIds = new Array<string>(capacity);
     const digests = new Array<string>(capacity);
     const checks = new Array<string>(capacity);
+    const hashes = new Int32Array(capacity);
     // Held events sit in runs that wrap neither ring (at most three): each run moves as one block of rows.
     const old = this.rows;
     const oldMask = this.mask;
@@ -293,6 +296,7 @@ export class EventBook {
       const to = n & mask;
       const run = Math.min(end - n, oldMask + 1 - from, capacity - to);
       rows.set(old.subarray(from * WIDTH, (from + run) * WIDTH), to * WIDTH);
+      hashes.set(this.hashes.subarray(from, from + run), to);
       for (let k = 0; k < run; k++) {
         eventIds[to + k] = this.eventIds[from + k]!;
         digests[to + k] = this.digests[from + k]!;
@@ -306,5 +310,6 @@ export class EventBook {
     this.eventIds = eventIds;
     this.digests = digests;
     this.checks = checks;
+    this.hashes = hashes;
   }
 }

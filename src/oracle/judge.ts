@@ -35,6 +35,7 @@ export function feed(oracle: Oracle, history: readonly HistoryRecord[]): number 
     else if (type === 'sent') sent++;
   }
   oracle.expectEvents(sent);
-  for (let i = 0; i < history.length; i++) if (history[i]!.type !== 'access') oracle.observe(history[i]!);
+  oracle.accessFedFirst();
+  for (let i = 0; i < history.length; i++) oracle.observe(history[i]!);
   return oracle.latestTime();
 }
