@@ -79,8 +79,8 @@ export class EventBook {
     return this.index.find(eventId);
   }
 
-  /** Records a first `sent` (after `find` said -1); returns the new event's number. */
-  add(eventId: string, camera: CameraTimeline, sentAt: number, digest: string, check: string): number {
+  /** Records a first `sent` (after `find` said -1) of camera number `camera`; returns the new event's number. */
+  add(eventId: string, camera: number, sentAt: number, digest: string, check: string): number {
     const n = this.count++;
     if (n - this.first >= this.capacity) this.grow();
     const slot = n & this.mask;
@@ -89,7 +89,7 @@ export class EventBook {
     rows[at + SENT] = sentAt;
     rows[at + ACKED] = Infinity;
     rows[at + SHOWN] = Infinity;
-    rows[at + CAMERA] = camera.number * 2;
+    rows[at + CAMERA] = camera * 2;
     rows[at + SEEN] = -1;
     rows[at + SEEN + 1] = -1;
     rows[at + SEEN + 2] = -1;

@@ -219,8 +219,9 @@ export class Oracle {
       this.events.touch(known, record.t);
       return this.events.addVersion(known, record.digest, record.check);
     }
-    const camera = this.timeline.camera(record.cameraId);
-    if (camera === undefined) {
+    // By number: building the camera's timeline is left to a question only a shared or changed camera raises.
+    const camera = this.timeline.cameraNumber(record.cameraId);
+    if (camera === -1) {
       this.tally.unknown++;
       return;
     }

@@ -263,35 +263,46 @@ export class TimelineError extends Error {
  * history's `access` records (in any order). Queries cost a map lookup and a scan of a handful of bounds.
  */
 export class AccessTimeline {
-  private readonly cameras = new Map<string, CameraTimeline>();
   /** Camera numbers by id: a camera-list entry needs only the number when the camera is solo (most are). */
   private readonly cameraNumbers = new Map<string, number>();
-  private readonly byNumber: CameraTimeline[] = [];
+  /**
+   * Timelines by camera number, each built the first time it is needed: most cameras are one owner's for good,
+   * which `solos` answers alone, so a fleet of thousands costs no objects, and a new oracle no time, until asked.
+   */
+  private readonly byNumber: (CameraTimeline | undefined)[];
   /** Camera ids by number, apart from the timelines: the hot path compares a label with one per item. */
   private readonly cameraIds: string[] = [];
   /**
    * Per camera number, the `solo` user of cameras nobody else ever reaches (most of them): a dense array the
    * oracle's hot path reads without touching the camera's own objects.
    */
-  private solos = new Int32Array(0);
+  private readonly solos: Int32Array;
   private readonly userNumbers = new Map<string, number>();
+  private readonly owners: string[] = [];
+  private readonly sharees = new Map<string, Set<string>>();
+  private readonly graceMs: number;
 
   constructor(world: Pick<World, 'users' | 'cameras' | 'shares' | 'graceMs'>, records: Iterable<HistoryRecord> = []) {
     world.users.forEach((user, n) => this.userNumbers.set(user.userId, n));
-    const sharees = new Map<string, Set<string>>();
     for (const share of world.shares) {
-      let set = sharees.get(share.cameraId);
-      if (set === undefined) sharees.set(share.cameraId, (set = new Set()));
+      let set = this.sharees.get(share.cameraId);
+      if (set === undefined) this.sharees.set(share.cameraId, (set = new Set()));
       set.add(share.userId);
     }
+    this.graceMs = world.graceMs;
     this.solos = new Int32Array(world.cameras.length);
+    this.byNumber = new Array<CameraTimeline | undefined>(world.cameras.length).fill(undefined);
     world.cameras.forEach((camera, n) => {
-      const line = new CameraTimeline(camera.cameraId, n, camera.ownerId, sharees.get(camera.cameraId) ?? new Set(), world.graceMs, this.userNumbers);
-      this.cameras.set(camera.cameraId, line);
+      const sharees = this.sharees.get(camera.cameraId);
+      // What CameraTimeline checks and decides when built, for a camera without changes: checked now, for every camera.
+      for (const u of [camera.ownerId, ...(sharees ?? [])]) {
+        if (!this.userNumbers.has(u)) throw new TimelineError(`camera ${camera.cameraId} names user ${u}, who is not in the world`);
+      }
+      const alone = sharees === undefined || (sharees.size === 1 && sharees.has(camera.ownerId));
       this.cameraNumbers.set(camera.cameraId, n);
-      this.byNumber.push(line);
       this.cameraIds.push(camera.cameraId);
-      this.solos[n] = line.solo;
+      this.owners.push(camera.ownerId);
+      this.solos[n] = alone ? this.userNumbers.get(camera.ownerId)! : -1;
     });
     for (const record of records) if (record.type === 'access') this.apply(record);
   }
@@ -308,11 +319,12 @@ export class AccessTimeline {
 
   /** The camera's timeline, or undefined for a camera not in the world. */
   camera(cameraId: string): CameraTimeline | undefined {
-    return this.cameras.get(cameraId);
+    const n = this.cameraNumbers.get(cameraId);
+    return n === undefined ? undefined : this.cameraAt(n);
   }
 
   apply(record: AccessRecord): void {
-    const camera = this.cameras.get(record.change.cameraId);
+    const camera = this.camera(record.change.cameraId);
     if (camera === undefined) throw new TimelineError(`access change for camera ${record.change.cameraId}, which is not in the world`);
     camera.apply(record);
     this.solos[camera.number] = camera.solo;
@@ -325,7 +337,14 @@ export class AccessTimeline {
 
   /** The camera by its number (`CameraTimeline.number`). */
   cameraAt(n: number): CameraTimeline {
-    return this.byNumber[n]!;
+    return this.byNumber[n] ?? this.build(n);
+  }
+
+  private build(n: number): CameraTimeline {
+    const cameraId = this.cameraIds[n]!;
+    const line = new CameraTimeline(cameraId, n, this.owners[n]!, this.sharees.get(cameraId) ?? new Set(), this.graceMs, this.userNumbers);
+    this.byNumber[n] = line;
+    return line;
   }
 
   /** The only user camera `n` is ever visible to, surely and always, and its owner throughout; -1 when access is shared or ever changes. */
@@ -334,10 +353,10 @@ export class AccessTimeline {
   }
 
   access(userId: string, cameraId: string, from: number, to: number): Tri {
-    return this.cameras.get(cameraId)?.access(userId, from, to) ?? 'no';
+    return this.camera(cameraId)?.access(userId, from, to) ?? 'no';
   }
 
   owner(userId: string, cameraId: string, from: number, to: number): Tri {
-    return this.cameras.get(cameraId)?.owner(userId, from, to) ?? 'no';
+    return this.camera(cameraId)?.owner(userId, from, to) ?? 'no';
   }
 }

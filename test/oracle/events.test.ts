@@ -9,7 +9,7 @@ const camA = timeline.camera('camA')!;
 describe('EventBook', () => {
   it('tells first sights, sights on the other surface and duplicates apart, past the three kept in the row', () => {
     const book = new EventBook(timeline);
-    const n = book.add('e1', camA, 100, 'd', 'c');
+    const n = book.add('e1', camA.number, 100, 'd', 'c');
     expect(book.see(n, 0, false)).toBe(FIRST_SIGHT);
     expect(book.see(n, 0, true)).toBe(SEEN_ELSEWHERE);
     expect(book.see(n, 0, true)).toBe(DUPLICATE);
@@ -24,7 +24,7 @@ describe('EventBook', () => {
 
   it('keeps every event apart as it grows, and bounds acceptance by the ack or the first sight', () => {
     const book = new EventBook(timeline);
-    for (let i = 0; i < 5000; i++) book.add(`e${i}`, camA, i, `d${i}`, `c${i}`);
+    for (let i = 0; i < 5000; i++) book.add(`e${i}`, camA.number, i, `d${i}`, `c${i}`);
     expect(book.size).toBe(5000);
     expect(book.find('e4321')).toBe(4321);
     expect(book.find('nope')).toBe(-1);
@@ -41,7 +41,7 @@ describe('EventBook', () => {
 
   it('knows every version a camera sent, and hands waiting deliveries over once', () => {
     const book = new EventBook(timeline);
-    const n = book.add('e1', camA, 0, 'd1', 'c1');
+    const n = book.add('e1', camA.number, 0, 'd1', 'c1');
     book.addVersion(n, 'd2', 'c2');
     expect(book.hasVersion(n, 'd2', 'c2')).toBe(true);
     expect(book.hasVersion(n, 'd2', 'c1')).toBe(false);
@@ -57,10 +57,10 @@ describe('EventBook', () => {
 
   it('keeps every held event when room is reserved between adds, after some were released', () => {
     const book = new EventBook(timeline);
-    for (let i = 0; i < 1500; i++) book.add(`e${i}`, camA, i, `d${i}`, `c${i}`);
+    for (let i = 0; i < 1500; i++) book.add(`e${i}`, camA.number, i, `d${i}`, `c${i}`);
     for (let i = 0; i < 700; i++) book.releaseOldest();
     book.reserve(100_000);
-    for (let i = 1500; i < 3000; i++) book.add(`e${i}`, camA, i, `d${i}`, `c${i}`);
+    for (let i = 1500; i < 3000; i++) book.add(`e${i}`, camA.number, i, `d${i}`, `c${i}`);
     expect(book.find('e699')).toBe(-1);
     for (const i of [700, 1499, 1500, 2999]) {
       expect(book.find(`e${i}`)).toBe(i);

@@ -36,9 +36,9 @@ describe('EventBook release', () => {
     const timeline = new AccessTimeline(world);
     const book = new EventBook(timeline);
     const camA = timeline.camera('camA')!;
-    for (let i = 0; i < 3000; i++) book.add(`e${i}`, camA, i, `d${i}`, `c${i}`);
+    for (let i = 0; i < 3000; i++) book.add(`e${i}`, camA.number, i, `d${i}`, `c${i}`);
     for (let i = 0; i < 1000; i++) book.releaseOldest();
-    for (let i = 3000; i < 5000; i++) book.add(`e${i}`, camA, i, `d${i}`, `c${i}`);
+    for (let i = 3000; i < 5000; i++) book.add(`e${i}`, camA.number, i, `d${i}`, `c${i}`);
     expect(book.size).toBe(5000);
     expect(book.oldest).toBe(1000);
     expect(book.find('e999')).toBe(-1);
@@ -46,7 +46,7 @@ describe('EventBook release', () => {
     expect(book.sentAt(4999)).toBe(4999);
     expect(book.hasVersion(1234, 'd1234', 'c1234')).toBe(true);
     // A released id sent again is a new event; the rest keep their numbers.
-    expect(book.add('e5', camA, 5000, 'd5', 'c5')).toBe(5000);
+    expect(book.add('e5', camA.number, 5000, 'd5', 'c5')).toBe(5000);
     expect(book.find('e5')).toBe(5000);
     expect(book.find('e1001')).toBe(1001);
   });
