@@ -40,6 +40,12 @@ export class UnavailableError extends StampedeError {
   }
 }
 
+/**
+ * The run's records reached the judge out of time order (a fleet that fell behind): the oracle's answer, leaks as
+ * much as passes, rests on an order it did not see, so the run has no verdict.
+ */
+export class OutOfOrderError extends UnavailableError {}
+
 /** The single line printed for an error, hint included. */
 export function describeError(error: unknown): string {
   if (error instanceof StampedeError) return error.hint ? `${error.message}: ${error.hint}` : error.message;

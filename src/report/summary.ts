@@ -25,6 +25,8 @@ export interface RunFacts extends RunSettings {
   endedAt: number;
   /** Set when the run stopped early: Ctrl-C, a failing step, a killed process found later. */
   interrupted?: string;
+  /** Why the oracle's answer itself cannot be trusted (records it judged out of time order): no verdict, leaks or not. */
+  unjudged?: string;
   /** The gates this run is held to (the scenario's, with --gate overrides). */
   gates?: readonly Gate[];
   /** Each worker process's share; absent when the fleet ran in the run's own process. */
@@ -100,7 +102,7 @@ export function summarize(
   adapterFaults: readonly string[] = [],
 ): Summary {
   const gates = evaluateGates(facts.gates ?? [], { ...verdict, reconnect, errors });
-  const decided = decide({ oracle: verdict, shortfalls, gates, interrupted: facts.interrupted, unwritten: facts.unwritten, adapterFaults });
+  const decided = decide({ oracle: verdict, shortfalls, gates, interrupted: facts.interrupted, unjudged: facts.unjudged, unwritten: facts.unwritten, adapterFaults });
   return {
     verdict: decided.verdict,
     reasons: decided.reasons,

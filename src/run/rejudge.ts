@@ -63,6 +63,7 @@ export async function rejudge(path: string, scenarios: ReadonlyMap<string, Scena
     startedAt,
     endedAt,
     ...(interrupted !== undefined ? { interrupted } : {}),
+    ...(mark?.unjudged !== undefined ? { unjudged: mark.unjudged } : {}),
     ...(mark?.workers ? { workers: mark.workers } : {}),
   };
   return { result: observers.result(facts), header, complete: mark !== undefined, tornLines: contents.tornLines };

@@ -27,7 +27,7 @@ import { seedViewOf } from '../adapter/world-view.ts';
 import { createEndpointProxies, type EndpointProxies } from '../chaos/endpoint-proxies.ts';
 import { Nemesis, type ProxyPath } from '../chaos/nemesis.ts';
 import { ToxiproxyClient } from '../chaos/toxiproxy.ts';
-import { StampedeError, UnavailableError } from '../errors.ts';
+import { OutOfOrderError, StampedeError, UnavailableError } from '../errors.ts';
 import { gateSpecOf } from '../oracle/gates.ts';
 import { viaProxy } from '../protocol/endpoint.ts';
 import { keepSecret } from '../protocol/redact.ts';
@@ -157,16 +157,17 @@ export async function runStorm(config: RunConfig, io: RunIo): Promise<RunOutcome
   const result = await runLifecycle(state, steps(config), io.signal, runLoad);
   const endedAt = Date.now();
   const interrupted = result.aborted ? 'stopped by Ctrl-C' : result.failed ? `${result.failed.title} failed` : undefined;
+  const unjudged = result.failed?.error instanceof OutOfOrderError ? result.failed.error.message : undefined;
   // The end mark tells `stampede report` this journal is whole (a killed run has none) and how the run ended.
   const workers = state.fleet?.workers?.();
   state.journal?.record({
-    type: 'end', t: endedAt, startedAt: state.startedAt, ...(interrupted ? { interrupted } : {}), ...(workers ? { workers } : {}),
+    type: 'end', t: endedAt, startedAt: state.startedAt, ...(interrupted ? { interrupted } : {}), ...(unjudged ? { unjudged } : {}), ...(workers ? { workers } : {}),
   });
   await state.journal?.close();
   for (const { title, error } of result.teardownErrors) io.log(`warning: ${title}: teardown failed: ${(error as Error).message}`);
   for (const { name, error } of state.recorder.failures) io.log(`warning: the ${name} stopped recording: ${(error as Error).message}`);
   const lost = journalLoss(state.journal);
-  const judged = state.observers.result({ ...runFacts(state, endedAt, interrupted, workers), ...(lost ? { unwritten: [lost] } : {}) });
+  const judged = state.observers.result({ ...runFacts(state, endedAt, interrupted, workers), ...(unjudged ? { unjudged } : {}), ...(lost ? { unwritten: [lost] } : {}) });
   const reports = await writeReports(reporters, judged, { header, outDir: config.outDir });
   for (const failed of reports.failed) io.log(`warning: ${reportFailure(failed)}`);
   const unwritten = unwrittenOf(config.outDir, state.journal, reports);

@@ -27,6 +27,11 @@ export interface VerdictInputs extends RunEnding {
   gates: readonly GateResult[];
   /** Why the run stopped early, if it did. */
   interrupted?: string;
+  /**
+   * Why the oracle's answer itself cannot be trusted, if it cannot: records judged out of time order put a push
+   * after a revoke it beat, or a welcome after its phase was counted. No verdict then, not even from a leak.
+   */
+  unjudged?: string;
   /** Evidence that could not be written, one line each naming the file. */
   unwritten?: readonly string[];
   /** The adapter's faults (a hook that threw or answered in the wrong shape), one sentence each: never a pass. */
@@ -41,12 +46,14 @@ export interface Decision {
 }
 
 export function decide(inputs: VerdictInputs): Decision {
-  const { oracle, shortfalls, gates, interrupted, unwritten = [], adapterFaults = [] } = inputs;
+  const { oracle, shortfalls, gates, interrupted, unjudged, unwritten = [], adapterFaults = [] } = inputs;
   const status: RunVerdict = oracle.status === 'unknown' ? 'error' : oracle.status;
   // A leak is the headline whatever else happened; then why the run may not have tested anything.
   const leading = oracle.leaks.total > 0 ? 1 : 0;
   const reasons = [...oracle.reasons.slice(0, leading), ...adapterFaults, ...shortfalls, ...oracle.reasons.slice(leading)];
   if (interrupted) reasons.unshift(`the run stopped early: ${interrupted}`);
+  // Its leaks stay in the counts and the evidence (nothing is hidden), but they are not a verdict: the headline says why.
+  if (unjudged) reasons.unshift(`not judged: ${unjudged}; the leaks and figures below are what the oracle made of them out of order, right or wrong`);
   reasons.unshift(...unwritten);
   const breached = gates.filter((gate) => !gate.ok);
   for (const gate of breached) reasons.push(`gate ${gate.name} ${gate.expression} breached: it was ${formatActual(gate)}`);
@@ -58,7 +65,8 @@ export function decide(inputs: VerdictInputs): Decision {
   // A faulty adapter may have left the target untested, so a run it faulted in cannot pass. A leak it recorded
   // still fails: the oracle judged only what the adapter's good calls answered, and hiding that is the one thing
   // Stampede must never do (the faults stay among the reasons).
-  const verdict: RunVerdict = adapterFaults.length > 0 && oracle.leaks.total === 0 ? 'error' : gated;
+  const faulted: RunVerdict = adapterFaults.length > 0 && oracle.leaks.total === 0 ? 'error' : gated;
+  const verdict: RunVerdict = unjudged ? 'error' : faulted;
   return { verdict, reasons, exitCode: exitCodeOfVerdict(verdict, inputs) };
 }
 

@@ -111,7 +111,7 @@ export type HistoryRecord =
    * The run's last record, written only when the run ends by itself (or by Ctrl-C), after the load stopped: a
    * journal without it was killed. Not an observation: the oracle ignores it. `startedAt` is when the load began.
    */
-  | { type: 'end'; t: number; startedAt: number; interrupted?: string; workers?: WorkerShare[] }
+  | { type: 'end'; t: number; startedAt: number; interrupted?: string; unjudged?: string; workers?: WorkerShare[] }
   /**
    * Something went wrong that is not a judgement: the target answered garbage, a call failed. Counted, never silently
    * dropped. `count` (absent: 1) is how many errors of this kind the record stands for: the journal writes the first

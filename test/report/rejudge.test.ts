@@ -102,6 +102,15 @@ describe('rejudge', () => {
     expect(result.summary).toMatchObject({ verdict: 'error', interrupted: 'stopped by Ctrl-C' });
   });
 
+  it('a run judged out of time order has no verdict, its leaks kept but not claimed, live and rebuilt alike', async () => {
+    const unjudged = '900 of 9000 records (10.0%) reached the judge more than 3 s after they were made: the workers fell behind their fleet';
+    const { result } = await rejudge(await journalOf([...cleanHistory(), bobSeesCamA, { ...END, interrupted: 'run failed', unjudged }]), scenarios);
+    expect(result.summary.verdict).toBe('error');
+    expect(result.summary.leaks.total).toBe(1);
+    expect(result.evidence[0]).toMatchObject({ recipient: 'bob', cameraId: 'camA' });
+    expect(result.summary.reasons[0]).toBe(`not judged: ${unjudged}; the leaks and figures below are what the oracle made of them out of order, right or wrong`);
+  });
+
   it('keeps each worker\'s share the end mark carries', async () => {
     const workers = [
       { worker: 1, cameras: 1, users: 2, recordsSent: 4, recordsReceived: 4 },

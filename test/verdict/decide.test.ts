@@ -22,6 +22,18 @@ describe('decide', () => {
     expect(decide(inputs())).toEqual({ verdict: 'pass', reasons: ['900 items checked, no leak'], exitCode: ExitCode.ok });
   });
 
+  it('records judged out of time order leave no verdict, neither a leak\'s nor a pass: the leaks stay among the reasons', () => {
+    const late = '90 of 900 records (10.0%) reached the judge more than 3 s after they were made';
+    for (const oracle of [leaked, clean]) {
+      const decision = decide(inputs({ oracle, interrupted: 'run failed', unjudged: late }));
+      expect(decision.verdict).toBe('error');
+      expect(decision.exitCode).toBe(ExitCode.unavailable);
+      expect(decision.reasons[0]).toMatch(/^not judged: 90 of 900 records .* right or wrong$/);
+      expect(decision.reasons[1]).toBe('the run stopped early: run failed');
+      if (oracle === leaked) expect(decision.reasons).toContain('2 cross-account leaks: users were shown data that was not theirs');
+    }
+  });
+
   it('a leak beats everything: shortfalls, interruption, unwritten output and breached gates still fail it', () => {
     const decision = decide(inputs({
       oracle: leaked, shortfalls: ['no access change applied'], gates: [breached], interrupted: 'stopped by Ctrl-C', unwritten: ['could not write journal.ndjson'],

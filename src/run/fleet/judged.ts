@@ -4,7 +4,7 @@
  * what they delivered. The orchestrator's own records go into the same time order (RunningFleet.recorder), so
  * nothing it does overtakes what the workers saw.
  */
-import { UnavailableError } from '../../errors.ts';
+import { OutOfOrderError, UnavailableError } from '../../errors.ts';
 import type { Recorder, WorkerShare } from '../../world/history.ts';
 import type { World } from '../../world/types.ts';
 import type { PlanFingerprint } from '../plan.ts';
@@ -93,7 +93,7 @@ export async function openJudgedFleet(options: JudgedFleetOptions): Promise<Judg
         }
         const late = signal.aborted ? undefined : ordered.lateProblem();
         if (late !== undefined) {
-          throw new UnavailableError(late, 'out of time order, the phase figures and the verdict cannot be trusted: storm fewer clients, or with more workers (--workers) on a bigger machine');
+          throw new OutOfOrderError(late, 'out of time order, the phase figures and the verdict cannot be trusted: storm fewer clients, or with more workers (--workers) on a bigger machine');
         }
       })();
       return stopping;
