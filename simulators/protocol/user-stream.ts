@@ -5,6 +5,7 @@
  */
 import { channelProblem, classifyFailure, shownItemProblem } from '../../src/adapter/call.ts';
 import type { PushChannel, PushSink, ShownItem } from '../../src/adapter/types.ts';
+import { arrivedNoEarlierThan } from './loop-turns.ts';
 import { fullJitterBackoff, type Random } from './random.ts';
 import { shownEvent, type UserDriver, type UserSim } from './user.ts';
 import type { UserFleetConfig } from './user-options.ts';
@@ -90,7 +91,8 @@ export class UserStreams {
     const t = Date.now();
     const events = [shownEvent(item)];
     this.driver.counters.streamMessages++;
-    this.config.recorder.record({ type: 'shown', surface: 'stream', start: t, t, userId: sim.user.userId, events });
+    // Shown when handled, but it may have waited in the socket while the loop was busy: judged from when it may have come.
+    this.config.recorder.record({ type: 'shown', surface: 'stream', start: arrivedNoEarlierThan(), t, userId: sim.user.userId, events });
     this.driver.remember(sim, events);
   }
 
