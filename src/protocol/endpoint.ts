@@ -4,8 +4,26 @@
  * (`http://host/api`, a backend mounted behind a gateway), and every call keeps it; so does the client proxy.
  */
 
+/**
+ * Roots already worked out, by base: a fleet sends every call to one of a few bases, and parsing the base again
+ * for each call (thousands a second in a storm) was pure waste. Bounded, for a process that sees many targets.
+ */
+const roots = new Map<string, string>();
+const MAX_ROOTS = 256;
+
 /** `base` as a root to append calls to: scheme, host and path prefix, without query, credentials or trailing `/`. */
 export function targetBase(base: string | URL): string {
+  if (typeof base !== 'string') return rootOf(base);
+  let root = roots.get(base);
+  if (root === undefined) {
+    root = rootOf(new URL(base));
+    if (roots.size >= MAX_ROOTS) roots.clear();
+    roots.set(base, root);
+  }
+  return root;
+}
+
+function rootOf(base: URL): string {
   const url = new URL(base);
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }

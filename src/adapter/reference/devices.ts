@@ -48,10 +48,21 @@ class Device implements DeviceConnection {
 }
 
 const devices = new WeakMap<WebSocket, Device>();
+/**
+ * The device socket's URL, parsed once per run context: building it from the target's base took two URL parses
+ * per connect, and `ws` a third; given a URL it parses none (and never changes it).
+ */
+const deviceUrls = new WeakMap<AdapterContext, URL>();
+
+function deviceUrl(ctx: AdapterContext): URL {
+  let url = deviceUrls.get(ctx);
+  if (!url) deviceUrls.set(ctx, (url = new URL(endpoint(ctx.endpoints.target!, '/v1/device', 'ws'))));
+  return url;
+}
 
 export const deviceHooks: DeviceHooks = {
   connect(ctx: AdapterContext, camera: WorldCamera, link: DeviceLink): Promise<DeviceConnection> {
-    const socket = new WebSocket(endpoint(ctx.endpoints.target!, '/v1/device', 'ws'), { perMessageDeflate: false, maxPayload: MAX_TARGET_FRAME_BYTES, generateMask: zeroMask });
+    const socket = new WebSocket(deviceUrl(ctx), { perMessageDeflate: false, maxPayload: MAX_TARGET_FRAME_BYTES, generateMask: zeroMask });
     track(ctx.signal, socket);
     return new Promise((resolve, reject) => {
       const device = new Device(socket, camera, link, ctx.signal, resolve, reject);
