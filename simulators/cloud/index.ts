@@ -5,7 +5,7 @@
  * `bug` swaps in one of the leak zoo's models of a real incident (bugs/index.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { backlogPerPort, listen } from './listen.ts';
@@ -100,21 +100,23 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     else socket.destroy();
   });
+  // Made once, not per upgrade: `ws` hands each accepted socket and its request to them.
+  const deviceAccepted = (ws: WebSocket): void => {
+    keepalive.track(ws);
+    acceptDevice(ctx, ws);
+  };
+  const streamAccepted = (ws: WebSocket, req: IncomingMessage): void => {
+    keepalive.track(ws);
+    acceptStream(ctx, ws, req);
+  };
   server.on('upgrade', (req, socket, head) => {
-    socket.on('error', () => undefined);
-    const path = (req.url ?? '').split('?')[0];
-    const [wss, accept] =
-      path === '/v1/device' ? [deviceServer, (ws: WebSocket) => acceptDevice(ctx, ws)] :
-      path === '/v1/stream' ? [streamServer, (ws: WebSocket) => acceptStream(ctx, ws, req)] :
-      [undefined, undefined];
-    if (!wss) {
-      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      keepalive.track(ws);
-      accept(ws);
-    });
+    socket.on('error', ignoreError);
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    if (path === '/v1/device') deviceServer.handleUpgrade(req, socket, head, deviceAccepted);
+    else if (path === '/v1/stream') streamServer.handleUpgrade(req, socket, head, streamAccepted);
+    else socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
   });
   const extra = (options.extraPorts ?? []).map(() => createNetServer((socket) => server.emit('connection', socket)));
   try {
@@ -153,3 +155,5 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     stop: () => (stopping ??= stop()),
   };
 }
+
+function ignoreError(): void {}

@@ -17,26 +17,48 @@ type Hello = Extract<Message, { type: 'hello' }>;
 type CameraEvent = Extract<Message, { type: 'event' }>;
 
 export function acceptDevice(ctx: CloudContext, socket: WebSocket): void {
-  let cameraId: string | undefined;
-  // An event sent right behind its hello waits for that hello rather than being refused.
-  let pendingHello: Promise<void> | undefined;
-  socket.on('error', () => undefined);
-  socket.on('close', () => {
-    if (cameraId !== undefined && ctx.devices.get(cameraId) === socket) ctx.devices.delete(cameraId);
-  });
-  socket.on('message', (data: RawData, isBinary: boolean) => {
+  sessions.set(socket, new DeviceSession(ctx, socket));
+  socket.on('error', ignore);
+  socket.on('close', onClose);
+  socket.on('message', onMessage);
+}
+
+/**
+ * A device socket's state, with its handlers on the prototype and the socket's listeners shared by every socket:
+ * per-socket closures (three listeners and three inner functions, each named by tsx at creation) were a
+ * noticeable share of what accepting a camera cost the cloud in a reconnect storm.
+ */
+class DeviceSession {
+  /** The camera this socket said hello as. */
+  cameraId: string | undefined;
+  /** An event sent right behind its hello waits for that hello rather than being refused. */
+  pendingHello: Promise<void> | undefined;
+
+  constructor(
+    readonly ctx: CloudContext,
+    readonly socket: WebSocket,
+  ) {}
+
+  handle(data: RawData, isBinary: boolean): void {
+    const { ctx, socket } = this;
     const message = parse(data, isBinary);
     if (typeof message === 'string') return sendFrame(socket, errorFrame('bad_request', message));
     let handled: Promise<void>;
-    if (message.type === 'hello') handled = pendingHello = hello(message);
-    else handled = event(message);
+    if (message.type === 'hello') handled = this.pendingHello = this.hello(message);
+    else handled = this.event(message);
     handled.catch((error: unknown) => {
       ctx.log(`device message failed: ${error instanceof Error ? error.message : String(error)}`);
       sendFrame(socket, errorFrame('internal', 'the cloud failed to handle this message'));
     });
-  });
+  }
 
-  async function hello(message: Hello): Promise<void> {
+  closed(): void {
+    const { ctx, socket, cameraId } = this;
+    if (cameraId !== undefined && ctx.devices.get(cameraId) === socket) ctx.devices.delete(cameraId);
+  }
+
+  async hello(message: Hello): Promise<void> {
+    const { ctx, socket } = this;
     const generation = ctx.store.generation;
     let record = await ctx.parts.cameraLookup(message.cameraId);
     if (generation !== ctx.store.generation) return; // the world was replaced meanwhile; this socket is closing
@@ -47,24 +69,26 @@ export function acceptDevice(ctx: CloudContext, socket: WebSocket): void {
       return;
     }
     if (socket.readyState !== socket.OPEN) return;
+    const cameraId = this.cameraId;
     if (cameraId !== undefined && cameraId !== message.cameraId && ctx.devices.get(cameraId) === socket) ctx.devices.delete(cameraId);
     const previous = ctx.devices.get(message.cameraId);
     if (previous && previous !== socket) previous.close(CloseCode.replaced, 'replaced by a newer connection of this camera');
     ctx.devices.set(message.cameraId, socket);
-    cameraId = message.cameraId;
-    sendFrame(socket, JSON.stringify({ type: 'welcome', cameraId }));
+    this.cameraId = message.cameraId;
+    sendFrame(socket, JSON.stringify({ type: 'welcome', cameraId: message.cameraId }));
   }
 
-  async function event(message: CameraEvent): Promise<void> {
-    if (cameraId === undefined && pendingHello) await pendingHello.catch(() => undefined);
-    const camera = cameraId;
+  async event(message: CameraEvent): Promise<void> {
+    const { ctx, socket } = this;
+    if (this.cameraId === undefined && this.pendingHello) await this.pendingHello.catch(() => undefined);
+    const camera = this.cameraId;
     if (camera === undefined) {
       socket.close(CloseCode.unauthorized, 'say hello first');
       return;
     }
     const thumbnail = decodeThumbnail(message.thumbnail);
     if (!thumbnail.ok) return sendFrame(socket, errorFrame(thumbnail.code, thumbnail.message));
-    if (answeredAlready(message.eventId, camera)) return;
+    if (this.answeredAlready(message.eventId, camera)) return;
     const generation = ctx.store.generation;
     const versionBefore = ctx.store.cameraVersion(camera);
     let record = await ctx.parts.cameraLookup(camera);
@@ -76,7 +100,7 @@ export function acceptDevice(ctx: CloudContext, socket: WebSocket): void {
       return;
     }
     // A retry may have been stored by another socket of this camera while we waited.
-    if (answeredAlready(message.eventId, camera)) return;
+    if (this.answeredAlready(message.eventId, camera)) return;
     const audience = [record.ownerId, ...record.sharees.filter((userId) => userId !== record.ownerId)];
     // The event belongs to the device the access record describes, as ingestion pipelines attribute it by the
     // mapping they looked up. The correct lookup always describes `camera`; a lookup that mixes devices up
@@ -89,13 +113,25 @@ export function acceptDevice(ctx: CloudContext, socket: WebSocket): void {
   }
 
   /** True when the eventId is known: acked again if it is this camera's, refused if another camera's. */
-  function answeredAlready(eventId: string, camera: string): boolean {
-    const known = ctx.store.events.get(eventId);
+  answeredAlready(eventId: string, camera: string): boolean {
+    const known = this.ctx.store.events.get(eventId);
     if (!known) return false;
-    if (known.cameraId === camera) sendFrame(socket, JSON.stringify({ type: 'ack', eventId }));
-    else sendFrame(socket, errorFrame('conflict', `event id ${eventId} belongs to another camera`));
+    if (known.cameraId === camera) sendFrame(this.socket, JSON.stringify({ type: 'ack', eventId }));
+    else sendFrame(this.socket, errorFrame('conflict', `event id ${eventId} belongs to another camera`));
     return true;
   }
+}
+
+const sessions = new WeakMap<WebSocket, DeviceSession>();
+
+function ignore(): void {}
+
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  sessions.get(this)!.handle(data, isBinary);
+}
+
+function onClose(this: WebSocket): void {
+  sessions.get(this)!.closed();
 }
 
 function secretMatches(secret: string, secretDigest: string): boolean {

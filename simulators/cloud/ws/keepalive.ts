@@ -1,6 +1,6 @@
 /**
  * WebSocket keepalive for every socket of the cloud with one timer: each sweep terminates the sockets that did
- * not answer the previous sweep's ping and pings the rest. Per socket this costs one pong listener.
+ * not answer the previous sweep's ping and pings the rest. Per socket this costs one (shared) pong listener.
  */
 import type { WebSocket, WebSocketServer } from 'ws';
 
@@ -25,9 +25,13 @@ export function startKeepalive(servers: readonly WebSocketServer[], intervalMs: 
     }
   }, intervalMs);
   timer.unref();
+  // One listener shared by every socket (`this` is the socket), not a closure per socket.
+  function answered(this: WebSocket): void {
+    silent.delete(this);
+  }
   return {
     track(socket) {
-      socket.on('pong', () => silent.delete(socket));
+      socket.on('pong', answered);
     },
     stop: () => clearInterval(timer),
   };
