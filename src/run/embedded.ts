@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { keepSecret } from '../protocol/redact.ts';
 import { startChild, type ManagedChild } from '../services/child.ts';
 import { ensureRedis, type RedisService } from '../services/redis.ts';
+import { NODE_CHILD_FLAGS } from './node-flags.ts';
 
 export interface EmbeddedCloud {
   url: string;
@@ -42,7 +43,7 @@ export async function startEmbeddedCloud(port: number, extraPorts: readonly numb
   const child = await startChild({
     name: 'the reference cloud (stampede target)',
     command: process.execPath,
-    args: [STAMPEDE_BIN, 'target', '--port', String(port), ...extraPorts.flatMap((extra) => ['--extra-port', String(extra)]), '--bug', bug, '--redis', redisUrl],
+    args: [...NODE_CHILD_FLAGS, STAMPEDE_BIN, 'target', '--port', String(port), ...extraPorts.flatMap((extra) => ['--extra-port', String(extra)]), '--bug', bug, '--redis', redisUrl],
     env: { ...process.env, STAMPEDE_ADMIN_TOKEN: adminToken },
     ready: async () => (await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1_000) })).ok,
     readyTimeoutMs: READY_TIMEOUT_MS,

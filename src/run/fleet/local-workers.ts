@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startChild, type ChildExit, type ManagedChild } from '../../services/child.ts';
 import type { RunningFleet } from './fleet.ts';
 import { openJudgedFleet, WIND_DOWN_MS, type JudgedFleetOptions, type WorkerEnd } from './judged.ts';
+import { NODE_CHILD_FLAGS } from '../node-flags.ts';
 
 const STAMPEDE_BIN = fileURLToPath(new URL('../../../bin/stampede', import.meta.url));
 /** Starting Node with tsx on a loaded machine can take a while; far longer means something is wrong. */
@@ -37,7 +38,7 @@ export async function startLocalWorkers(options: LocalWorkersOptions): Promise<S
   const starts = await Promise.allSettled(Array.from({ length: count }, (_, index) => startChild({
     name: `worker ${index + 1} of ${count}`,
     command: process.execPath,
-    args: [STAMPEDE_BIN, 'worker', ...options.workerArgs, '--collector', collector.url, '--index', String(index), '--count', String(count)],
+    args: [...NODE_CHILD_FLAGS, STAMPEDE_BIN, 'worker', ...options.workerArgs, '--collector', collector.url, '--index', String(index), '--count', String(count)],
     env: { ...env, ...options.env, STAMPEDE_COLLECTOR_TOKEN: collector.token },
     ready: async () => collector.hellos().has(index),
     readyTimeoutMs: LOCAL_START_TIMEOUT_MS,
