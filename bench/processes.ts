@@ -1,0 +1,62 @@
+/**
+ * The processes a bench started, read from Linux /proc: what each is (a worker, the embedded cloud, a Toxiproxy
+ * server, a private Redis), its RSS, its CPU time so far and, for Toxiproxy, its open files.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** 'other': tsx's esbuild service transpiling for this process, the children's watchdog shells. */
+export type Kind = 'worker' | 'toxiproxy' | 'cloud' | 'redis' | 'other';
+
+/** One process started by this one (Linux /proc): what it is, its RSS, its CPU time so far and its open files. */
+export interface Child {
+  pid: string;
+  kind: Kind;
+  rssBytes: number;
+  cpuSeconds: number;
+  fds: number;
+}
+
+const TICKS_PER_SECOND = 100;
+
+function kindOf(command: string[]): Kind {
+  // Redis retitles itself ("redis-server 127.0.0.1:PORT"), so the whole command line is searched.
+  const line = command.join(' ');
+  if (line.includes('toxiproxy-server')) return 'toxiproxy';
+  if (line.includes('redis-server')) return 'redis'; // a private one; the cache behind a shared Redis is not counted
+  if (command.includes('worker')) return 'worker';
+  if (command.includes('target')) return 'cloud';
+  return 'other';
+}
+
+/** Every process below this one (the cloud's Redis is a grandchild), read in one walk over /proc; Toxiproxy's open files only if `countFds`. */
+export function children(countFds = true): Child[] {
+  const stats = new Map<string, string[]>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis: state, parent, ... utime (12th), stime (13th), ... rss (22nd, pages).
+      stats.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' '));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const below = (pid: string): boolean => {
+    for (let parent = stats.get(pid)?.[1]; parent !== undefined && parent !== '0'; parent = stats.get(parent)?.[1]) {
+      if (Number(parent) === process.pid) return true;
+    }
+    return false;
+  };
+  const found: Child[] = [];
+  for (const [pid, fields] of stats) {
+    if (!below(pid)) continue;
+    try {
+      const kind = kindOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
+      const fds = countFds && kind === 'toxiproxy' ? readdirSync(`/proc/${pid}/fd`).length : 0;
+      found.push({ pid, kind, rssBytes: Number(fields[21]) * 4096, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, fds });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
