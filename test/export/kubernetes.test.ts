@@ -59,6 +59,8 @@ describe('kubernetes export: the Job', () => {
     ]);
     const env = Object.fromEntries(worker.env!.map((variable) => [variable.name, variable]));
     expect(env.STAMPEDE_WORKER_COUNT!.value).toBe('3');
+    // The same Node flags as a local worker's.
+    expect(env.NODE_OPTIONS!.value).toBe('--max-semi-space-size=64');
     expect(env.STAMPEDE_COLLECTOR!.value).toBe('http://stampede-judge:7070/records');
     expect(env.STAMPEDE_COLLECTOR_TOKEN!.valueFrom).toEqual({ secretKeyRef: { name: 'stampede-run', key: 'collector-token' } });
     expect(env.STAMPEDE_SEED!.valueFrom).toEqual({ secretKeyRef: { name: 'stampede-run', key: 'seed' } });

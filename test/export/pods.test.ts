@@ -44,6 +44,7 @@ describe('pods of an exported Job', () => {
         STAMPEDE_COLLECTOR_TOKEN: token,
         STAMPEDE_COLLECTOR: 'http://127.0.0.1:7070/records',
         STAMPEDE_WORKER_COUNT: '3',
+        NODE_OPTIONS: '--max-semi-space-size=64',
         JOB_COMPLETION_INDEX: String(pod.index),
       });
       // The token reaches the worker through its environment only.

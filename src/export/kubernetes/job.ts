@@ -12,6 +12,7 @@ import { workerResources } from './resources.ts';
 import { ADAPTER_OPTIONS_KEY, SECRET_NAME, SEED_KEY, TOKEN_KEY, worldSecretKey } from './secret.ts';
 import { ADAPTER_OPTIONS_ENV } from '../../run/adapter-options.ts';
 import { targetFlags } from '../../run/endpoints.ts';
+import { NODE_CHILD_FLAGS } from '../../run/node-flags.ts';
 
 export const JOB_NAME = 'stampede-workers';
 export const CONTAINER_NAME = 'worker';
@@ -103,6 +104,8 @@ function workerEnv(plan: ExportPlan): IIoK8sApiCoreV1EnvVar[] {
     { name: 'STAMPEDE_COLLECTOR_TOKEN', valueFrom: fromSecret(TOKEN_KEY) },
     { name: 'STAMPEDE_COLLECTOR', value: plan.collectorUrl },
     { name: 'STAMPEDE_WORKER_COUNT', value: String(plan.parallelism) },
+    // The Node flags a local worker is started with (node-flags.ts); a pod's node reads them from here.
+    { name: 'NODE_OPTIONS', value: NODE_CHILD_FLAGS.join(' ') },
     ...(Object.keys(plan.adapterOptions).length > 0 ? [{ name: ADAPTER_OPTIONS_ENV, valueFrom: fromSecret(ADAPTER_OPTIONS_KEY) }] : []),
     // Each under the name the world file gives it, as the worker reading the file looks it up.
     ...Object.keys(plan.worldSecrets).map((name) => ({ name, valueFrom: fromSecret(worldSecretKey(name)) })),
