@@ -23,8 +23,8 @@ export function targetBase(base: string | URL): string {
   return root;
 }
 
-function rootOf(base: URL): string {
-  const url = new URL(base);
+/** Reads `url` only: a parsed URL needs no copy, and a string base was parsed once by the caller. */
+function rootOf(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }
 
