@@ -18,6 +18,21 @@ export interface Child {
 
 const TICKS_PER_SECOND = 100;
 
+/** A process's /proc stat fields after the command's closing parenthesis: state, parent, ... utime (12th), stime (13th), ... rss (22nd, pages). */
+function statOf(pid: number | string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+function cpuSecondsIn(fields: readonly string[]): number {
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds (user + system) process `pid` has used so far. */
+export function cpuSecondsOf(pid: number): number {
+  return cpuSecondsIn(statOf(pid));
+}
+
 function kindOf(command: string[]): Kind {
   // Redis retitles itself ("redis-server 127.0.0.1:PORT"), so the whole command line is searched.
   const line = command.join(' ');
@@ -34,9 +49,7 @@ export function children(countFds = true): Child[] {
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the command's closing parenthesis: state, parent, ... utime (12th), stime (13th), ... rss (22nd, pages).
-      stats.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' '));
+      stats.set(pid, statOf(pid));
     } catch {
       // the process ended while we looked
     }
@@ -53,7 +66,7 @@ export function children(countFds = true): Child[] {
     try {
       const kind = kindOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
       const fds = countFds && kind === 'toxiproxy' ? readdirSync(`/proc/${pid}/fd`).length : 0;
-      found.push({ pid, kind, rssBytes: Number(fields[21]) * 4096, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, fds });
+      found.push({ pid, kind, rssBytes: Number(fields[21]) * 4096, cpuSeconds: cpuSecondsIn(fields), fds });
     } catch {
       // the process ended while we looked
     }

@@ -8,9 +8,9 @@
  *
  *   node --import tsx bench/reconnect-cpu.bench.ts [cameras] [rounds] [redis url, or none]
  */
-import { readFileSync } from 'node:fs';
 import { referenceAdapter } from '../src/adapter/reference/index.ts';
 import { startCloudChild } from './cloud-child.ts';
+import { cpuSecondsOf } from './processes.ts';
 import { adminClient } from '../simulators/protocol/admin.ts';
 import { startCameraFleet } from '../simulators/protocol/camera-fleet.ts';
 import { generateWorld } from '../src/world/generate.ts';
@@ -22,14 +22,6 @@ const redis = process.argv[4] ?? 'redis://127.0.0.1:6379';
 /** Connects spread over this long: the cloud's one port backlog (511) must not overflow, or retries get measured. */
 const RAMP_MS = 3_000;
 const TIMEOUT_MS = 60_000;
-const TICKS_PER_SECOND = 100;
-
-/** CPU seconds a process has used so far (user + system). */
-function cpuOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
 
 const cloud = await startCloudChild(redis === 'none' ? undefined : redis);
 try {
@@ -42,8 +34,8 @@ try {
   const cloudUs: number[] = [];
   let records = 0;
   for (let round = 0; round < rounds; round++) {
-    const fleetBefore = cpuOf(process.pid);
-    const cloudBefore = cpuOf(cloud.pid);
+    const fleetBefore = cpuSecondsOf(process.pid);
+    const cloudBefore = cpuSecondsOf(cloud.pid);
     const deadline = Date.now() + TIMEOUT_MS;
     const fleet = startCameraFleet({
       adapter: referenceAdapter, endpoints: { target: cloud.url }, world, recorder: { record: () => void records++ },
@@ -56,8 +48,8 @@ try {
     const { connects } = fleet.stats();
     // Round 0 warms both processes' code up and fills the cloud's cache; it is not counted.
     if (round > 0) {
-      fleetUs.push(((cpuOf(process.pid) - fleetBefore) / connects) * 1e6);
-      cloudUs.push(((cpuOf(cloud.pid) - cloudBefore) / connects) * 1e6);
+      fleetUs.push(((cpuSecondsOf(process.pid) - fleetBefore) / connects) * 1e6);
+      cloudUs.push(((cpuSecondsOf(cloud.pid) - cloudBefore) / connects) * 1e6);
     }
     await fleet.stop();
     await new Promise((resolve) => setTimeout(resolve, 500));
