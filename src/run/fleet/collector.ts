@@ -70,6 +70,13 @@ export interface CollectorOptions {
   publicUrl?: string;
   maxBodyBytes?: number;
   maxRecordsPerBatch?: number;
+  /**
+   * Worker `worker` has now delivered every record it made before `through` (its batches' `through`, taken in
+   * order: a batch that overtook an earlier one in flight says nothing until the earlier one arrives).
+   */
+  shipped?: (worker: number, through: number) => void;
+  /** Worker `worker` posted its tally: it ships nothing more that anyone should wait for. */
+  done?: (worker: number) => void;
 }
 
 const RECORD_TYPES = ['phase', 'fault', 'access', 'camera', 'sent', 'acked', 'user', 'shown', 'cameras', 'thumbnail', 'error', 'load'] as const;
@@ -87,6 +94,8 @@ function batchSchema(maxRecords: number) {
     /** One of the worker's shipping streams; batch numbers count per stream. */
     stream: z.number().int().min(0),
     sequence: z.number().int().min(0),
+    /** The worker's clock when it closed the batch: every record it made before then is in this batch or an earlier one. */
+    through: z.number().finite().optional(),
     records: z.array(Record).max(maxRecords),
   });
 }
@@ -120,6 +129,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const shares = new Map<number, WorkerClients>();
   const tallies = new Map<number, WorkerTally>();
   const hellos = new Set<number>();
+  const marks = new ShippedMarks();
   let startedAt = options.startedAt;
   let refused = 0;
   let repeats = 0;
@@ -159,6 +169,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     const tally = Tally.safeParse(parsed);
     if (tally.success) {
       tallies.set(tally.data.worker, tally.data.tally);
+      options.done?.(tally.data.worker);
       return answer(response, 204);
     }
     const hello = Hello.safeParse(parsed);
@@ -168,7 +179,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       const issue = batch.error.issues[0];
       return answer(response, 400, `not a batch of records: ${issue ? `${issue.path.join('.')}: ${issue.message}` : ''}`);
     }
-    const { worker, stream, sequence, records } = batch.data;
+    const { worker, stream, sequence, through, records } = batch.data;
     const key = `${worker}/${stream}/${sequence}`;
     if (!seen.has(key)) {
       seen.add(key);
@@ -176,6 +187,10 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       for (const record of records) {
         note(worker, record);
         options.recorder.record(record as unknown as HistoryRecord);
+      }
+      if (through !== undefined && options.shipped) {
+        const mark = marks.take(worker, stream, sequence, through);
+        if (mark !== undefined) options.shipped(worker, mark);
       }
     } else {
       repeats++;
@@ -240,4 +255,36 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       return closing;
     },
   };
+}
+
+/** Batches that came ahead of an earlier one still in flight are kept (their `through`) at most this many per stream. */
+const MOST_AHEAD = 1_000;
+
+/**
+ * How far each worker has shipped: per stream, the `through` of the last batch taken with every earlier batch
+ * number taken too; per worker, the least of its streams'. A batch given up leaves a gap no later batch closes:
+ * once MOST_AHEAD batches wait behind it, the gap is skipped (its records are lost, which the tallies report).
+ */
+class ShippedMarks {
+  private readonly streams = new Map<number, Map<number, { next: number; mark: number; ahead: Map<number, number> }>>();
+
+  /** Takes batch `sequence` of a worker's stream; returns the worker's new mark when it moved. */
+  take(worker: number, stream: number, sequence: number, through: number): number | undefined {
+    let byStream = this.streams.get(worker);
+    if (!byStream) this.streams.set(worker, (byStream = new Map()));
+    let state = byStream.get(stream);
+    if (!state) byStream.set(stream, (state = { next: 0, mark: -Infinity, ahead: new Map() }));
+    if (sequence < state.next) return undefined;
+    state.ahead.set(sequence, through);
+    if (state.ahead.size > MOST_AHEAD) state.next = Math.min(...state.ahead.keys());
+    const before = state.mark;
+    for (let taken = state.ahead.get(state.next); taken !== undefined; taken = state.ahead.get(state.next)) {
+      state.ahead.delete(state.next++);
+      if (taken > state.mark) state.mark = taken;
+    }
+    if (state.mark === before) return undefined;
+    let least = Infinity;
+    for (const { mark } of byStream.values()) if (mark < least) least = mark;
+    return least;
+  }
 }

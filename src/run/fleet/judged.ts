@@ -53,6 +53,8 @@ export async function openJudgedFleet(options: JudgedFleetOptions): Promise<Judg
   const gauge = new FleetGauge(ordered);
   const collector = await startCollector({
     recorder: gauge, fingerprint: options.fingerprint, workers: options.count,
+    shipped: (worker, through) => ordered.shipped(worker, through),
+    done: (worker) => ordered.done(worker),
     ...(options.host ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}), ...(options.token ? { token: options.token } : {}),
   });
   let closing: Promise<void> | undefined;
@@ -72,6 +74,9 @@ export async function openJudgedFleet(options: JudgedFleetOptions): Promise<Judg
   const running = (finish: (aborted: boolean) => Promise<WorkerEnd[]>, signal: AbortSignal, broken?: Promise<string>): RunningFleet => {
     let shares: WorkerShare[] | undefined;
     let stopping: Promise<void> | undefined;
+    // From the clock's start every worker is waited for, even one whose first batch is slow to come.
+    const startedAt = Date.now();
+    for (let worker = 0; worker < options.count; worker++) ordered.shipped(worker, startedAt);
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
         const ends = await finish(signal.aborted);

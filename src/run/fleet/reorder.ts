@@ -4,12 +4,19 @@
  * `shown` from one worker can reach the collector before the camera's `sent` of the same event from another, which
  * the oracle would count as an item it cannot judge. Records are held for a short window and released oldest
  * first; whatever arrives later than the window still goes through, and is counted.
+ *
+ * The window runs on each worker's own account of what it has shipped (`shipped`), not only on the run's clock: a
+ * worker starved of CPU in a reconnect burst ships seconds late, and a window on the run's clock alone released
+ * newer records before its older ones arrived (a 10,001-client storm: 16% of records late, none more than 8 s),
+ * so the run could not be judged although every record came. Nothing is held longer than MOST_HELD_MS.
  */
 import type { HistoryRecord, Recorder } from '../../world/history.ts';
 
 /** Longer than a worker's flush interval plus a slow collector round trip. */
 export const REORDER_WINDOW_MS = 3000;
 const TICK_MS = 200;
+/** The longest a record waits for a worker that says nothing: one that died or lost a batch must not hold the run's memory. */
+export const MOST_HELD_MS = 30_000;
 /** More late records than this share of all, and the run is not judged (`lateProblem`); healthy runs have none. */
 const LATE_SHARE = 0.01;
 
@@ -37,6 +44,8 @@ export class Reorder implements Recorder {
   private received = 0;
   private flushed = false;
   private readonly timer: NodeJS.Timeout;
+  /** Per worker: the time up to which it has shipped everything it recorded (its clock, as its records' times are). */
+  private readonly marks = new Map<number, number>();
 
   constructor(
     private readonly next: Recorder,
@@ -62,19 +71,38 @@ export class Reorder implements Recorder {
 
   /**
    * Why the records cannot be judged in time order, if too many came late: workers that fell further behind their
-   * fleet than the window. The judge would then see a camera's welcome after the phase it belongs to had been
+   * fleet than anything is held for. The judge would then see a camera's welcome after the phase it belongs to had been
    * counted (a storm reported with no camera connected when thousands were) and a user's answers after the
    * access change that followed them.
    */
   lateProblem(): string | undefined {
     if (this.late <= this.received * LATE_SHARE) return undefined;
     const share = `${((100 * this.late) / this.received).toFixed(1)}%`;
-    return `${this.late} of ${this.received} records (${share}) reached the judge more than ${this.windowMs / 1000} s after they were made: the workers fell behind their fleet`;
+    return `${this.late} of ${this.received} records (${share}) reached the judge after newer ones had been judged: the workers fell more than ${MOST_HELD_MS / 1000} s behind their fleet, or stopped saying how far they had shipped`;
   }
 
-  /** Releases, in order, what has been held for the whole window (the clock does this every TICK_MS). */
+  /**
+   * Worker `worker` has shipped every record it made before `through`; it is waited for until it says more. Its
+   * records are still held for the window after that, for those stamped a little before they were recorded.
+   */
+  shipped(worker: number, through: number): void {
+    if (!(through <= this.marks.get(worker)!)) this.marks.set(worker, through);
+  }
+
+  /** Worker `worker` is done shipping: it is no longer waited for. */
+  done(worker: number): void {
+    this.marks.delete(worker);
+  }
+
+  /**
+   * Releases, in order, what has been held for the whole window (the clock does this every TICK_MS): the window
+   * counts from the slowest worker's last word, or from now when every worker is ahead of the clock.
+   */
   releaseDue(): void {
-    this.release(this.now() - this.windowMs);
+    const now = this.now();
+    let slowest = now;
+    for (const mark of this.marks.values()) if (mark < slowest) slowest = mark;
+    this.release(Math.max(slowest - this.windowMs, now - MOST_HELD_MS));
   }
 
   /** Releases everything still held, in order, and stops the clock. */

@@ -17,12 +17,17 @@ export const FLUSH_MS = 250;
 const IN_FLIGHT = 8;
 const MAX_QUEUED = 2000;
 const TRIES = 4;
+/** A worker with nothing to ship still says how far it has shipped this often, or the run would wait on it (reorder.ts). */
+const IDLE_MARK_MS = 1000;
 
 export class Shipper implements Recorder {
   private batch: HistoryRecord[] = [];
-  private readonly queue: HistoryRecord[][] = [];
+  /** Closed batches waiting to go, each with the clock at its closing (the collector's `through`). */
+  private readonly queue: { records: HistoryRecord[]; through: number }[] = [];
   private sending = 0;
   private sequence = 0;
+  /** When the last batch was closed. */
+  private closedAt = 0;
   private made = 0;
   private failed = 0;
   private idle: (() => void) | undefined;
@@ -54,11 +59,12 @@ export class Shipper implements Recorder {
   }
 
   private flush(): void {
-    if (this.batch.length === 0) return;
+    if (this.batch.length === 0 && (this.queue.length > 0 || this.sending > 0 || Date.now() - this.closedAt < IDLE_MARK_MS)) return;
+    this.closedAt = Date.now();
     if (this.queue.length >= MAX_QUEUED) {
       this.giveUp('the collector fell too far behind');
     } else {
-      this.queue.push(this.batch);
+      this.queue.push({ records: this.batch, through: this.closedAt });
     }
     this.batch = [];
     this.pump();
@@ -71,10 +77,10 @@ export class Shipper implements Recorder {
 
   private pump(): void {
     while (this.sending < IN_FLIGHT && this.queue.length > 0) {
-      const records = this.queue.shift()!;
+      const { records, through } = this.queue.shift()!;
       const sequence = this.sequence++;
       this.sending++;
-      void this.send(records, sequence).finally(() => {
+      void this.send(records, through, sequence).finally(() => {
         this.sending--;
         this.pump();
         if (this.sending === 0 && this.queue.length === 0) this.idle?.();
@@ -82,11 +88,11 @@ export class Shipper implements Recorder {
     }
   }
 
-  private async send(records: HistoryRecord[], sequence: number): Promise<void> {
+  private async send(records: HistoryRecord[], through: number, sequence: number): Promise<void> {
     let why = '';
     for (let attempt = 0; attempt < TRIES; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
-      const answer = await this.link.post({ worker: this.link.index, stream: 0, sequence, records });
+      const answer = await this.link.post({ worker: this.link.index, stream: 0, sequence, through, records });
       if (answer.ok) return;
       why = answer.why;
       // A refusal (bad token, too big, malformed) will not change on a retry.

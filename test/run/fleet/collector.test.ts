@@ -65,6 +65,24 @@ describe('collector', () => {
     expect(elsewhere.status).toBe(404);
   });
 
+  it('says how far a worker has shipped only through batches taken in order, and when it is done', async () => {
+    const marks: [number, number][] = [];
+    const done: number[] = [];
+    collector = await startCollector({ recorder: { record: () => undefined }, shipped: (worker, through) => marks.push([worker, through]), done: (worker) => done.push(worker) });
+    const c = collector;
+    // Batch 1 overtook batch 0 in flight: it says nothing until batch 0 arrives, then both count.
+    expect((await post(c, { worker: 2, stream: 0, sequence: 1, through: 2000, records: [welcome('c1')] })).status).toBe(204);
+    expect(marks).toEqual([]);
+    expect((await post(c, { worker: 2, stream: 0, sequence: 0, through: 1000, records: [] })).status).toBe(204);
+    expect(marks).toEqual([[2, 2000]]);
+    // A retry of a batch already taken moves nothing; a worker's next batch does.
+    expect((await post(c, { worker: 2, stream: 0, sequence: 0, through: 1000, records: [] })).status).toBe(204);
+    expect((await post(c, { worker: 2, stream: 0, sequence: 2, through: 2500, records: [] })).status).toBe(204);
+    expect(marks).toEqual([[2, 2000], [2, 2500]]);
+    expect((await post(c, { worker: 2, tally: { records: 1, batchesFailed: 0, cameras: [], users: [] } })).status).toBe(204);
+    expect(done).toEqual([2]);
+  });
+
   it('takes a retried batch once, and keeps each worker\'s count and share apart', async () => {
     const { collector: c, got } = await start();
     const batch = { worker: 1, stream: 7, sequence: 3, records: [welcome('c1'), { type: 'user', t: 1, userId: 'u1', state: 'login' }] };

@@ -1,6 +1,6 @@
 /** The reorder window: records that arrive through the collector out of time order reach the oracle in it. */
 import { describe, expect, it } from 'vitest';
-import { Reorder } from '../../../src/run/fleet/reorder.ts';
+import { MOST_HELD_MS, Reorder } from '../../../src/run/fleet/reorder.ts';
 import type { HistoryRecord } from '../../../src/world/history.ts';
 
 describe('Reorder', () => {
@@ -54,7 +54,56 @@ describe('Reorder', () => {
     reorder.record(sent(6));
     expect(reorder.lateProblem()).toBeUndefined(); // 2 of 200
     reorder.record(sent(7));
-    expect(reorder.lateProblem()).toBe('3 of 201 records (1.5%) reached the judge more than 1 s after they were made: the workers fell behind their fleet');
+    expect(reorder.lateProblem()).toBe('3 of 201 records (1.5%) reached the judge after newer ones had been judged: the workers fell more than 30 s behind their fleet, or stopped saying how far they had shipped');
+  });
+
+  it('waits for a worker that ships late, counting the window from what it says it has shipped', () => {
+    const out: number[] = [];
+    let now = 10_000;
+    const reorder = new Reorder({ record: (record) => out.push((record as { t: number }).t) }, 1000, () => now);
+    reorder.shipped(0, 10_000);
+    reorder.shipped(1, 10_000);
+    // Worker 0 keeps up; worker 1 is starved and says nothing for 6 s.
+    reorder.record(sent(10_500));
+    now = 16_000;
+    reorder.shipped(0, 16_000);
+    reorder.record(sent(15_800));
+    reorder.releaseDue();
+    expect(out).toEqual([]); // worker 1 last said 10,000: nothing after 9,000 goes
+    // Its batch from 6 s ago arrives with records older than worker 0's: they still come first.
+    reorder.record(sent(10_200));
+    reorder.shipped(1, 10_300);
+    reorder.shipped(1, 10_250); // an older word never moves a worker back
+    reorder.releaseDue();
+    expect(out).toEqual([]);
+    reorder.shipped(1, 16_000);
+    reorder.releaseDue();
+    expect(out).toEqual([10_200, 10_500]);
+    expect(reorder.lateRecords()).toBe(0);
+    // A worker that is done is no longer waited for: the window counts from the clock again.
+    reorder.done(1);
+    reorder.shipped(0, 40_000);
+    now = 17_000;
+    reorder.releaseDue();
+    expect(out).toEqual([10_200, 10_500, 15_800]);
+    reorder.flush();
+  });
+
+  it('holds nothing longer than MOST_HELD_MS for a worker that went silent, and counts what it sends after that as late', () => {
+    const out: number[] = [];
+    let now = 1_000;
+    const reorder = new Reorder({ record: (record) => out.push((record as { t: number }).t) }, 1000, () => now);
+    reorder.shipped(0, 1_000);
+    reorder.record(sent(2_000));
+    now = 2_000 + MOST_HELD_MS - 1;
+    reorder.releaseDue();
+    expect(out).toEqual([]);
+    now = 2_000 + MOST_HELD_MS + 1;
+    reorder.releaseDue();
+    expect(out).toEqual([2_000]);
+    reorder.record(sent(1_500));
+    expect(reorder.lateRecords()).toBe(1);
+    reorder.flush();
   });
 
   it('puts the orchestrator\'s outage between the welcomes before it and the closes after it, whichever arrived first', () => {
