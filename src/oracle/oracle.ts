@@ -18,6 +18,7 @@ import { DUPLICATE, EventBook, FIRST_SIGHT } from './events.ts';
 import { HeldItems } from './held.ts';
 import { Horizon } from './horizon.ts';
 import { LatencyRecorder } from './latency.ts';
+import { Presence } from './presence.ts';
 import { LeakLedger, type Candidate } from './leaks.ts';
 import { countLosses } from './losses.ts';
 import { identifyBytes } from './thumbnail.ts';
@@ -49,6 +50,7 @@ export class Oracle {
   private readonly events: EventBook;
   private readonly horizon: Horizon;
   private readonly latency = new LatencyRecorder();
+  private readonly presence: Presence;
   private readonly tally: Tally = emptyTally();
   private readonly leaks: LeakLedger;
   private readonly held = new HeldItems();
@@ -81,6 +83,7 @@ export class Oracle {
       throw new Error(`the oracle's horizon (${horizonMs} ms) must exceed its settle delay plus the grace window (${settleMs + world.graceMs} ms)`);
     }
     this.timeline = new AccessTimeline(world);
+    this.presence = new Presence(world.users.length);
     this.events = new EventBook(this.timeline);
     this.horizon = new Horizon(this.events, world.cameras.length, horizonMs);
     this.leaks = new LeakLedger(this.events, this.tally, this.options.maxEvidence);
@@ -198,8 +201,11 @@ export class Oracle {
         this.context.observeFault(record);
         t = record.t;
         break;
-      case 'camera':
       case 'user':
+        if (record.state === 'login') this.presence.login(this.timeline.userNumber(record.userId), record.t);
+        t = record.t;
+        break;
+      case 'camera':
       case 'error':
       case 'down':
       case 'load':
@@ -277,7 +283,7 @@ export class Oracle {
       // The common case, a camera only its owner ever sees, shown to that owner: one array read, no object.
       const solo = timeline.soloUser(camera);
       if (solo === user) {
-        if (sighting === FIRST_SIGHT) this.deliver(event);
+        if (sighting === FIRST_SIGHT) this.deliver(event, user);
       } else this.judgeEvent(user, record.userId, event, solo, record.surface, sighting === FIRST_SIGHT);
     }
   }
@@ -355,7 +361,7 @@ export class Oracle {
   private judgeEvent(user: number, userId: string, event: number, solo: number, surface: Surface, first: boolean, thumbnail?: ThumbnailFetch): void {
     const events = this.events;
     if (solo === user) {
-      if (first) this.deliver(event);
+      if (first) this.deliver(event, user);
       return;
     }
     const start = this.callStart;
@@ -372,7 +378,7 @@ export class Oracle {
     const ackMayConvict = atAcceptance === 'either' && events.ackedAtOf(event) === Infinity;
     if (atAcceptance === 'no' || atShown === 'no' || ackMayConvict) {
       this.held.hold({ user, userId, camera, event, surface, start, t, first, ...(thumbnail && thumbnailCall(thumbnail)) });
-    } else if (first) this.deliver(event);
+    } else if (first) this.deliver(event, user);
   }
 
   /**
@@ -409,16 +415,19 @@ export class Oracle {
       if (atAcceptance === 'either' || atShown === 'either') this.tally.unknown++;
     } else if (c.first && c.event !== -1) {
       this.callEnd = c.t;
-      this.deliver(c.event);
+      this.deliver(c.event, c.user);
     }
   }
 
-  /** An entitled user's first sight of an event on the list or the stream, at the end of the current call. */
-  private deliver(event: number): void {
+  /** Entitled user `user`'s first sight of an event on the list or the stream, at the end of the current call. */
+  private deliver(event: number, user: number): void {
     const shownAt = this.callEnd;
     if (this.events.deliver(event)) this.tally.events.delivered++;
     const ackedAt = this.events.ackedAtOf(event);
-    if (ackedAt !== Infinity) this.latency.record(shownAt - ackedAt);
-    else this.events.awaitAck(event, shownAt);
+    if (ackedAt === Infinity) return this.events.awaitAck(event, shownAt);
+    // Almost always the user was there at the ack; the users who may share the event are looked up only if not.
+    if (!this.presence.cameAfter(user, ackedAt)) return this.latency.record(shownAt - ackedAt);
+    const others = this.events.soloOf(event) === user ? undefined : this.events.camera(event).usersByNumber();
+    this.latency.record(shownAt - this.presence.deliverableFrom(ackedAt, user, others));
   }
 }

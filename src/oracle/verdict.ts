@@ -71,7 +71,10 @@ export interface Verdict {
   duplicates: number;
   events: { emitted: number; acked: number; delivered: number; lost: number };
   probes: { sent: number; refused: number; notRefused: number };
-  /** Delivery latency in ms, from the ack to the first time an entitled user was shown the event. */
+  /**
+   * Delivery latency in ms, from the ack (or, if later, the first login of any user who may be entitled to the
+   * event: presence.ts) to the first time an entitled user was shown the event.
+   */
   latency: { p50: number; p95: number; p99: number; max: number };
   /** The first `maxEvidence` leaks in full; `leaks.total` counts them all. */
   evidence: LeakEvidence[];

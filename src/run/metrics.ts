@@ -4,7 +4,8 @@
  * errors, and live latency histograms); the LiveRun is read at each scrape for gauges and the oracle's counters.
  *
  * The histograms are a live approximation: delivery latency runs from an event's ack to the first time anyone
- * was shown it (the oracle's exact figure, to an entitled user, is in summary.json at the end); reconnect time
+ * was shown it (the oracle's exact figure, to an entitled user and not before one had logged in, is in summary.json
+ * at the end); reconnect time
  * from a camera's socket closing to its next welcome.
  */
 import { createServer, type Server } from 'node:http';

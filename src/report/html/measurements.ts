@@ -13,7 +13,7 @@ export function latencySection(summary: Summary): Html {
     { label: 'max', value: latency.max },
   ];
   return html`<section id="latency"><h2>Delivery latency</h2>
-<p>From the target's ack to the first time an entitled user was shown the event; ${count(summary.events.delivered)} events delivered.</p>
+<p>From the target's ack (or an entitled user's first login, if later) to the first time an entitled user was shown the event; ${count(summary.events.delivered)} events delivered.</p>
 ${barChart('latency-chart', 'Delivery latency percentiles', bars)}</section>`;
 }
 
