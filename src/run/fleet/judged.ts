@@ -12,7 +12,7 @@ import { startCollector, type Collector } from './collector.ts';
 import { judgeDelivery, type WorkerOutcome } from './delivery.ts';
 import type { RunningFleet } from './fleet.ts';
 import { FleetGauge } from './gauge.ts';
-import { Reorder } from './reorder.ts';
+import { REORDER_WINDOW_MS, Reorder } from './reorder.ts';
 import { checkCoverage } from './slice.ts';
 
 /** How long after the run's end workers get to close their sockets, ship what is left and post their tallies. */
@@ -70,6 +70,10 @@ export async function openJudgedFleet(options: JudgedFleetOptions): Promise<Judg
     if (collector.refused() > 0) log(`stampede: the collector refused ${collector.refused()} requests`);
     if (collector.repeats() > 0) log(`stampede: ${collector.repeats()} batches came again under a number already taken and were dropped as retries`);
     if (ordered.lateRecords() > 0) log(`stampede: ${ordered.lateRecords()} records arrived too late to be put in time order`);
+    const behind = ordered.mostBehindMs();
+    if (behind > REORDER_WINDOW_MS) {
+      log(`stampede: the workers fell up to ${(behind / 1000).toFixed(1)} s behind their fleet: the judge waited for them, but times they measured then (delivery, reconnect) include their own delay; fewer clients per core measure the target alone`);
+    }
   };
   const running = (finish: (aborted: boolean) => Promise<WorkerEnd[]>, signal: AbortSignal, broken?: Promise<string>): RunningFleet => {
     let shares: WorkerShare[] | undefined;

@@ -46,6 +46,7 @@ export class Reorder implements Recorder {
   private readonly timer: NodeJS.Timeout;
   /** Per worker: the time up to which it has shipped everything it recorded (its clock, as its records' times are). */
   private readonly marks = new Map<number, number>();
+  private behind = 0;
 
   constructor(
     private readonly next: Recorder,
@@ -102,7 +103,16 @@ export class Reorder implements Recorder {
     const now = this.now();
     let slowest = now;
     for (const mark of this.marks.values()) if (mark < slowest) slowest = mark;
+    if (now - slowest > this.behind) this.behind = now - slowest;
     this.release(Math.max(slowest - this.windowMs, now - MOST_HELD_MS));
+  }
+
+  /**
+   * The furthest the slowest worker was seen behind the run's clock (ms): a worker that far behind also handled
+   * its fleet's messages late, so the times it measured then (latencies, reconnects) include its own delay.
+   */
+  mostBehindMs(): number {
+    return this.behind;
   }
 
   /** Releases everything still held, in order, and stops the clock. */

@@ -80,6 +80,7 @@ describe('Reorder', () => {
     reorder.releaseDue();
     expect(out).toEqual([10_200, 10_500]);
     expect(reorder.lateRecords()).toBe(0);
+    expect(reorder.mostBehindMs()).toBe(6_000); // at 16,000 worker 1 had said no more than 10,000
     // A worker that is done is no longer waited for: the window counts from the clock again.
     reorder.done(1);
     reorder.shipped(0, 40_000);
