@@ -98,6 +98,7 @@ export class Shipper implements Recorder {
       // A refusal (bad token, too big, malformed) will not change on a retry.
       if (!answer.retry) break;
     }
-    this.giveUp(why);
+    // An empty batch only said how far the worker had shipped: giving it up loses no record.
+    if (records.length > 0) this.giveUp(why);
   }
 }
