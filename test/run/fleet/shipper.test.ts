@@ -10,11 +10,14 @@ interface Posted {
   records: HistoryRecord[];
 }
 
-/** A link that answers every post at once with `answer`, keeping what was posted. */
-function fakeLink(answer: Answer): { link: CollectorLink; posted: Posted[] } {
+const OK: Answer = { ok: true, status: 204, why: '', retry: false };
+
+/** A shipper on a fake clock starting at `now`, whose link answers every post at once with `answer`, keeping what was posted. */
+function startShipper(now: number, answer: Answer = OK): { shipper: Shipper; posted: Posted[] } {
+  vi.useFakeTimers({ now });
   const posted: Posted[] = [];
   const link = { index: 0, count: 1, post: async (body: Posted) => (posted.push(body), answer) } as unknown as CollectorLink;
-  return { link, posted };
+  return { shipper: new Shipper(link), posted };
 }
 
 const welcome = (t: number): HistoryRecord => ({ type: 'camera', t, cameraId: 'c', state: 'welcome' });
@@ -25,9 +28,7 @@ afterEach(() => {
 
 describe('Shipper', () => {
   it('closes each batch with the clock, so the run knows the worker shipped everything made before it', async () => {
-    vi.useFakeTimers({ now: 10_000 });
-    const { link, posted } = fakeLink({ ok: true, status: 204, why: '', retry: false });
-    const shipper = new Shipper(link);
+    const { shipper, posted } = startShipper(10_000);
     shipper.record(welcome(10_000));
     await vi.advanceTimersByTimeAsync(FLUSH_MS);
     shipper.record(welcome(10_300));
@@ -37,9 +38,7 @@ describe('Shipper', () => {
   });
 
   it('says how far it has shipped about once a second while it has nothing to ship', async () => {
-    vi.useFakeTimers({ now: 0 });
-    const { link, posted } = fakeLink({ ok: true, status: 204, why: '', retry: false });
-    const shipper = new Shipper(link);
+    const { shipper, posted } = startShipper(0);
     await vi.advanceTimersByTimeAsync(3_000);
     expect(posted.every((batch) => batch.records.length === 0)).toBe(true);
     expect(posted.map((batch) => batch.through)).toEqual([1_000, 2_000, 3_000]);
@@ -47,9 +46,7 @@ describe('Shipper', () => {
   });
 
   it('counts a lost batch of records as failed, and a lost empty one not', async () => {
-    vi.useFakeTimers({ now: 0 });
-    const { link, posted } = fakeLink({ ok: false, status: 401, why: 'wrong token', retry: false });
-    const shipper = new Shipper(link);
+    const { shipper, posted } = startShipper(0, { ok: false, status: 401, why: 'wrong token', retry: false });
     await vi.advanceTimersByTimeAsync(1_000);
     expect(posted.map((batch) => batch.records.length)).toEqual([0]);
     expect(shipper.tally()).toEqual({ records: 0, batchesFailed: 0 });
