@@ -26,14 +26,12 @@ export class Presence {
   }
 
   /**
-   * From when an event acked at `ackedAt`, first shown to entitled user `user`, could have been delivered; `others`
-   * are the users who may share it (every user its camera ever concerned), undefined when only `user` ever could.
+   * From when an event acked at `ackedAt`, first shown to entitled user `user`, could have been delivered, for a
+   * user who `cameAfter` the ack (the caller asks that first: almost always it is false, and the ack is the answer);
+   * `others` are the users who may share it (every user its camera ever concerned), undefined when only `user` ever could.
    */
   deliverableFrom(ackedAt: number, user: number, others: readonly number[] | undefined): number {
-    const own = this.since[user]!;
-    // No login recorded (the history has none), or already there at the ack: the common case.
-    if (!(own > ackedAt)) return ackedAt;
-    let first = own;
+    let first = this.since[user]!;
     if (others !== undefined) {
       for (const other of others) {
         const since = this.since[other]!;
