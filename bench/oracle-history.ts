@@ -4,6 +4,7 @@
  * come as the collector hands them over (`asCollected`). A module of its own so a verdict can be compared before
  * and after a change to the oracle on the very history it is timed on.
  */
+import { BATCH_RECORDS } from '../src/run/fleet/shipper.ts';
 import type { HistoryRecord, ShownEvent } from '../src/world/history.ts';
 import type { AccessChange, World } from '../src/world/types.ts';
 import { eventIdOf } from '../src/world/event-id.ts';
@@ -84,12 +85,14 @@ export function buildHistory(world: World, random: () => number, events: number)
 
 /**
  * The records as the oracle really gets them: every run's fleet is in worker processes, whose records reach the
- * judge through the collector, parsed from JSON batches of up to 500 (shipper.ts). So every record has strings of
+ * judge through the collector, parsed from JSON batches of up to BATCH_RECORDS (shipper.ts). So every record has strings of
  * its own, flat, as JSON.parse makes them, not the ids built above by concatenation and shared between records:
  * hashing those cost an extra hop per character run, and comparing them a pointer check that real records never pass.
  */
 function asCollected(history: HistoryRecord[]): HistoryRecord[] {
   const collected: HistoryRecord[] = [];
-  for (let i = 0; i < history.length; i += 500) collected.push(...(JSON.parse(JSON.stringify(history.slice(i, i + 500))) as HistoryRecord[]));
+  for (let i = 0; i < history.length; i += BATCH_RECORDS) {
+    collected.push(...(JSON.parse(JSON.stringify(history.slice(i, i + BATCH_RECORDS))) as HistoryRecord[]));
+  }
   return collected;
 }
