@@ -41,7 +41,7 @@ export function startRefreshFleet(options: RefreshFleetOptions): UserFleet {
   const { recorder } = config;
   const random = seededRandom(config.seed ^ 0x0ef2_e5a);
   const stats: UserFleetStats = {
-    requests: 0, logins: 0, pages: 0, shownEvents: 0, thumbnails: 0, probes: 0, errors: 0, streamMessages: 0, streamsOpen: 0, adapterFaults: 0,
+    requests: 0, logins: 0, pages: 0, shownEvents: 0, thumbnails: 0, probes: 0, errors: 0, streamMessages: 0, streamsOpen: 0, failedAttempts: 0, adapterFaults: 0,
     users: config.users.length, loggedIn: 0,
   };
   let stopping = false;

@@ -46,6 +46,7 @@ export function startUserFleet(options: UserFleetOptions): UserFleet {
   const stop = (): Promise<void> => {
     if (stopping) return stopping;
     driver.stopping = true;
+    for (const sim of sims) driver.recordUnfinished(sim);
     clearTimeout(deadlineTimer);
     scheduler.stop();
     run.stop();

@@ -7,7 +7,7 @@ import { channelProblem, classifyFailure, shownItemProblem } from '../../src/ada
 import type { PushChannel, PushSink, ShownItem } from '../../src/adapter/types.ts';
 import { arrivedNoEarlierThan } from './loop-turns.ts';
 import { fullJitterBackoff, type Random } from './random.ts';
-import { shownEvent, type UserDriver, type UserSim } from './user.ts';
+import { retries, shownEvent, type UserDriver, type UserSim } from './user.ts';
 import type { UserFleetConfig } from './user-options.ts';
 
 /** One push channel's sink. */
@@ -71,7 +71,8 @@ export class UserStreams {
     const { sim } = sink;
     sim.streamAttempts = 0;
     this.driver.counters.streamsOpen++;
-    this.config.recorder.record({ type: 'user', t: Date.now(), userId: sim.user.userId, state: 'stream-open' });
+    this.config.recorder.record({ type: 'user', t: Date.now(), userId: sim.user.userId, state: 'stream-open', ...retries(sim.streamFailures) });
+    sim.streamFailures = 0;
     // Whatever was accepted while the channel was down only shows up through the list.
     this.driver.resume(sim);
   }
@@ -100,14 +101,21 @@ export class UserStreams {
     this.end(sink, loggedOut, code, true);
   }
 
-  /** The channel is over: record it and reopen after a backoff. */
+  /**
+   * The channel is over: reopen after a backoff. A channel that was open is recorded as closed; one that failed to
+   * open is only counted, so an app retrying through an outage costs the journal nothing per try (`retries`).
+   */
   private end(sink: StreamSink, loggedOut: boolean, code: number | undefined, wasOpen: boolean): void {
     sink.ended = true;
     this.open.delete(sink);
     if (wasOpen && sink.channel) this.driver.counters.streamsOpen--;
     const { sim } = sink;
     const t = Date.now();
-    this.config.recorder.record({ type: 'user', t, userId: sim.user.userId, state: 'stream-closed', ...(code === undefined ? {} : { code }) });
+    if (wasOpen) this.config.recorder.record({ type: 'user', t, userId: sim.user.userId, state: 'stream-closed', ...(code === undefined ? {} : { code }) });
+    else {
+      sim.streamFailures++;
+      this.driver.counters.failedAttempts++;
+    }
     if (this.driver.stopping) return;
     if (loggedOut) this.driver.loggedOut(sim);
     sim.nextStream = t + fullJitterBackoff(this.random, this.config.streamBackoff, sim.streamAttempts++);

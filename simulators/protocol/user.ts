@@ -32,6 +32,10 @@ export interface UserSim extends Schedulable {
   busy: boolean;
   cursor: string | undefined;
   loginAttempts: number;
+  /** Logins that failed since the last one that worked: carried as `retries` by the next `login` record. */
+  loginFailures: number;
+  /** The current streak of failed logins has had a refusal recorded: later ones are only counted. */
+  loginRefused: boolean;
   nextLogin: number;
   nextPoll: number;
   nextCameras: number;
@@ -41,6 +45,8 @@ export interface UserSim extends Schedulable {
   shown: RecentEvent[];
   shownNext: number;
   streamAttempts: number;
+  /** Stream opens that failed since the last one that opened: carried as `retries` by the next `stream-open` record. */
+  streamFailures: number;
   /** When the push channel may be (re)opened; Infinity while it is open or opening. */
   nextStream: number;
 }
@@ -55,6 +61,8 @@ export interface UserCounters {
   errors: number;
   streamMessages: number;
   streamsOpen: number;
+  /** Logins and stream opens that failed and wait to be tried again: counted, never recorded one by one. */
+  failedAttempts: number;
   /** Hooks that threw something not the backend's, or returned the wrong shape: any makes the run an error. */
   adapterFaults: number;
 }
@@ -69,7 +77,7 @@ const SOURCES: Record<string, string> = {
 
 export class UserDriver {
   readonly counters: UserCounters = {
-    requests: 0, logins: 0, pages: 0, shownEvents: 0, thumbnails: 0, probes: 0, errors: 0, streamMessages: 0, streamsOpen: 0, adapterFaults: 0,
+    requests: 0, logins: 0, pages: 0, shownEvents: 0, thumbnails: 0, probes: 0, errors: 0, streamMessages: 0, streamsOpen: 0, failedAttempts: 0, adapterFaults: 0,
   };
   stopping = false;
   inflight = 0;
@@ -90,10 +98,10 @@ export class UserDriver {
 
   newSim(user: User, startAt: number): UserSim {
     return {
-      user, worldUser: worldUserOf(user), session: undefined, busy: false, cursor: undefined, loginAttempts: 0, nextLogin: startAt,
+      user, worldUser: worldUserOf(user), session: undefined, busy: false, cursor: undefined, loginAttempts: 0, loginFailures: 0, loginRefused: false, nextLogin: startAt,
       nextPoll: startAt, nextCameras: startAt, nextTap: startAt + this.gap(this.config.tapMs),
       nextProbe: this.config.probeMs > 0 ? startAt + this.gap(this.config.probeMs) : Infinity,
-      shown: [], shownNext: 0, streamAttempts: 0, nextStream: startAt, dueAt: 0, heapIndex: -1,
+      shown: [], shownNext: 0, streamAttempts: 0, streamFailures: 0, nextStream: startAt, dueAt: 0, heapIndex: -1,
     };
   }
 
@@ -130,6 +138,22 @@ export class UserDriver {
     let next = loggedIn ? Math.min(sim.nextPoll, sim.nextCameras, sim.nextTap, sim.nextProbe) : sim.nextLogin;
     if (this.streaming && loggedIn) next = Math.min(next, sim.nextStream);
     if (next !== Infinity) this.scheduler.schedule(sim, Math.max(next, Date.now() + 1));
+  }
+
+  /**
+   * At the fleet's stop: a user still failing to log in or to open its stream makes its last record carry the
+   * retries no `login` or `stream-open` will carry (see the `user` record in history.ts).
+   */
+  recordUnfinished(sim: UserSim): void {
+    const t = Date.now();
+    const { userId } = sim.user;
+    if (sim.session === undefined && sim.loginFailures > 0) {
+      this.config.recorder.record({ type: 'user', t, userId, state: 'login-failed', retries: sim.loginFailures });
+    } else if (sim.streamFailures > 0) {
+      this.config.recorder.record({ type: 'user', t, userId, state: 'stream-closed', code: 1001, retries: sim.streamFailures });
+    }
+    sim.loginFailures = 0;
+    sim.streamFailures = 0;
   }
 
   /** Remembers events the user was shown, for taps later. */
@@ -196,10 +220,18 @@ export class UserDriver {
       sim.session = session;
       sim.loginAttempts = 0;
       this.counters.logins++;
-      this.config.recorder.record({ type: 'user', t, userId, state: 'login' });
+      this.config.recorder.record({ type: 'user', t, userId, state: 'login', ...retries(sim.loginFailures) });
+      sim.loginFailures = 0;
+      sim.loginRefused = false;
       return;
     }
-    this.config.recorder.record({ type: 'user', t, userId, state: 'login-failed', code });
+    // A retry costs a count, not a record: only the first refusal of a streak says what the target answered.
+    if (code !== 0 && !sim.loginRefused) {
+      sim.loginRefused = true;
+      this.config.recorder.record({ type: 'user', t, userId, state: 'login-failed', code });
+    }
+    sim.loginFailures++;
+    this.counters.failedAttempts++;
     sim.nextLogin = t + fullJitterBackoff(this.random, this.config.streamBackoff, sim.loginAttempts++);
   };
 
@@ -303,6 +335,11 @@ export class UserDriver {
 }
 
 /** Only what Stampede records of a shown item; a backend that shows no kind or time leaves them empty. */
+/** The `retries` field of a record that ends a streak of failed attempts: left out when there were none. */
+export function retries(failures: number): { retries?: number } {
+  return failures > 0 ? { retries: failures } : {};
+}
+
 export function shownEvent(item: ShownItem): ShownEvent {
   return { eventId: item.eventId, cameraId: item.cameraId, kind: item.kind ?? '', ts: item.ts ?? 0 };
 }

@@ -77,8 +77,14 @@ export type HistoryRecord =
   | { type: 'sent'; t: number; cameraId: string; eventId: string; kind: string; ts: number; bytes: number; digest: string; check: string }
   /** The target acknowledged an event. */
   | { type: 'acked'; t: number; cameraId: string; eventId: string }
-  /** A user's session: logged in, stream opened or closed. */
-  | { type: 'user'; t: number; userId: string; state: 'login' | 'login-failed' | 'stream-open' | 'stream-closed'; code?: number }
+  /**
+   * A user's session: logged in, login refused, stream opened or closed. As with cameras, failed attempts are not
+   * recorded one by one: `retries` on the next `login` or `stream-open` counts the attempts that failed before it,
+   * or, for a user still failing when the fleet stops, its last record (a `login-failed`, or a `stream-closed`
+   * 1001). `login-failed` is the first refusal of a streak (its `code`, say 401), and in journals written before
+   * retries were counted, any failed login; a `stream-closed` without `retries` is a stream that was open.
+   */
+  | { type: 'user'; t: number; userId: string; state: 'login' | 'login-failed' | 'stream-open' | 'stream-closed'; code?: number; retries?: number }
   /** Events shown by `GET /v1/events` (one page) or pushed on the stream (one message). */
   | { type: 'shown'; surface: 'list' | 'stream'; start: number; t: number; userId: string; events: ShownEvent[] }
   /** The camera list a user was shown. */

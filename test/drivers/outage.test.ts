@@ -46,6 +46,8 @@ describe('drivers through an outage', () => {
     const deadline = Date.now() + 30_000;
     /** Connects made between the last camera dropping and the heal: all failed, bar any in flight at the heal. */
     let failedInOutage = 0;
+    /** Stream opens that had failed by the heal: the apps retried through the outage too. */
+    let streamsFailedInOutage = 0;
     const cameras = startCameraFleet({
       ...via(target), world, recorder, deadline, rate: 5, policy: { floorMs: 20, capMs: 20, jitterMs: 0 }, key: 'k', maxEvents: 400,
     });
@@ -63,10 +65,16 @@ describe('drivers through an outage', () => {
       // The storm: every camera keeps trying, and the history does not grow with its tries: no camera record, and
       // at most the first error of each camera's streak.
       expect(await until(() => cameras.stats().connects >= connectsInOutage + 3 * world.cameras.length)).toBe(true);
+      // So do the apps, and their tries cost no record either: at most the close of each stream that was open.
+      expect(await until(() => users.stats().failedAttempts >= 3 * world.users.length)).toBe(true);
       const since = recorder.records.slice(recordsInOutage);
       expect(since.filter((r) => r.type === 'camera')).toEqual([]);
       expect(since.filter((r) => r.type === 'error' && r.source === 'camera').length).toBeLessThanOrEqual(world.cameras.length);
+      const userRecords = since.filter((r) => r.type === 'user');
+      expect(userRecords.filter((r) => r.state !== 'stream-closed' || r.retries !== undefined)).toEqual([]);
+      expect(userRecords.length).toBeLessThanOrEqual(world.users.length);
       failedInOutage = cameras.stats().connects - connectsInOutage;
+      streamsFailedInOutage = users.stats().failedAttempts;
       await proxies.setEnabled(proxyName, true);
       expect(await until(() => cameras.stats().created === 400 && cameras.stats().unacked === 0, 20_000)).toBe(true);
       expect(await until(() => users.stats().streamsOpen === world.users.length)).toBe(true);
@@ -91,6 +99,10 @@ describe('drivers through an outage', () => {
     const retried = welcomes.filter((r) => r.retries !== undefined);
     expect(new Set(retried.map((r) => r.cameraId)).size).toBe(world.cameras.length);
     expect(retried.reduce((sum, r) => sum + r.retries!, 0)).toBeGreaterThanOrEqual(failedInOutage - world.cameras.length);
+    // Each user's stream, reopened after the heal, counts the opens that failed in the outage.
+    const reopened = recorder.of('user').filter((r) => r.state === 'stream-open' && r.retries !== undefined);
+    expect(new Set(reopened.map((r) => r.userId)).size).toBe(world.users.length);
+    expect(reopened.reduce((sum, r) => sum + r.retries!, 0)).toBeGreaterThanOrEqual(streamsFailedInOutage);
     for (const record of recorder.of('shown')) {
       for (const event of record.events) expect(world.cameras.find((c) => c.cameraId === event.cameraId)!.ownerId).toBe(record.userId);
     }
