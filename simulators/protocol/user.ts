@@ -61,7 +61,7 @@ export interface UserCounters {
   errors: number;
   streamMessages: number;
   streamsOpen: number;
-  /** Logins and stream opens that failed and wait to be tried again: counted, never recorded one by one. */
+  /** Logins and stream opens that failed, each tried again after a backoff: counted, never recorded one by one. */
   failedAttempts: number;
   /** Hooks that threw something not the backend's, or returned the wrong shape: any makes the run an error. */
   adapterFaults: number;
@@ -334,12 +334,12 @@ export class UserDriver {
   }
 }
 
-/** Only what Stampede records of a shown item; a backend that shows no kind or time leaves them empty. */
 /** The `retries` field of a record that ends a streak of failed attempts: left out when there were none. */
 export function retries(failures: number): { retries?: number } {
   return failures > 0 ? { retries: failures } : {};
 }
 
+/** Only what Stampede records of a shown item; a backend that shows no kind or time leaves them empty. */
 export function shownEvent(item: ShownItem): ShownEvent {
   return { eventId: item.eventId, cameraId: item.cameraId, kind: item.kind ?? '', ts: item.ts ?? 0 };
 }
